@@ -1,0 +1,122 @@
+"""Validators of the typed fields. Each returns None when the value is good, else a Chinese
+message that says what is wrong (without repeating a sensitive value)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from stdnum import exceptions as stdnum_exc
+from stdnum.cn import uscc
+from stdnum.iso7064 import mod_11_2
+
+# GB/T 2260 province-level codes (first two digits of an ID number).
+PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
+_SITE_REG = re.compile(r"^宗场证字[（(][\u4e00-\u9fff]{1,3}[)）][TJFDY]\d{9}$")
+
+
+def id_birth_date(number: str) -> dt.date | None:
+    try:
+        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except (ValueError, IndexError):
+        return None
+
+
+def id_gender(number: str) -> str:
+    """GB/T 2261.1 code of the gender an 18-digit ID number encodes: 1 male, 2 female."""
+    return "1" if int(number[16]) % 2 else "2"
+
+
+def _ascii(text) -> str:
+    """Full-width digits, letters and punctuation (as typed in Excel) → their ASCII forms."""
+    return unicodedata.normalize("NFKC", str(text))
+
+
+def normalise_id(number: str) -> str:
+    return _ascii(number).strip().upper()
+
+
+def check_id_number(number: str, birth_date: dt.date | None = None, gender: str | None = None) -> str | None:
+    """GB 11643: 18 characters, a province prefix, a real birth date, the ISO 7064 check digit;
+    and agreement with the given birth date and gender when those are known."""
+    n = normalise_id(number)
+    if not re.fullmatch(r"\d{17}[\dX]", n):
+        return "身份证号应为18位（前17位数字，最后一位数字或X）"
+    if n[:2] not in PROVINCES:
+        return "身份证号前两位不是省级行政区代码"
+    born = id_birth_date(n)
+    if born is None:
+        return "身份证号中的出生日期不存在"
+    if born > dt.date.today() or born.year < 1900:
+        return "身份证号中的出生日期不合理"
+    if not mod_11_2.is_valid(n):
+        return "身份证号校验位不正确（可能有数字录错）"
+    if birth_date is not None:
+        if (birth_date.year, birth_date.month) != (born.year, born.month):
+            return "身份证号中的出生日期与出生年月不一致"
+    if gender in ("1", "2") and id_gender(n) != gender:
+        return "身份证号中的性别与填写的性别不一致"
+    return None
+
+
+def check_mobile(number: str) -> str | None:
+    n = re.sub(r"[\s-]", "", _ascii(number))
+    if n.startswith("+86"):
+        n = n[3:]
+    if not _MOBILE.fullmatch(n):
+        return "手机号码应为11位数字，以13–19开头"
+    return None
+
+
+def check_phone(number: str) -> str | None:
+    n = re.sub(r"\s", "", _ascii(number))
+    if check_mobile(n) is None or _PHONE.fullmatch(n):
+        return None
+    return "电话号码格式不正确（手机11位，固话如 0830-1234567）"
+
+
+def check_uscc(code: str, category: str | None = None) -> str | None:
+    """GB 32100 unified social credit code; ``category`` the first two characters expected
+    (51 社会团体, 71 宗教活动场所), checked only when given."""
+    c = _ascii(code).strip().upper()
+    try:
+        uscc.validate(c)
+    except stdnum_exc.InvalidLength:
+        return "统一社会信用代码应为18位"
+    except stdnum_exc.ValidationError:
+        return "统一社会信用代码无效（校验位或字符不正确）"
+    if category and not c.startswith(category):
+        return f"统一社会信用代码前两位应为 {category}"
+    return None
+
+
+def check_site_reg(number: str) -> str | None:
+    if not _SITE_REG.fullmatch(_ascii(number).strip()):
+        return "登记证号格式应如 宗场证字(渝)F000140001（宗教字母 T/J/F/D/Y 加9位数字）"
+    return None
+
+
+def check_village(code: str, county_code: str | None = None) -> str | None:
+    c = str(code).strip()
+    if not re.fullmatch(r"\d{12}", c):
+        return "村(社区)代码应为12位数字"
+    if county_code and not c.startswith(county_code):
+        return "村(社区)不属于本县"
+    return None
+
+
+RELIGION_LETTER = {"F": "1", "D": "2", "Y": "3", "T": "4", "J": "5"}  # 登记证号字母 → religion code
+
+TYPE_VALIDATORS = {
+    "idcard": check_id_number,
+    "mobile": check_mobile,
+    "phone": check_phone,
+    "uscc": check_uscc,
+    "site_reg": check_site_reg,
+    "village": check_village,
+}
