@@ -1,0 +1,244 @@
+"""The command line: every job the GUI does, for IT staff, scripts and tests.
+
+Errors go to stderr in Chinese with exit 1; usage errors exit 2. Each subsystem adds its
+commands through a ``register(sub, common)`` function listed in ``COMMAND_MODULES``; nothing
+heavy is imported until a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .domain.errors import UfError
+
+# Modules that add commands: each has register(subparsers, common_parsers).
+COMMAND_MODULES: list[str] = []
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Chinese usage errors (exit 2)."""
+
+    def error(self, message: str):
+        message = (
+            message.replace("the following arguments are required", "缺少必需的参数")
+            .replace("unrecognized arguments", "无法识别的参数")
+            .replace("invalid choice", "无效的选项")
+            .replace("expected one argument", "需要一个值")
+            .replace("argument", "参数")
+        )
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}", file=sys.stderr)
+        sys.exit(2)
+
+
+class Common:
+    """Parent parsers shared by commands: ``db`` (a database to open), ``login``."""
+
+    def __init__(self):
+        self.db = Parser(add_help=False)
+        self.db.add_argument("--db", required=True, help="数据库文件路径（或 postgresql:// 地址）")
+        self.db_optional = Parser(add_help=False)
+        self.db_optional.add_argument("--db", help="数据库文件路径（或 postgresql:// 地址）")
+        self.login = Parser(add_help=False)
+        self.login.add_argument("--user", help="以该用户身份操作（也可用环境变量 UFDESK_USER）")
+
+
+def out(text: str = "") -> None:
+    print(text)
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# -- opening a database as a user -------------------------------------------------------------
+def open_store(args):
+    from .store import Store
+
+    return Store.open(args.db)
+
+
+def open_services(args, *, action: str = "read"):
+    """The store opened by the command's user. Once the database has users, a valid login is
+    needed (``--user`` or UFDESK_USER, password from UFDESK_PASSWORD or a prompt)."""
+    from .services import Services
+
+    store = open_store(args)
+    return Services(store, user=getattr(args, "user", None) or os.environ.get("UFDESK_USER") or "命令行")
+
+
+# -- places CSV ---------------------------------------------------------------------------------
+def read_places_csv(path: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Townships (9-digit codes) and villages (12-digit) from a ``代码,名称`` CSV (UTF-8 or GBK)."""
+    raw = Path(path).read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UfError(f"{path}：无法识别文件编码（请保存为 UTF-8 或 GBK）")
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or [c.strip() for c in rows[0][:2]] != ["代码", "名称"]:
+        raise UfError(f"{path}：第1行应为表头“代码,名称”")
+    townships, villages = [], []
+    for n, row in enumerate(rows[1:], start=2):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) < 2:
+            raise UfError(f"{path} 第{n}行：应有代码和名称两列")
+        code, name = row[0].strip(), row[1].strip()
+        if not code.isdigit() or len(code) not in (9, 12):
+            raise UfError(f"{path} 第{n}行：代码“{code}”应为9位（乡镇）或12位（村、社区）数字")
+        if not name:
+            raise UfError(f"{path} 第{n}行：名称为空")
+        (townships if len(code) == 9 else villages).append((code, name))
+    known = {c for c, _ in townships}
+    for code, name in villages:
+        if code[:9] not in known:
+            raise UfError(f"{path}：村(社区)“{name}”（{code}）所属的乡镇 {code[:9]} 不在文件中")
+    return townships, villages
+
+
+# -- commands -----------------------------------------------------------------------------------
+def cmd_init(args) -> int:
+    from .store import Store
+
+    if not (args.county_code.isdigit() and len(args.county_code) == 6):
+        raise UfError("县代码应为6位数字（GB/T 2260）")
+    townships, villages = read_places_csv(args.townships)
+    bad = [c for c, _ in townships + villages if not c.startswith(args.county_code)]
+    if bad:
+        raise UfError(f"代码 {bad[0]} 不属于县代码 {args.county_code}")
+    if args.township and args.township not in dict(townships):
+        raise UfError(f"--township {args.township} 不在乡镇列表中")
+    store = Store.create(args.db, county_code=args.county_code, county_name=args.county, townships=townships,
+                         villages=villages, township=args.township, force=args.force)
+    who = f"{args.county}{dict(townships)[args.township]}" if args.township else f"{args.county}（县委统战部）"
+    out(f"已建立数据库 {args.db}：{who}，{len(townships)} 个乡镇，{len(villages)} 个村(社区)。")
+    store.close()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .services.demo import build_demo
+
+    def progress(done, total, message):
+        if sys.stderr.isatty():
+            print(f"\r{message} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    store = build_demo(args.db, size=args.size, seed=args.seed, force=args.force, progress=progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    from .services.stats import totals
+
+    t = totals(store)
+    out(f"已生成演示县 {store.county_name}：{args.db}")
+    out("，".join(f"{lg.label} {t[name]}" for name, lg in _ledgers().items()))
+    store.close()
+    return 0
+
+
+def _ledgers():
+    from .domain import LEDGERS
+
+    return LEDGERS
+
+
+def cmd_stats(args) -> int:
+    from .services.stats import totals
+
+    svc = open_services(args)
+    data = totals(svc.store)
+    if args.json:
+        out(json.dumps(data, ensure_ascii=False))
+    else:
+        for name, lg in _ledgers().items():
+            out(f"{lg.label}：{data[name]}")
+        out("")
+        for code, counts in data["by_township"].items():
+            out(f"{svc.store.township_name(None if code == 'county' else code)}：" +
+                "，".join(f"{lg.label} {counts[n]}" for n, lg in _ledgers().items()))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .store.check import check
+
+    ok, lines = check(args.db)
+    for line in lines:
+        (out if ok else err)(line)
+    if ok:
+        out("检查通过。")
+        return 0
+    err("检查未通过。")
+    return 1
+
+
+def cmd_gui(args) -> int:
+    from .app import run_gui
+
+    return run_gui(getattr(args, "db", None))
+
+
+def build_parser() -> Parser:
+    common = Common()
+    p = Parser(prog="ufdesk", description="统战工作台账：代表人士、商会社团、宗教场所、提案建议、统战干部、活动台账。")
+    p.add_argument("--version", action="version", version=f"ufdesk {__version__}")
+    p.add_argument("--db", help="打开图形界面时使用的数据库")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
+
+    s = sub.add_parser("init", parents=[common.db], help="建立本县（或某乡镇）的新数据库")
+    s.add_argument("--county", required=True, help="县名称")
+    s.add_argument("--county-code", required=True, help="县代码（6位，GB/T 2260）")
+    s.add_argument("--townships", required=True, help="乡镇及村(社区)列表 CSV，表头“代码,名称”")
+    s.add_argument("--township", help="本机属于哪个乡镇（9位代码）；不填则为县委统战部")
+    s.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    s.set_defaults(func=cmd_init)
+
+    s = sub.add_parser("demo", parents=[common.db], help="生成演示县数据")
+    s.add_argument("--size", type=int, default=2000, help="代表人士人数（默认 2000）")
+    s.add_argument("--seed", type=int, default=20261123, help="随机种子（相同种子生成相同数据）")
+    s.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("stats", parents=[common.db, common.login], help="各台账记录数")
+    s.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("check", parents=[common.db], help="检查数据库结构版本与完整性")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("gui", parents=[common.db_optional], help="打开图形界面")
+    s.set_defaults(func=cmd_gui)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.func = cmd_gui
+    try:
+        return args.func(args) or 0
+    except UfError as exc:
+        err(f"错误：{exc}")
+        return 1
+    except KeyboardInterrupt:
+        err("已取消。")
+        return 1
+    except OSError as exc:
+        err(f"错误：文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）")
+        return 1

@@ -1,0 +1,59 @@
+"""Where things live: resources shipped with the program, and the user's data folder.
+
+Works from a source checkout, an installed package and a PyInstaller bundle alike. No Qt.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def _root() -> Path:
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    return Path(__file__).resolve().parent.parent
+
+
+ROOT = _root()
+
+
+def resource(*parts: str) -> Path:
+    """A file under ``resources/`` (fonts, icons, style sheet)."""
+    return ROOT.joinpath("resources", *parts)
+
+
+def data_file(*parts: str) -> Path:
+    """A file under ``data/`` (code tables, demo county, templates)."""
+    return ROOT.joinpath("data", *parts)
+
+
+def migrations_dir() -> Path:
+    return Path(__file__).resolve().parent / "store" / "migrations"
+
+
+def user_data_dir() -> Path:
+    """The per-user folder for the database and backups — never the program folder."""
+    override = os.environ.get("UFDESK_HOME")
+    if override:
+        base = Path(override)
+    elif sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "ufdesk"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support" / "ufdesk"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "ufdesk"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def default_db() -> Path:
+    return user_data_dir() / "ufdesk.db"
+
+
+def backups_dir() -> Path:
+    d = user_data_dir() / "backups"
+    d.mkdir(parents=True, exist_ok=True)
+    return d

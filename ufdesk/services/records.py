@@ -1,0 +1,309 @@
+"""What a user can do with records: read, create, update, delete, undo.
+
+Every change validates, writes inside one transaction, writes its audit row, bumps the
+record's version and clocks, and returns a ``Change`` saying what changed (Anki's OpChanges).
+Undo of the last edits lives here too, so it is testable without a window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..domain import LEDGERS, SUBS, ledger
+from ..domain.errors import NotFound, ValidationError
+from ..domain.validate import problems
+from ..store import Store
+from ..store import records as R
+from ..store.schema import LEDGER_TABLES, SUB_TABLES, attachments
+from . import audit
+from . import query as Q
+
+MAX_ATTACHMENT = 10 * 1024 * 1024  # small files only: photo, reply letter, evidence
+
+
+@dataclass
+class Change:
+    """What one service call changed."""
+
+    action: str  # create / update / delete / undo / none
+    ledger: str
+    uuid: str
+    fields: dict = field(default_factory=dict)  # {field: (old, new)} of the record itself
+    subs: int = 0  # sub-record rows created, changed or deleted
+    version: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields) or self.subs > 0 or self.action in ("create", "delete")
+
+
+@dataclass
+class _Op:
+    table: str
+    uuid: str
+    kind: str  # insert / update / delete
+    before: dict | None
+
+
+class Services:
+    """The operations of one user on one store."""
+
+    UNDO_DEPTH = 50
+
+    def __init__(self, store: Store, user: str | None = None, role: str | None = None):
+        self.store = store
+        self.user = user
+        self.role = role
+        self._undo: list[tuple[str, str, str, list[_Op]]] = []  # (ledger, uuid, label, ops)
+
+    # -- reading ------------------------------------------------------------------------------
+    def ids(self, q: Q.Query) -> list[int]:
+        with self.store.connect() as conn:
+            return Q.select_ids(conn, q)
+
+    def count(self, q: Q.Query) -> int:
+        with self.store.connect() as conn:
+            return Q.count(conn, q)
+
+    def page(self, q: Q.Query, offset: int = 0, limit: int = 200, columns=None) -> list[dict]:
+        with self.store.connect() as conn:
+            return Q.page(conn, q, offset, limit, columns)
+
+    def rows(self, ledger_name: str, ids: list[int], columns=None) -> dict[int, dict]:
+        with self.store.connect() as conn:
+            return Q.rows_by_ids(conn, ledger_name, ids, columns)
+
+    def get(self, ledger_name: str, uuid: str, *, with_subs: bool = True) -> dict:
+        """A record with ``subs`` = {sub name: [rows]} (deleted rows left out)."""
+        lg = ledger(ledger_name)
+        with self.store.connect() as conn:
+            row = R.get_row(conn, lg.name, uuid)
+            if row is None:
+                raise NotFound(f"找不到该{lg.label}记录（{uuid}）")
+            if with_subs:
+                row["subs"] = {}
+                for sub in lg.subs:
+                    st = SUB_TABLES[sub.name]
+                    order = [st.c[sub.order_by], st.c.id] if sub.order_by else [st.c.id]
+                    row["subs"][sub.name] = [
+                        dict(r)
+                        for r in conn.execute(
+                            sa.select(st).where(st.c.parent == uuid, st.c.deleted.is_(False)).order_by(*order)
+                        ).mappings()
+                    ]
+        return row
+
+    def find_by(self, ledger_name: str, **values) -> list[dict]:
+        t = LEDGER_TABLES[ledger_name]
+        with self.store.connect() as conn:
+            stmt = sa.select(t).where(t.c.deleted.is_(False), *[t.c[k] == v for k, v in values.items()])
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    # -- validating ---------------------------------------------------------------------------
+    def validate(self, ledger_name: str, values: dict, subs: dict | None = None) -> dict[str, str]:
+        """``{field: message}`` for the record, ``{"sub.N.field": message}`` for sub-rows."""
+        lg = ledger(ledger_name)
+        codes = self.store.codebook()
+        out = problems(lg, values, codes, county_code=self.store.county_code)
+        tw = values.get("township")
+        if tw and tw not in dict(self.store.townships()):
+            out["township"] = f"“{tw}”不是本县的乡镇代码"
+        for sub_name, rows in (subs or {}).items():
+            sub = lg.sub(sub_name)
+            for i, r in enumerate(rows):
+                for k, v in problems(sub, r, codes, county_code=self.store.county_code).items():
+                    out[f"{sub_name}.{i}.{k}"] = v
+        return out
+
+    def _check(self, lg, values, subs, *, label_prefix: str = "") -> None:
+        found = self.validate(lg.name, values, subs)
+        if found:
+            labels = {}
+            for key, msg in found.items():
+                name = key.split(".")[-1]
+                if "." in key:
+                    sub = lg.sub(key.split(".")[0])
+                    labels[f"{sub.label}第{int(key.split('.')[1]) + 1}行{_label(sub, name)}"] = msg
+                else:
+                    labels[_label(lg, name) if name != "township" else "所属乡镇"] = msg
+            raise ValidationError(labels, label_prefix or lg.label)
+
+    # -- changing -----------------------------------------------------------------------------
+    def create(self, ledger_name: str, values: dict, subs: dict | None = None) -> Change:
+        lg = ledger(ledger_name)
+        values = dict(values)
+        if "township" not in values:
+            values["township"] = self.store.township
+        self._check(lg, values, subs)
+        ops: list[_Op] = []
+        with self.store.write(self.user) as (conn, ctx):
+            row = R.insert(conn, lg.name, values, ctx)
+            ops.append(_Op(lg.name, row["uuid"], "insert", None))
+            n = self._write_subs(conn, ctx, lg, row["uuid"], row.get("township"), subs or {}, ops)
+            self._audit(conn, ctx, "create", lg, row["uuid"], f"新增{lg.label}：{row.get(lg.title) or ''}")
+        self._push_undo(lg.name, row["uuid"], f"新增 {row.get(lg.title) or ''}", ops)
+        return Change("create", lg.name, row["uuid"], {k: (None, v) for k, v in values.items()}, n, 1)
+
+    def update(self, ledger_name: str, uuid: str, values: dict, subs: dict | None = None,
+               *, expected_version: int | None = None) -> Change:
+        lg = ledger(ledger_name)
+        ops: list[_Op] = []
+        with self.store.write(self.user) as (conn, ctx):
+            current = R.get_row(conn, lg.name, uuid)
+            if current is None or current["deleted"]:
+                raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+            merged = {**current, **values}
+            self._check(lg, merged, subs)
+            before, diff = R.update(conn, lg.name, uuid, values, ctx, expected_version=expected_version, current=current)
+            if diff:
+                ops.append(_Op(lg.name, uuid, "update", before))
+            n = 0
+            if subs is not None:
+                n = self._write_subs(conn, ctx, lg, uuid, merged.get("township"), subs, ops, replace=True)
+            if diff or n:
+                self._audit(conn, ctx, "update", lg, uuid, f"修改{lg.label}：{merged.get(lg.title) or ''}",
+                            audit.diff_details(lg.name, diff))
+            version = current["version"] + (1 if diff else 0)
+        if ops:
+            self._push_undo(lg.name, uuid, f"修改 {merged.get(lg.title) or ''}", ops)
+        return Change("update" if ops else "none", lg.name, uuid, diff, n, version)
+
+    def delete(self, ledger_name: str, uuid: str) -> Change:
+        lg = ledger(ledger_name)
+        with self.store.write(self.user) as (conn, ctx):
+            current = R.get_row(conn, lg.name, uuid)
+            if current is None or current["deleted"]:
+                raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+            subs_before = self._sub_rows(conn, lg, uuid)
+            R.tombstone(conn, lg.name, uuid, ctx, current=current)
+            ops = [_Op(lg.name, uuid, "delete", current)] + [_Op(t, r["uuid"], "delete", r) for t, r in subs_before]
+            self._audit(conn, ctx, "delete", lg, uuid, f"删除{lg.label}：{current.get(lg.title) or ''}")
+        self._push_undo(lg.name, uuid, f"删除 {current.get(lg.title) or ''}", ops)
+        return Change("delete", lg.name, uuid, {}, len(subs_before), current["version"] + 1)
+
+    def _sub_rows(self, conn, lg, uuid) -> list[tuple[str, dict]]:
+        out = []
+        for sub in lg.subs:
+            st = SUB_TABLES[sub.name]
+            for r in conn.execute(sa.select(st).where(st.c.parent == uuid, st.c.deleted.is_(False))).mappings():
+                out.append((sub.name, dict(r)))
+        return out
+
+    def _write_subs(self, conn, ctx, lg, parent: str, township, subs: dict, ops: list[_Op], *, replace=False) -> int:
+        """Make each named sub-table hold exactly ``rows``: rows with a known ``uuid`` are
+        updated, new ones inserted, and (when replacing) the missing ones deleted."""
+        n = 0
+        for sub_name, rows in subs.items():
+            lg.sub(sub_name)  # raises for an unknown sub-table
+            st = SUB_TABLES[sub_name]
+            existing = {
+                r["uuid"]: dict(r)
+                for r in conn.execute(sa.select(st).where(st.c.parent == parent, st.c.deleted.is_(False))).mappings()
+            }
+            keep = set()
+            for r in rows:
+                values = {k: v for k, v in r.items() if k not in ("uuid", "id", "parent")}
+                values.update(parent=parent, township=township)
+                if r.get("uuid") in existing:
+                    keep.add(r["uuid"])
+                    before, diff = R.update(conn, sub_name, r["uuid"], values, ctx, current=existing[r["uuid"]])
+                    if diff:
+                        ops.append(_Op(sub_name, r["uuid"], "update", before))
+                        n += 1
+                else:
+                    new = R.insert(conn, sub_name, values, ctx)
+                    ops.append(_Op(sub_name, new["uuid"], "insert", None))
+                    n += 1
+            if replace:
+                for u, before in existing.items():
+                    if u not in keep:
+                        R.tombstone(conn, sub_name, u, ctx, current=before)
+                        ops.append(_Op(sub_name, u, "delete", before))
+                        n += 1
+        return n
+
+    def _audit(self, conn, ctx, action, lg, uuid, summary, details=None) -> None:
+        audit.write(conn, user=self.user, installation=ctx.installation, action=action, ledger=lg.name,
+                    record=uuid, summary=summary, details=details, at=ctx.now)
+
+    # -- undo ---------------------------------------------------------------------------------
+    def _push_undo(self, ledger_name, uuid, label, ops) -> None:
+        self._undo.append((ledger_name, uuid, label, ops))
+        del self._undo[: -self.UNDO_DEPTH]
+
+    @property
+    def undo_label(self) -> str | None:
+        """What Ctrl+Z would undo, e.g. "修改 王伟"; None when there is nothing."""
+        return self._undo[-1][2] if self._undo else None
+
+    def undo(self) -> Change | None:
+        """Reverse the last change of this session (itself a change, audited and versioned)."""
+        if not self._undo:
+            return None
+        ledger_name, uuid, label, ops = self._undo.pop()
+        lg = LEDGERS[ledger_name]
+        with self.store.write(self.user) as (conn, ctx):
+            for op in reversed(ops):
+                if op.kind == "insert":
+                    R.tombstone(conn, op.table, op.uuid, ctx)
+                elif op.kind == "delete":
+                    R.undelete(conn, op.table, op.before, ctx)
+                else:
+                    cols = R.data_columns(op.table) + ["township"]
+                    R.update(conn, op.table, op.uuid, {c: op.before.get(c) for c in cols}, ctx)
+            self._audit(conn, ctx, "undo", lg, uuid, f"撤销：{label}")
+        return Change("undo", ledger_name, uuid, {}, len(ops))
+
+    # -- attachments --------------------------------------------------------------------------
+    def attachments(self, owner: str, kind: str | None = None) -> list[dict]:
+        with self.store.connect() as conn:
+            q = sa.select(attachments).where(attachments.c.owner == owner, attachments.c.deleted.is_(False))
+            if kind:
+                q = q.where(attachments.c.kind == kind)
+            return [dict(r) for r in conn.execute(q.order_by(attachments.c.id)).mappings()]
+
+    def add_attachment(self, ledger_name: str, owner: str, kind: str, filename: str, content: bytes) -> str:
+        lg = ledger(ledger_name)
+        if kind not in lg.attachments:
+            raise ValidationError({"附件": f"{lg.label}不能附加“{kind}”类文件"})
+        if len(content) > MAX_ATTACHMENT:
+            raise ValidationError({"附件": f"文件太大（{len(content) // 1024 // 1024} MB），附件不能超过 10 MB"})
+        with self.store.write(self.user) as (conn, ctx):
+            owner_row = R.get_row(conn, lg.name, owner)
+            if owner_row is None or owner_row["deleted"]:
+                raise NotFound("找不到附件所属的记录")
+            if kind == "photo":  # one photo a person: the new one replaces the old
+                for (old,) in conn.execute(sa.select(attachments.c.uuid).where(
+                        attachments.c.owner == owner, attachments.c.kind == "photo", attachments.c.deleted.is_(False))):
+                    R.tombstone(conn, "attachments", old, ctx)
+            row = R.insert(conn, "attachments", {
+                "owner_table": lg.name, "owner": owner, "kind": kind, "filename": filename,
+                "mime": mimetypes.guess_type(filename)[0] or "application/octet-stream",
+                "size": len(content), "sha256": hashlib.sha256(content).hexdigest(), "content": content,
+                "township": owner_row["township"],
+            }, ctx)
+            self._audit(conn, ctx, "attach", lg, owner, f"附件：{filename}")
+        return row["uuid"]
+
+    def remove_attachment(self, uuid: str) -> None:
+        with self.store.write(self.user) as (conn, ctx):
+            row = R.get_row(conn, "attachments", uuid)
+            if row is None:
+                raise NotFound("找不到该附件")
+            R.tombstone(conn, "attachments", uuid, ctx)
+            audit.write(conn, user=self.user, installation=ctx.installation, action="detach",
+                        ledger=row["owner_table"], record=row["owner"], summary=f"删除附件：{row['filename']}")
+
+
+def _label(desc, name: str) -> str:
+    for f in desc.fields:
+        if f.name == name:
+            return f.label
+    return name
+
+
+__all__ = ["Services", "Change", "SUBS"]

@@ -1,0 +1,238 @@
+"""``Store``: one open database — its engine, installation, places and code tables."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ..domain.codes import CodeBook
+from ..domain.errors import StoreError
+from . import schema as S
+from .engine import create_engine, is_sqlite_url, make_url, migrate
+from .records import WriteCtx
+
+
+class Store:
+    """An open ufdesk database. Create with ``Store.create`` or open with ``Store.open``."""
+
+    def __init__(self, engine: sa.Engine, *, readonly: bool = False):
+        self.engine = engine
+        self.url = str(engine.url)
+        self.readonly = readonly
+        self._codebook: CodeBook | None = None
+        self._townships: list[tuple[str, str]] | None = None
+        self._villages: list[tuple[str, str, str]] | None = None
+        self._inst: dict | None = None
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, db: str | os.PathLike, *, migrate_schema: bool = True) -> Store:
+        url = make_url(db)
+        if is_sqlite_url(url):
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.exists():
+                raise StoreError(f"数据库文件不存在：{path}")
+            readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+            engine = create_engine(db, readonly=readonly)
+            store = cls(engine, readonly=readonly)
+            if readonly:
+                return store
+        else:
+            store = cls(create_engine(db))
+        if migrate_schema:
+            migrate(store.engine)
+        if store.installation is None:
+            raise StoreError("数据库尚未初始化（没有本机安装信息），请先运行 ufdesk init 或 ufdesk demo。")
+        return store
+
+    @classmethod
+    def create(
+        cls,
+        db: str | os.PathLike,
+        *,
+        county_code: str,
+        county_name: str,
+        townships: list[tuple[str, str]],
+        villages: list[tuple[str, str]] = (),
+        township: str | None = None,
+        force: bool = False,
+    ) -> Store:
+        """Make a new database for a county (or one township of it)."""
+        url = make_url(db)
+        if is_sqlite_url(url):
+            path = Path(url.removeprefix("sqlite:///"))
+            if path.exists():
+                if not force:
+                    raise StoreError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(db)
+        migrate(engine)
+        store = cls(engine)
+        with engine.begin() as conn:
+            if conn.execute(sa.select(sa.func.count()).select_from(S.installation)).scalar():
+                raise StoreError("该数据库已经初始化过。")
+            conn.execute(
+                sa.insert(S.installation).values(
+                    id=secrets.token_hex(8),
+                    county_code=county_code,
+                    county_name=county_name,
+                    township=township,
+                    counter=0,
+                    created_at=dt.datetime.now().replace(microsecond=0),
+                )
+            )
+            store._write_places(conn, townships, villages)
+        return store
+
+    def _write_places(self, conn, townships, villages) -> None:
+        now = dt.datetime.now().replace(microsecond=0)
+        if townships:
+            conn.execute(
+                sa.insert(S.townships),
+                [{"code": c, "name": n, "sort_no": i, "updated_at": now} for i, (c, n) in enumerate(townships, 1)],
+            )
+        if villages:
+            conn.execute(
+                sa.insert(S.villages),
+                [
+                    {"code": c, "township": c[:9], "name": n, "kind": "社区" if "社区" in n else "村", "updated_at": now}
+                    for c, n in villages
+                ],
+            )
+        self._townships = self._villages = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        return Path(self.engine.url.database or "")
+
+    # -- transactions -------------------------------------------------------------------------
+    def connect(self) -> sa.Connection:
+        return self.engine.connect()
+
+    @contextlib.contextmanager
+    def write(self, user: str | None = None) -> Iterator[tuple[sa.Connection, WriteCtx]]:
+        """One write transaction with one fresh counter: everything in it commits or nothing."""
+        if self.readonly:
+            raise StoreError("数据库是只读的（文件或文件夹没有写权限），不能保存修改。")
+        with self.engine.begin() as conn:
+            yield conn, WriteCtx(self.installation["id"], self.next_counter(conn), user)
+
+    def next_counter(self, conn: sa.Connection) -> int:
+        conn.execute(sa.update(S.installation).values(counter=S.installation.c.counter + 1))
+        return conn.execute(sa.select(S.installation.c.counter)).scalar_one()
+
+    # -- installation and places --------------------------------------------------------------
+    @property
+    def installation(self) -> dict | None:
+        if self._inst is None:
+            with self.engine.connect() as conn:
+                row = conn.execute(sa.select(S.installation)).mappings().first()
+            self._inst = dict(row) if row else None
+        return self._inst
+
+    @property
+    def county_code(self) -> str:
+        return self.installation["county_code"]
+
+    @property
+    def county_name(self) -> str:
+        return self.installation["county_name"]
+
+    @property
+    def township(self) -> str | None:
+        """The township this installation belongs to, or None for the county office."""
+        return self.installation["township"]
+
+    def townships(self) -> list[tuple[str, str]]:
+        if self._townships is None:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(S.townships.c.code, S.townships.c.name)
+                    .where(S.townships.c.active.is_(True))
+                    .order_by(S.townships.c.sort_no, S.townships.c.code)
+                ).all()
+            self._townships = [(r.code, r.name) for r in rows]
+        return self._townships
+
+    def township_name(self, code: str | None) -> str:
+        if code is None or code == "county":
+            return f"{self.county_name}（县直）"
+        return dict(self.townships()).get(code, code)
+
+    def villages(self, township: str | None = None) -> list[tuple[str, str, str]]:
+        """``(code, township, name)`` of every village/community, or of one township."""
+        if self._villages is None:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(S.villages.c.code, S.villages.c.township, S.villages.c.name)
+                    .where(S.villages.c.active.is_(True))
+                    .order_by(S.villages.c.code)
+                ).all()
+            self._villages = [(r.code, r.township, r.name) for r in rows]
+        if township is None:
+            return self._villages
+        return [v for v in self._villages if v[1] == township]
+
+    def add_places(self, townships: list[tuple[str, str]], villages: list[tuple[str, str]] = ()) -> None:
+        with self.engine.begin() as conn:
+            self._write_places(conn, townships, villages)
+
+    # -- code tables and settings -------------------------------------------------------------
+    def codebook(self) -> CodeBook:
+        if self._codebook is None:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(
+                        S.code_overrides.c.code_table,
+                        S.code_overrides.c.code,
+                        S.code_overrides.c.name,
+                        S.code_overrides.c.aliases,
+                        S.code_overrides.c.active,
+                    )
+                ).all()
+            self._codebook = CodeBook.defaults().with_overrides([tuple(r) for r in rows])
+        return self._codebook
+
+    def set_code(self, table: str, code: str, name: str, aliases: str = "", active: bool = True) -> None:
+        """Record a county's edit of a code table (kept in the database; travels to townships)."""
+        with self.write() as (conn, ctx):
+            conn.execute(sa.delete(S.code_overrides).where(S.code_overrides.c.code_table == table, S.code_overrides.c.code == code))
+            conn.execute(
+                sa.insert(S.code_overrides).values(
+                    code_table=table, code=code, name=name, aliases=aliases, active=active,
+                    updated_at=ctx.now, counter=ctx.counter,
+                )
+            )
+        self._codebook = None
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(S.settings.c.value).where(S.settings.c.key == key)).scalar()
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(S.settings).where(S.settings.c.key == key))
+            if value is not None:
+                conn.execute(sa.insert(S.settings).values(key=key, value=value))
+
+    def invalidate(self) -> None:
+        """Forget cached places, codes and installation (after an exchange changed them)."""
+        self._codebook = self._townships = self._villages = self._inst = None

@@ -1,0 +1,114 @@
+"""Opening a database: engine, connection settings, automatic migration.
+
+SQLite is the default (a file path); any SQLAlchemy URL such as ``postgresql://…`` works too.
+Everything SQLite-only (PRAGMAs, integrity check) lives here, behind ``Dialect``-neutral calls.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from ..domain.errors import SchemaTooNew, StoreError
+
+
+def make_url(db: str | os.PathLike) -> str:
+    text = str(db)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def is_sqlite_url(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")  # a second program waits, it does not corrupt
+    cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a power cut loses no committed data file
+    cur.execute("PRAGMA cache_size=-32000")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def create_engine(db: str | os.PathLike, *, readonly: bool = False) -> sa.Engine:
+    url = make_url(db)
+    if is_sqlite_url(url):
+        path = url.removeprefix("sqlite:///")
+        if readonly:
+            url = f"sqlite:///file:{path}?mode=ro&uri=true"
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+        @event.listens_for(engine, "connect")
+        def _wal(dbapi_conn, _record):
+            if not readonly:
+                cur = dbapi_conn.cursor()
+                try:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                except Exception:  # read-only media: keep the rollback journal
+                    pass
+                cur.close()
+
+        # pysqlite's own transaction handling defers BEGIN; take it ourselves so that a
+        # write transaction is atomic and SAVEPOINTs work.
+        @event.listens_for(engine, "connect")
+        def _no_autobegin(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # bad URL, missing driver
+        raise StoreError(f"无法连接数据库：{exc}") from exc
+
+
+def alembic_config(engine: sa.Engine):
+    from alembic.config import Config
+
+    from ..paths import migrations_dir
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision(engine: sa.Engine) -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def known_revisions(engine: sa.Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}
+
+
+def migrate(engine: sa.Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` (default: the newest this program knows)."""
+    current = current_revision(engine)
+    if current is not None and current not in known_revisions(engine):
+        raise SchemaTooNew(current, head_revision(engine))
+    if current == head_revision(engine) and revision == "head":
+        return
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)

@@ -1,0 +1,290 @@
+"""Writing records: the one place that keeps UUIDs, versions, clocks and derived columns right.
+
+A *dot* ``"<installation>:<counter>"`` names one change: which installation made it and its
+counter at the time. The services take one counter per transaction (``WriteCtx``); the
+exchange compares dots and version vectors, never timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid as uuidlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..domain import LEDGERS, SUBS
+from ..domain.errors import NotFound, StaleRecord
+from .schema import ALL_RECORD_TABLES, LEDGER_TABLES, SUB_TABLES
+from .sortkeys import pinyin_key, stroke_key
+
+DELETED = "_deleted"  # the pseudo-field whose clock records a delete (or an undelete)
+
+
+@dataclass
+class WriteCtx:
+    """Who writes, from which installation, with which counter (one per transaction)."""
+
+    installation: str
+    counter: int
+    user: str | None = None
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    @property
+    def dot(self) -> str:
+        return f"{self.installation}:{self.counter}"
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+def fields_of(table_name: str) -> tuple:
+    if table_name in LEDGERS:
+        return LEDGERS[table_name].fields
+    if table_name in SUBS:
+        return SUBS[table_name][1].fields
+    if table_name == "attachments":
+        return ()
+    raise KeyError(table_name)
+
+
+def data_columns(table_name: str) -> list[str]:
+    """The columns a user's data lives in (what a tombstone clears and a merge compares)."""
+    if table_name == "attachments":
+        return ["owner_table", "owner", "kind", "filename", "mime", "size", "sha256", "content"]
+    cols = [f.name for f in fields_of(table_name)]
+    if table_name in SUB_TABLES:
+        cols.append("parent")
+    return cols
+
+
+def merge_columns(table_name: str) -> list[str]:
+    """Columns whose values travel in packages and merge field by field."""
+    return ["township", *data_columns(table_name)]
+
+
+def derived(table_name: str, row: dict) -> dict:
+    """Search text and sort keys, recomputed from the row's fields."""
+    lg = LEDGERS.get(table_name)
+    if lg is None:
+        return {}
+    parts = [str(row.get(f.name) or "") for f in lg.search_fields]
+    title = row.get(lg.title) or ""
+    return {
+        "search": " ".join(p for p in parts if p) or None,
+        "sk_stroke": stroke_key(title) if lg.person else stroke_key(title),
+        "sk_pinyin": pinyin_key(title),
+    }
+
+
+def vv_load(text: str | None) -> dict[str, int]:
+    return json.loads(text) if text else {}
+
+
+def vv_dump(vv: dict[str, int]) -> str:
+    return json.dumps(vv, sort_keys=True, separators=(",", ":"))
+
+
+def clock_load(text: str | None) -> dict[str, str]:
+    return json.loads(text) if text else {}
+
+
+def clock_dump(clock: dict[str, str]) -> str | None:
+    return json.dumps(clock, sort_keys=True, separators=(",", ":")) if clock else None
+
+
+def parse_dot(dot: str) -> tuple[str, int]:
+    inst, _, n = dot.rpartition(":")
+    return inst, int(n)
+
+
+def table(name: str) -> sa.Table:
+    return ALL_RECORD_TABLES[name]
+
+
+def get_row(conn: sa.Connection, table_name: str, uuid: str) -> dict | None:
+    t = table(table_name)
+    row = conn.execute(sa.select(t).where(t.c.uuid == uuid)).mappings().first()
+    return dict(row) if row else None
+
+
+def _clean(table_name: str, values: dict) -> dict:
+    allowed = set(data_columns(table_name)) | {"township"}
+    return {k: v for k, v in values.items() if k in allowed}
+
+
+def insert(conn: sa.Connection, table_name: str, values: dict, ctx: WriteCtx, *, uuid: str | None = None) -> dict:
+    """Insert a new record; returns the row as written."""
+    row = _clean(table_name, values)
+    row.update(
+        uuid=uuid or values.get("uuid") or new_uuid(),
+        created_at=ctx.now,
+        created_by=ctx.user,
+        updated_at=ctx.now,
+        updated_by=ctx.user,
+        changed_by=ctx.installation,
+        version=1,
+        born=ctx.dot,
+        clock=None,
+        vv=vv_dump({ctx.installation: ctx.counter}),
+        deleted=False,
+    )
+    row.update(derived(table_name, row))
+    t = table(table_name)
+    result = conn.execute(sa.insert(t).values(**row))
+    row["id"] = result.inserted_primary_key[0]
+    return row
+
+
+def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx: WriteCtx) -> int:
+    """Insert many new records at once (demo county, imports): one executemany per call."""
+    t = table(table_name)
+    vv = vv_dump({ctx.installation: ctx.counter})
+    batch = []
+    for values in rows:
+        row = {c: None for c in data_columns(table_name)}
+        row["township"] = None
+        row.update(_clean(table_name, values))
+        row.update(
+            uuid=values.get("uuid") or new_uuid(),
+            created_at=values.get("created_at") or ctx.now,
+            created_by=ctx.user,
+            updated_at=values.get("updated_at") or ctx.now,
+            updated_by=ctx.user,
+            changed_by=ctx.installation,
+            version=1,
+            born=ctx.dot,
+            clock=None,
+            vv=vv,
+            deleted=False,
+        )
+        row.update(derived(table_name, row))
+        batch.append(row)
+    if batch:
+        conn.execute(sa.insert(t), batch)
+    return len(batch)
+
+
+def _equal(a, b) -> bool:
+    if a in ("", None) and b in ("", None):
+        return True
+    return a == b
+
+
+def update(
+    conn: sa.Connection,
+    table_name: str,
+    uuid: str,
+    changes: dict,
+    ctx: WriteCtx,
+    *,
+    expected_version: int | None = None,
+    current: dict | None = None,
+) -> tuple[dict, dict]:
+    """Change some fields of a record. Returns ``(before, {field: (old, new)})``; nothing is
+    written when nothing changed. ``expected_version`` guards against a concurrent save."""
+    before = current or get_row(conn, table_name, uuid)
+    if before is None:
+        raise NotFound(f"记录不存在：{uuid}")
+    if expected_version is not None and before["version"] != expected_version:
+        raise StaleRecord()
+    changes = _clean(table_name, changes)
+    diff = {k: (before.get(k), v) for k, v in changes.items() if not _equal(before.get(k), v)}
+    if not diff:
+        return before, {}
+    clock = clock_load(before["clock"])
+    for k in diff:
+        clock[k] = ctx.dot
+    vv = vv_load(before["vv"])
+    vv[ctx.installation] = max(vv.get(ctx.installation, 0), ctx.counter)
+    new = {k: v for k, (_, v) in diff.items()}
+    merged = {**before, **new}
+    new.update(
+        updated_at=ctx.now,
+        updated_by=ctx.user,
+        changed_by=ctx.installation,
+        version=before["version"] + 1,
+        clock=clock_dump(clock),
+        vv=vv_dump(vv),
+    )
+    new.update(derived(table_name, merged))
+    t = table(table_name)
+    res = conn.execute(
+        sa.update(t).where(t.c.uuid == uuid, t.c.version == before["version"]).values(**new)
+    )
+    if res.rowcount != 1:
+        raise StaleRecord()
+    return before, diff
+
+
+def tombstone(conn: sa.Connection, table_name: str, uuid: str, ctx: WriteCtx, *, current: dict | None = None) -> dict:
+    """Delete a record: keep its UUID, version and clocks, clear every field of personal data.
+    Sub-records and attachments of a ledger record go with it. Returns the row before."""
+    before = current or get_row(conn, table_name, uuid)
+    if before is None:
+        raise NotFound(f"记录不存在：{uuid}")
+    if before["deleted"]:
+        return before
+    clock = clock_load(before["clock"])
+    clock[DELETED] = ctx.dot
+    vv = vv_load(before["vv"])
+    vv[ctx.installation] = max(vv.get(ctx.installation, 0), ctx.counter)
+    cleared = {c: None for c in data_columns(table_name) if c not in ("parent", "owner_table", "owner", "kind")}
+    if table_name in LEDGER_TABLES:
+        cleared.update(search=None, sk_stroke=None, sk_pinyin=None)
+    t = table(table_name)
+    conn.execute(
+        sa.update(t)
+        .where(t.c.uuid == uuid)
+        .values(
+            **cleared,
+            deleted=True,
+            updated_at=ctx.now,
+            updated_by=ctx.user,
+            changed_by=ctx.installation,
+            version=before["version"] + 1,
+            clock=clock_dump(clock),
+            vv=vv_dump(vv),
+        )
+    )
+    if table_name in LEDGERS:
+        for sub in LEDGERS[table_name].subs:
+            st = SUB_TABLES[sub.name]
+            for (child,) in conn.execute(sa.select(st.c.uuid).where(st.c.parent == uuid, st.c.deleted.is_(False))):
+                tombstone(conn, sub.name, child, ctx)
+        at = ALL_RECORD_TABLES["attachments"]
+        for (child,) in conn.execute(sa.select(at.c.uuid).where(at.c.owner == uuid, at.c.deleted.is_(False))):
+            tombstone(conn, "attachments", child, ctx)
+    return before
+
+
+def undelete(conn: sa.Connection, table_name: str, before: dict, ctx: WriteCtx) -> None:
+    """Bring a deleted record back with the values it had (undo of a delete): a new change,
+    so it travels to other installations like any edit."""
+    current = get_row(conn, table_name, before["uuid"])
+    clock = clock_load(current["clock"])
+    values = {c: before.get(c) for c in data_columns(table_name)}
+    for c in values:
+        clock[c] = ctx.dot
+    clock[DELETED] = ctx.dot
+    vv = vv_load(current["vv"])
+    vv[ctx.installation] = max(vv.get(ctx.installation, 0), ctx.counter)
+    values.update(derived(table_name, {**before, **values}))
+    t = table(table_name)
+    conn.execute(
+        sa.update(t)
+        .where(t.c.uuid == before["uuid"])
+        .values(
+            **values,
+            deleted=False,
+            updated_at=ctx.now,
+            updated_by=ctx.user,
+            changed_by=ctx.installation,
+            version=current["version"] + 1,
+            clock=clock_dump(clock),
+            vv=vv_dump(vv),
+        )
+    )
