@@ -20,7 +20,12 @@ from . import __version__
 from .domain.errors import UfError
 
 # Modules that add commands: each has register(subparsers, common_parsers).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "ufdesk.commands.xlsx",  # import-xlsx, export-xlsx, template-xlsx
+    "ufdesk.commands.reports",  # report
+    "ufdesk.commands.package",  # package, conflicts, completeness
+    "ufdesk.commands.security",  # user, audit, backup, restore, purge
+]
 
 
 class Parser(argparse.ArgumentParser):
@@ -222,7 +227,13 @@ def build_parser() -> Parser:
     s.set_defaults(func=cmd_gui)
 
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, common)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a subsystem still being built
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub, common)
     return p
 
 

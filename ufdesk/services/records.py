@@ -60,6 +60,24 @@ class Services:
         self.role = role
         self._undo: list[tuple[str, str, str, list[_Op]]] = []  # (ledger, uuid, label, ops)
 
+    # -- permissions --------------------------------------------------------------------------
+    # Permission names: view_full_ids, edit, import, export, export_full_ids, reports, packages,
+    # admin. Until the database has users (role None) everything is allowed.
+    ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+        "admin": frozenset({"view_full_ids", "edit", "import", "export", "export_full_ids", "reports", "packages", "admin"}),
+        "editor": frozenset({"edit", "import", "export", "reports", "packages"}),
+        "viewer": frozenset({"reports"}),
+    }
+
+    def allowed(self, permission: str) -> bool:
+        return self.role is None or permission in self.ROLE_PERMISSIONS.get(self.role, frozenset())
+
+    def require(self, permission: str) -> None:
+        if not self.allowed(permission):
+            from ..domain.errors import PermissionDenied
+
+            raise PermissionDenied(f"当前用户（{self.user}）没有此项权限：{permission}")
+
     # -- reading ------------------------------------------------------------------------------
     def ids(self, q: Q.Query) -> list[int]:
         with self.store.connect() as conn:
