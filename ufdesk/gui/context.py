@@ -1,0 +1,24 @@
+"""What every screen of the GUI shares: the store, the services, the worker, a change signal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from ..services import Services
+from .tasks import Worker
+
+
+class AppContext(QObject):
+    """Handed to every tab and dialog. ``changed`` tells screens that a ledger's data changed
+    (``"*"`` for all, e.g. after an import of a package); each refreshes only if it cares."""
+
+    changed = Signal(str)
+
+    def __init__(self, services: Services, worker: Worker | None = None):
+        super().__init__()
+        self.services = services
+        self.store = services.store
+        self.worker = worker or Worker()
+
+    def notify(self, ledger: str = "*") -> None:
+        self.changed.emit(ledger)
