@@ -73,11 +73,73 @@ def open_store(args):
 
 def open_services(args, *, action: str = "read"):
     """The store opened by the command's user. Once the database has users, a valid login is
-    needed (``--user`` or UFDESK_USER, password from UFDESK_PASSWORD or a prompt)."""
+    needed (``--user`` or UFDESK_USER, password from UFDESK_PASSWORD or a prompt); without one
+    the command stops here (a failed login is audited and counts toward the lock). ``action``
+    names a permission the command needs (``edit``, ``import``, ``export``, …; ``read``: none)."""
     from .services import Services
+    from .services.users import has_users, login
 
     store = open_store(args)
-    return Services(store, user=getattr(args, "user", None) or os.environ.get("UFDESK_USER") or "命令行")
+    try:
+        name = getattr(args, "user", None) or os.environ.get("UFDESK_USER")
+        if not has_users(store):
+            return Services(store, user=name or "命令行")
+        user = login(store, *login_credentials(name))
+        svc = Services(store, user=user["name"], role=user["role"])
+        if action not in ("read", "", None):
+            svc.require("edit" if action == "write" else action)
+        return svc
+    except BaseException:
+        store.close()
+        raise
+
+
+def login_credentials(name: str | None) -> tuple[str, str]:
+    """The user name and password of a command-line login (env, else a prompt on a terminal)."""
+    from .services.users import LoginRequired
+
+    if not name:
+        raise LoginRequired("此数据库已设置用户：请用 --user 用户名（或环境变量 UFDESK_USER）登录。")
+    return name, read_password("UFDESK_PASSWORD", f"用户 {name} 的密码：")
+
+
+def read_password(env: str, prompt: str, *, confirm: bool = False) -> str:
+    """A password from the environment variable ``env`` or, on a terminal, a hidden prompt."""
+    from .services.users import LoginRequired
+
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise LoginRequired(f"需要密码：请设置环境变量 {env}，或在终端中运行以便输入密码。")
+    import getpass
+
+    value = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再输入一次：") != value:
+        raise UfError("两次输入的密码不一致。")
+    return value
+
+
+def admin_password(args) -> str | None:
+    """``init``/``demo`` ``--admin NAME``: the first administrator's password (UFDESK_PASSWORD or a
+    prompt), checked before anything is created."""
+    if not getattr(args, "admin", None):
+        return None
+    from .services.users import check_name, check_password
+
+    args.admin = check_name(args.admin)
+    password = read_password("UFDESK_PASSWORD", f"管理员 {args.admin} 的密码：", confirm=True)
+    check_password(password)
+    return password
+
+
+def create_admin(store, name: str | None, password: str | None) -> None:
+    if not name:
+        return
+    from .services.users import add_user
+
+    add_user(store, name, password, "admin", by=name)
+    out(f"已建立管理员 {name}。")
 
 
 # -- places CSV ---------------------------------------------------------------------------------
@@ -118,6 +180,7 @@ def read_places_csv(path: str) -> tuple[list[tuple[str, str]], list[tuple[str, s
 def cmd_init(args) -> int:
     from .store import Store
 
+    password = admin_password(args)
     if not (args.county_code.isdigit() and len(args.county_code) == 6):
         raise UfError("县代码应为6位数字（GB/T 2260）")
     townships, villages = read_places_csv(args.townships)
@@ -130,6 +193,7 @@ def cmd_init(args) -> int:
                          villages=villages, township=args.township, force=args.force)
     who = f"{args.county}{dict(townships)[args.township]}" if args.township else f"{args.county}（县委统战部）"
     out(f"已建立数据库 {args.db}：{who}，{len(townships)} 个乡镇，{len(villages)} 个村(社区)。")
+    create_admin(store, args.admin, password)
     store.close()
     return 0
 
@@ -141,6 +205,7 @@ def cmd_demo(args) -> int:
         if sys.stderr.isatty():
             print(f"\r{message} {done}/{total}", end="", file=sys.stderr, flush=True)
 
+    password = admin_password(args)
     store = build_demo(args.db, size=args.size, seed=args.seed, force=args.force, progress=progress)
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -149,6 +214,7 @@ def cmd_demo(args) -> int:
     t = totals(store)
     out(f"已生成演示县 {store.county_name}：{args.db}")
     out("，".join(f"{lg.label} {t[name]}" for name, lg in _ledgers().items()))
+    create_admin(store, args.admin, password)
     store.close()
     return 0
 
@@ -208,12 +274,14 @@ def build_parser() -> Parser:
     s.add_argument("--townships", required=True, help="乡镇及村(社区)列表 CSV，表头“代码,名称”")
     s.add_argument("--township", help="本机属于哪个乡镇（9位代码）；不填则为县委统战部")
     s.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    s.add_argument("--admin", metavar="用户名", help="同时建立管理员（密码取自 UFDESK_PASSWORD 或提示输入）")
     s.set_defaults(func=cmd_init)
 
     s = sub.add_parser("demo", parents=[common.db], help="生成演示县数据")
     s.add_argument("--size", type=int, default=2000, help="代表人士人数（默认 2000）")
     s.add_argument("--seed", type=int, default=20261123, help="随机种子（相同种子生成相同数据）")
     s.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    s.add_argument("--admin", metavar="用户名", help="同时建立管理员（密码取自 UFDESK_PASSWORD 或提示输入）")
     s.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("stats", parents=[common.db, common.login], help="各台账记录数")

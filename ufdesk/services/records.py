@@ -22,6 +22,11 @@ from ..store.schema import LEDGER_TABLES, SUB_TABLES, attachments
 from . import audit
 from . import query as Q
 
+PERMISSION_LABELS = {
+    "view_full_ids": "查看完整身份证号和手机号", "edit": "新增、修改或删除记录", "import": "导入数据",
+    "export": "导出数据", "export_full_ids": "导出完整身份证号和手机号", "reports": "生成报表",
+    "packages": "交换数据包", "admin": "管理用户、设置与恢复备份",
+}
 MAX_ATTACHMENT = 10 * 1024 * 1024  # small files only: photo, reply letter, evidence
 
 
@@ -70,13 +75,16 @@ class Services:
     }
 
     def allowed(self, permission: str) -> bool:
+        """Whether this user may do ``permission``; unknown names are refused."""
         return self.role is None or permission in self.ROLE_PERMISSIONS.get(self.role, frozenset())
 
     def require(self, permission: str) -> None:
         if not self.allowed(permission):
             from ..domain.errors import PermissionDenied
 
-            raise PermissionDenied(f"当前用户（{self.user}）没有此项权限：{permission}")
+            role = {"admin": "管理员", "editor": "录入员", "viewer": "查阅"}.get(self.role, self.role)
+            raise PermissionDenied(f"当前用户“{self.user}”（{role}）没有权限：{PERMISSION_LABELS.get(permission, permission)}。"
+                                   "如需此项操作，请联系管理员。")
 
     # -- reading ------------------------------------------------------------------------------
     def ids(self, q: Q.Query) -> list[int]:
@@ -152,6 +160,7 @@ class Services:
 
     # -- changing -----------------------------------------------------------------------------
     def create(self, ledger_name: str, values: dict, subs: dict | None = None) -> Change:
+        self.require("edit")
         lg = ledger(ledger_name)
         values = dict(values)
         if "township" not in values:
@@ -168,6 +177,7 @@ class Services:
 
     def update(self, ledger_name: str, uuid: str, values: dict, subs: dict | None = None,
                *, expected_version: int | None = None) -> Change:
+        self.require("edit")
         lg = ledger(ledger_name)
         ops: list[_Op] = []
         with self.store.write(self.user) as (conn, ctx):
@@ -191,6 +201,7 @@ class Services:
         return Change("update" if ops else "none", lg.name, uuid, diff, n, version)
 
     def delete(self, ledger_name: str, uuid: str) -> Change:
+        self.require("edit")
         lg = ledger(ledger_name)
         with self.store.write(self.user) as (conn, ctx):
             current = R.get_row(conn, lg.name, uuid)
@@ -262,6 +273,7 @@ class Services:
         """Reverse the last change of this session (itself a change, audited and versioned)."""
         if not self._undo:
             return None
+        self.require("edit")
         ledger_name, uuid, label, ops = self._undo.pop()
         lg = LEDGERS[ledger_name]
         with self.store.write(self.user) as (conn, ctx):
@@ -285,6 +297,7 @@ class Services:
             return [dict(r) for r in conn.execute(q.order_by(attachments.c.id)).mappings()]
 
     def add_attachment(self, ledger_name: str, owner: str, kind: str, filename: str, content: bytes) -> str:
+        self.require("edit")
         lg = ledger(ledger_name)
         if kind not in lg.attachments:
             raise ValidationError({"附件": f"{lg.label}不能附加“{kind}”类文件"})
@@ -308,6 +321,7 @@ class Services:
         return row["uuid"]
 
     def remove_attachment(self, uuid: str) -> None:
+        self.require("edit")
         with self.store.write(self.user) as (conn, ctx):
             row = R.get_row(conn, "attachments", uuid)
             if row is None:

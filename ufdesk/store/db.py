@@ -18,6 +18,22 @@ from .engine import create_engine, is_sqlite_url, make_url, migrate
 from .records import WriteCtx
 
 
+def write_error(exc: Exception) -> StoreError:
+    """A failed save told as a sentence: the transaction was rolled back, nothing saved is lost."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError("磁盘已满，本次修改未能保存（之前保存的数据未受影响）。请清理磁盘空间后重试。")
+    if "locked" in text or "busy" in text:
+        return StoreError("数据库正被另一个程序（或另一台电脑上的 ufdesk）使用，等待 5 秒后仍未释放。"
+                          "本次修改未保存，请稍后重试。")
+    if "readonly" in text or "read-only" in text:
+        return StoreError("数据库是只读的（文件或文件夹没有写权限），本次修改未保存。")
+    if "malformed" in text or "not a database" in text or "disk i/o" in text:
+        return StoreError("数据库文件已损坏或无法读写，本次修改未保存。请运行“ufdesk check”检查，"
+                          "必要时从备份恢复。")
+    return StoreError(f"保存失败（{type(getattr(exc, 'orig', exc)).__name__}），本次修改未保存。")
+
+
 class Store:
     """An open ufdesk database. Create with ``Store.create`` or open with ``Store.open``."""
 
@@ -45,9 +61,19 @@ class Store:
                 return store
         else:
             store = cls(create_engine(db))
-        if migrate_schema:
-            migrate(store.engine)
-        if store.installation is None:
+        try:
+            if migrate_schema:
+                migrate(store.engine)
+            inst = store.installation
+        except sa.exc.DatabaseError as exc:  # not a database, damaged, locked during migration
+            store.close()
+            if isinstance(exc, sa.exc.OperationalError) and "locked" in str(exc.orig).lower():
+                raise write_error(exc) from exc
+            if not store.is_sqlite:
+                raise StoreError(f"无法连接数据库服务器：{type(exc.orig).__name__}") from exc
+            raise StoreError(f"无法打开数据库 {db}：文件已损坏或不是 ufdesk 数据库。"
+                             "请运行“ufdesk check”检查，并从备份恢复（ufdesk restore）。") from exc
+        if inst is None:
             raise StoreError("数据库尚未初始化（没有本机安装信息），请先运行 ufdesk init 或 ufdesk demo。")
         return store
 
@@ -131,8 +157,11 @@ class Store:
         """One write transaction with one fresh counter: everything in it commits or nothing."""
         if self.readonly:
             raise StoreError("数据库是只读的（文件或文件夹没有写权限），不能保存修改。")
-        with self.engine.begin() as conn:
-            yield conn, WriteCtx(self.installation["id"], self.next_counter(conn), user)
+        try:
+            with self.engine.begin() as conn:
+                yield conn, WriteCtx(self.installation["id"], self.next_counter(conn), user)
+        except sa.exc.OperationalError as exc:
+            raise write_error(exc) from exc
 
     def next_counter(self, conn: sa.Connection) -> int:
         conn.execute(sa.update(S.installation).values(counter=S.installation.c.counter + 1))
