@@ -1,0 +1,1 @@
+"""Exchange with the outside world: Excel import and export, USB transfer packages."""

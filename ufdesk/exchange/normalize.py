@@ -1,0 +1,264 @@
+"""Turning what offices type into Excel cells into the values a ledger stores.
+
+Every function takes a raw cell value (str, int, float, bool, date, datetime or None) and
+returns ``(value, problem)``: the normalised value, or None with a Chinese message saying
+what is wrong with it. No I/O: the code tables and townships are handed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..domain.codes import CodeBook, join_multi
+
+# Full-width ASCII (digits, letters, punctuation) and the ideographic space → half-width.
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_ALNUM_ONLY = {i: i - 0xFEE0 for i in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_ALNUM_ONLY[0x3000] = 0x20
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+MULTI_SEPARATORS = re.compile(r"[、，,；;/\s\u3000]+")
+
+Result = tuple[object, str | None]
+
+
+def is_blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip(" \t\r\n\u3000\u00a0"))
+
+
+def ascii_text(raw) -> str:
+    """A cell as text with full-width digits, letters and spaces made half-width, trimmed."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).translate(_FULLWIDTH).strip()
+
+
+def plain_text(raw) -> str:
+    """Free text (addresses, unit names): full-width letters, digits and spaces half-width,
+    Chinese punctuation kept, runs of spaces made one."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return raw.strftime("%Y-%m-%d")
+    text = str(raw).translate(_ALNUM_ONLY).replace("\r\n", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line).strip()
+
+
+def person_name(raw) -> Result:
+    """张　三 → 张三: spaces inside Chinese names are padding; Latin names keep one space."""
+    text = plain_text(raw)
+    if re.search(r"[A-Za-z]\s+[A-Za-z]", text):
+        return text, None
+    return _SPACES.sub("", text), None
+
+
+def text(raw, max_len: int | None = None) -> Result:
+    value = plain_text(raw)
+    return value, None
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(\d{4})年?$"),
+]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def date(raw) -> Result:
+    """Real Excel dates, serial numbers, and 1975.03, 1975.3, 1975年3月, 197503, 1975-03-15,
+    1975/3/15, 19750315. A year and month alone mean the first of the month."""
+    if isinstance(raw, dt.datetime):
+        return raw.date(), None
+    if isinstance(raw, dt.date):
+        return raw, None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        number = float(raw)
+        if number.is_integer() and 190001 <= number <= 210012 and 1 <= number % 100 <= 12:
+            return dt.date(int(number) // 100, int(number) % 100, 1), None
+        if number.is_integer() and 19000101 <= number <= 21001231:
+            return date(str(int(number)))
+        if 1 <= number < 80000 and not _looks_like_year_month(number):  # an Excel serial day
+            return EXCEL_EPOCH + dt.timedelta(days=int(number)), None
+        return _date_text(_number_text(number))
+    return _date_text(ascii_text(raw))
+
+
+def _looks_like_year_month(number: float) -> bool:
+    """1975.03 typed into a numeric cell arrives as the float 1975.03."""
+    return 1900 <= number < 2101 and not number.is_integer()
+
+
+def _number_text(number: float) -> str:
+    # 1975.03 typed into a numeric cell arrives as 1975.03; 1975.10 arrives as 1975.1 and is
+    # read as January, as offices write it by hand.
+    return f"{number:.2f}".rstrip("0").rstrip(".") if not number.is_integer() else str(int(number))
+
+
+def _date_text(text: str) -> Result:
+    text = _SPACES.sub("", text)
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        parts = [int(p) for p in m.groups()]
+        year, month, day = (parts + [1, 1])[:3]
+        try:
+            return dt.date(year, month, day), None
+        except ValueError:
+            return None, "日期不存在"
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?", text)
+    if m:
+        return _date_text(m.group(1))
+    return None, "无法识别的日期（可写作 1975-03-15、1975.03 或 1975年3月）"
+
+
+def id_number(raw) -> Result:
+    """An ID number as text, upper-case X. A number ≥ 10^15 read from a numeric cell has
+    lost its last digits in Excel (which keeps 15 significant digits): refuse it."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        exact = int(raw) if float(raw).is_integer() else None
+        digits = str(exact) if exact is not None else ascii_text(raw)
+        if exact is not None and raw >= 1e15:
+            from ..domain.validators import check_id_number
+
+            if isinstance(raw, int) and check_id_number(digits) is None:
+                return digits, None
+            return None, "身份证号以数字格式保存，Excel 已把末几位舍入：请把该列设置为“文本”格式后重新录入完整号码"
+        return digits, None
+    value = ascii_text(raw).replace(" ", "").upper()
+    if re.fullmatch(r"\d(\.\d+)?E\+1[4-7]", value):  # a CSV saved from a numeric column
+        return None, "身份证号被保存为科学计数法，末几位已经丢失：请把该列设置为“文本”格式后重新录入完整号码"
+    return value, None
+
+
+def phone(raw) -> Result:
+    value = ascii_text(raw)
+    value = re.sub(r"\s+", "", value)
+    return value, None
+
+
+def code(raw, codes: CodeBook, table: str) -> Result:
+    if isinstance(raw, bool):
+        raw = "是" if raw else "否"
+    text = ascii_text(raw)
+    found = codes[table].find(text)
+    if found is None and text.endswith(("盟员", "会员", "党员", "社员")):
+        found = codes[table].find(text[:-2])
+    if found is None:
+        return None, f"不是{codes[table].label}中的值"
+    return found, None
+
+
+def codes_multi(raw, codes: CodeBook, table: str) -> Result:
+    """Several values in one cell, separated by 、，,；; / or spaces."""
+    parts = [p for p in MULTI_SEPARATORS.split(ascii_text(raw).translate(_FULLWIDTH)) if p]
+    found, bad = [], []
+    for p in parts:
+        c = codes[table].find(p)
+        if c is None:
+            bad.append(p)
+        elif c not in found:
+            found.append(c)
+    if bad:
+        return None, f"“{'、'.join(bad)}”不是{codes[table].label}中的值"
+    return join_multi(found), None
+
+
+_TRUE = {"是", "有", "√", "✓", "✔", "y", "yes", "true", "1", "t", "对"}
+_FALSE = {"否", "无", "×", "✗", "n", "no", "false", "0", "f", "不是", "-"}
+
+
+def boolean(raw) -> Result:
+    if isinstance(raw, bool):
+        return raw, None
+    text = ascii_text(raw).lower()
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE:
+        return False, None
+    return None, "应填“是”或“否”"
+
+
+def integer(raw) -> Result:
+    if isinstance(raw, bool):
+        return None, "应为整数"
+    if isinstance(raw, (int, float)):
+        return (int(raw), None) if float(raw).is_integer() else (None, "应为整数")
+    text = ascii_text(raw).replace(",", "")
+    m = re.fullmatch(r"约?(\d+)\s*(人|个|名|余人|多人|位)?", text)
+    return (int(m.group(1)), None) if m else (None, "应为整数")
+
+
+def decimal(raw) -> Result:
+    if isinstance(raw, bool):
+        return None, "应为数字"
+    if isinstance(raw, (int, float)):
+        return float(Decimal(str(raw)).quantize(Decimal("0.01"))), None
+    text = ascii_text(raw).replace(",", "").removesuffix("万元").removesuffix("万")
+    try:
+        return float(Decimal(text).quantize(Decimal("0.01"))), None
+    except InvalidOperation:
+        return None, "应为数字"
+
+
+TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+COUNTY_WORDS = ("县直", "县级", "县直单位", "县本级", "本级")
+
+
+class Townships:
+    """Looks a township up by code, by name, or by name without its 镇/乡/街道 suffix."""
+
+    def __init__(self, townships: list[tuple[str, str]], county_name: str = ""):
+        self.by_key: dict[str, str] = {}
+        for code_, name in townships:
+            self.by_key[code_] = code_
+            self.by_key[name] = code_
+            self.by_key.setdefault(_strip_suffix(name), code_)
+        self.county_words = set(COUNTY_WORDS) | ({county_name, county_name + "县直"} if county_name else set())
+
+    def find(self, raw) -> Result:
+        text = _SPACES.sub("", ascii_text(raw))
+        if text in self.county_words:
+            return None, None
+        found = self.by_key.get(text) or self.by_key.get(_strip_suffix(text))
+        if found is None:
+            return None, "不是本县的乡镇（街道）"
+        return found, None
+
+
+def _strip_suffix(name: str) -> str:
+    for suffix in TOWNSHIP_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+class Villages:
+    """Looks a village or community up by 12-digit code or by name (within a township if known)."""
+
+    def __init__(self, villages: list[tuple[str, str, str]]):
+        self.codes = {c for c, _, _ in villages}
+        self.by_name: dict[tuple[str, str], str] = {}
+        self.by_bare: dict[str, list[str]] = {}
+        for c, tw, name in villages:
+            self.by_name[(tw, name)] = c
+            self.by_bare.setdefault(name, []).append(c)
+
+    def find(self, raw, township: str | None) -> Result:
+        text = _SPACES.sub("", ascii_text(raw))
+        if text in self.codes:
+            return text, None
+        if township and (township, text) in self.by_name:
+            return self.by_name[(township, text)], None
+        hits = self.by_bare.get(text, [])
+        if len(hits) == 1:
+            return hits[0], None
+        if len(hits) > 1:
+            return None, "有多个同名村(社区)，请填写所属乡镇或12位代码"
+        return None, "不是本县的村(社区)"

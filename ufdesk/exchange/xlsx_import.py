@@ -1,0 +1,472 @@
+"""Importing a roster: open the file and find its table, check EVERY row, then write.
+
+``open_source`` reads the sheet and guesses the mapping; ``run_import`` is a generator
+yielding ``(done, total, message)`` that returns an ``ImportReport``. Nothing is written
+until every row has been checked; the rows are written in one transaction, so an error or
+a Cancel midway leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain import ledger as get_ledger
+from ..domain.errors import UfError
+from ..domain.model import Field, Ledger
+from ..domain.validate import problems as domain_problems
+from ..services.audit import mask
+from . import normalize as N
+from .mapping import EMPLOYER_POSITION, TOWNSHIP, UUID, label_of, mapping_for, remember
+from .table_find import find_table, is_blank_row, is_footer_row, is_serial_header, is_total_row
+from .xlsx_read import SpreadsheetError, read_sheet, read_sheets
+
+CHUNK = 1000
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class ImportRefused(UfError):
+    pass
+
+
+@dataclass
+class Problem:
+    row: int  # spreadsheet row number as the user sees it
+    column: str  # the column's header (or the field's label when the column is missing)
+    value: str  # the value as shown (masked for ID and phone numbers)
+    message: str
+
+    def line(self) -> str:
+        shown = f"“{self.value}”" if self.value != "" else "（空）"
+        return f"第{self.row}行 {self.column}{shown}：{self.message}"
+
+
+@dataclass
+class Source:
+    """A sheet opened for import, its header row and the column mapping."""
+
+    path: Path
+    ledger: Ledger
+    sheet: str
+    sheets: list[str]
+    rows: list[list]
+    first_row: int
+    header_index: int
+    headers: list[str]
+    mapping: list[str | None]
+    remembered: bool = False
+
+    @property
+    def header_row(self) -> int:
+        return self.first_row + self.header_index
+
+    def data_rows(self) -> list[tuple[int, list]]:
+        """``(spreadsheet row, cells)`` of the data rows: blank, total and footer rows left out."""
+        serial = {i for i, h in enumerate(self.headers) if is_serial_header(h)}
+        out = []
+        for i in range(self.header_index + 1, len(self.rows)):
+            row = self.rows[i]
+            if is_blank_row(row, serial) or is_total_row(row) or is_footer_row(row):
+                continue
+            if self._repeats_header(row):
+                continue
+            out.append((self.first_row + i, row))
+        return out
+
+    def _repeats_header(self, row: list) -> bool:
+        """A header repeated on a later page of a printed roster."""
+        cells = [N.plain_text(c) for c in row if not N.is_blank(c)]
+        return len(cells) >= 2 and all(c in self.headers for c in cells)
+
+
+def open_source(path, ledger_name: str, *, sheet: str | None = None, store=None) -> Source:
+    """Open ``path`` and find the ledger's table: in ``sheet``, or the first sheet that has one."""
+    lg = get_ledger(ledger_name)
+    path = Path(path)
+    from .xlsx_read import sheet_names
+
+    names = sheet_names(path)
+    candidates = [read_sheet(path, sheet)] if sheet else read_sheets(path)
+    for sh in candidates:
+        table = find_table(sh.rows, lg)
+        if table is None:
+            if sheet:
+                raise SpreadsheetError(f"工作表“{sh.name}”的前30行中找不到{lg.label}的表头（如“{_example_headers(lg)}”）")
+            continue
+        mapping, known = mapping_for(store, lg, table.headers)
+        return Source(path, lg, sh.name, names, sh.rows, sh.first_row, table.header_index, table.headers, mapping, known)
+    raise SpreadsheetError(f"{path.name} 中找不到{lg.label}的表头（如“{_example_headers(lg)}”）：请确认选择了正确的台账和文件")
+
+
+def _example_headers(lg: Ledger) -> str:
+    return "、".join(f.label for f in lg.fields[:4])
+
+
+# -- checking rows ------------------------------------------------------------------------------
+@dataclass
+class Row:
+    number: int
+    cells: list
+    values: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    existing: str | None = None  # uuid of the record this row matches
+
+
+@dataclass
+class ImportReport:
+    ledger: str
+    total: int = 0  # data rows
+    new: int = 0
+    existing: int = 0
+    updated: int = 0
+    rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    rejects_path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        head = "检查完毕（未写入）" if self.dry_run else ("导入完成" if self.written else "未导入（数据库未作任何修改）")
+        text = f"{head}：共{self.total}行，新增{self.new}，已存在{self.existing}，更新{self.updated}，拒收{self.rejected}"
+        if self.problems:
+            text += f"，发现问题{len(self.problems)}处"
+        if self.rejects_path:
+            text += f"；被拒收的行已写入 {self.rejects_path}"
+        return text
+
+
+def _shown(f: Field | None, raw) -> str:
+    if N.is_blank(raw):
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = raw.isoformat() if isinstance(raw, (dt.date, dt.datetime)) else str(raw).strip()
+    if f is None:
+        return text[:40]
+    if f.type == "idcard":
+        return mask(re.sub(r"\s", "", text), "idcard")
+    if f.type in ("mobile", "phone") or f.sensitive:
+        return mask(re.sub(r"\s", "", text), "mobile")
+    if f.code in ("party", "religion"):
+        return "（不显示）"
+    return text[:40]
+
+
+class Checker:
+    """Turns the cells of one row into field values and problems; built once per import."""
+
+    def __init__(self, services, source: Source):
+        self.lg = source.ledger
+        self.store = services.store
+        self.codes = self.store.codebook()
+        self.townships = N.Townships(self.store.townships(), self.store.county_name)
+        self.villages = N.Villages(self.store.villages())
+        self.county_code = self.store.county_code
+        self.default_township = self.store.township
+        self.columns = [(i, name, source.headers[i]) for i, name in enumerate(source.mapping) if name]
+        self.column_of = {name: header for _, name, header in self.columns}
+        if EMPLOYER_POSITION in self.column_of:
+            self.column_of.setdefault("employer", self.column_of[EMPLOYER_POSITION])
+            self.column_of.setdefault("position", self.column_of[EMPLOYER_POSITION])
+        self.fields = {f.name: f for f in self.lg.fields}
+        self.seen_ids: dict[str, int] = {}
+
+    def missing_columns(self) -> list[str]:
+        mapped = set(self.column_of)
+        return [f.label for f in self.lg.fields if f.required and f.name not in mapped]
+
+    def convert(self, f: Field, raw, township):
+        t = f.type
+        if t == "code":
+            return N.code(raw, self.codes, f.code)
+        if t == "codes":
+            return N.codes_multi(raw, self.codes, f.code)
+        if t == "date":
+            return N.date(raw)
+        if t == "idcard":
+            return N.id_number(raw)
+        if t in ("mobile", "phone"):
+            return N.phone(raw)
+        if t == "int":
+            return N.integer(raw)
+        if t == "decimal":
+            return N.decimal(raw)
+        if t == "bool":
+            return N.boolean(raw)
+        if t in ("uscc", "site_reg"):
+            return N.ascii_text(raw).replace(" ", "").upper() if t == "uscc" else N.ascii_text(raw), None
+        if t == "village":
+            return self.villages.find(raw, township)
+        if t == "ref":
+            text = N.ascii_text(raw).lower()
+            return (text, None) if _UUID.match(text) else (None, "应为记录编号")
+        if f.name == self.lg.title and self.lg.person:
+            return N.person_name(raw)
+        return N.text(raw)
+
+    def check(self, number: int, cells: list) -> Row:
+        row = Row(number, cells)
+        values = row.values
+        bad: set[str] = set()
+        township = self.default_township
+        if TOWNSHIP in self.column_of:
+            i = next(i for i, n, _ in self.columns if n == TOWNSHIP)
+            raw = cells[i] if i < len(cells) else None
+            if not N.is_blank(raw):
+                township, msg = self.townships.find(raw)
+                if msg:
+                    row.problems.append(Problem(number, self.column_of[TOWNSHIP], _shown(None, raw), msg))
+        values["township"] = township
+        for i, name, header in self.columns:
+            raw = cells[i] if i < len(cells) else None
+            if name == TOWNSHIP or N.is_blank(raw):
+                continue
+            if name == UUID:
+                text = N.ascii_text(raw).lower()
+                if _UUID.match(text):
+                    values["uuid"] = text
+                continue
+            if name == EMPLOYER_POSITION:
+                employer, position = split_employer_position(N.plain_text(raw))
+                values.setdefault("employer", employer)
+                if position:
+                    values.setdefault("position", position)
+                continue
+            f = self.fields[name]
+            value, msg = self.convert(f, raw, township)
+            if msg:
+                bad.add(name)
+                row.problems.append(Problem(number, header, _shown(f, raw), msg))
+            elif value not in (None, ""):
+                values[name] = value
+        for name, msg in domain_problems(self.lg, values, self.codes, county_code=self.county_code).items():
+            if name in bad:
+                continue
+            f = self.fields.get(name)
+            header = self.column_of.get(name) or (f.label if f else name)
+            i = next((i for i, n, _ in self.columns if n == name), None)
+            raw = cells[i] if i is not None and i < len(cells) else values.get(name)
+            row.problems.append(Problem(number, header, _shown(f, raw), msg))
+        id_no = values.get("id_number")
+        if id_no and "id_number" in self.fields:
+            first = self.seen_ids.setdefault(id_no, number)
+            if first != number:
+                row.problems.append(Problem(number, self.column_of.get("id_number", "身份证号"), mask(id_no),
+                                            f"与第{first}行的身份证号相同（同一人重复录入？）"))
+        return row
+
+
+_POSITION_WORDS = ("董事长", "总经理", "副总经理", "经理", "主任", "副主任", "院长", "副院长", "校长", "副校长", "局长",
+                   "副局长", "会长", "副会长", "主席", "副主席", "书记", "副书记", "所长", "科长", "馆长", "站长", "部长",
+                   "厂长", "总监", "理事长", "秘书长", "负责人", "教师", "医生", "医师", "律师", "会计师", "工程师",
+                   "教授", "副教授", "主治医师", "主任医师", "职工", "员工", "干部", "村医", "法定代表人", "执行董事",
+                   "监事", "委员", "住持", "会计", "护士", "记者", "编辑", "研究员")
+
+
+def split_employer_position(text: str) -> tuple[str, str]:
+    """“县人民医院 副院长” or “县人民医院副院长” → (县人民医院, 副院长)."""
+    parts = re.split(r"[\s、，,/；;]+", text, maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1]
+    best = None
+    for word in _POSITION_WORDS:
+        pos = text.rfind(word)
+        if pos > 0 and pos + len(word) == len(text):
+            start = pos
+            while start > 0 and text[start - 1] in "副常务执行名誉":
+                start -= 1
+            if best is None or start < best:
+                best = start
+    if best:
+        return text[:best], text[best:]
+    return text, ""
+
+
+# -- matching existing records ------------------------------------------------------------------
+def _key_value(v):
+    if isinstance(v, str):
+        return v.strip()
+    return v
+
+
+class Matcher:
+    """Finds the record a row matches by the ledger's match keys, in order of preference."""
+
+    def __init__(self, conn, lg: Ledger):
+        import sqlalchemy as sa
+
+        from ..store.schema import LEDGER_TABLES
+
+        t = LEDGER_TABLES[lg.name]
+        self.keys = lg.match_keys
+        cols = sorted({c for key in self.keys for c in key} | {"uuid"})
+        self.by_key: list[dict] = [{} for _ in self.keys]
+        self.uuids: set[str] = set()
+        for r in conn.execute(sa.select(*[t.c[c] for c in cols]).where(t.c.deleted.is_(False))).mappings():
+            self.uuids.add(r["uuid"])
+            for i, key in enumerate(self.keys):
+                if not any(r[c] in (None, "") for c in key if c != "township"):
+                    self.by_key[i].setdefault(tuple(_key_value(r[c]) for c in key), r["uuid"])
+
+    def find(self, values: dict) -> str | None:
+        if values.get("uuid") in self.uuids:
+            return values["uuid"]
+        for i, key in enumerate(self.keys):
+            if any(values.get(c) in (None, "") for c in key if c != "township"):
+                continue
+            found = self.by_key[i].get(tuple(_key_value(values.get(c)) for c in key))
+            if found:
+                return found
+        return None
+
+
+# -- the import ---------------------------------------------------------------------------------
+Progress = Generator[tuple[int, int, str], None, ImportReport]
+
+
+def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid: bool = False,
+               update: bool = False, rejects: str | Path | None = None, remember_mapping: bool = True) -> Progress:
+    """Check every row, then (unless a dry run, or refused) write them in one transaction."""
+    lg = source.ledger
+    services.require("import")
+    checker = Checker(services, source)
+    missing = checker.missing_columns()
+    if missing:
+        raise ImportRefused(f"表中找不到必填的列：{'、'.join(missing)}（表头在第{source.header_row}行）。"
+                            "请在表头中加上这些列，或在导入向导中指定对应的列")
+    data = source.data_rows()
+    report = ImportReport(lg.name, total=len(data), dry_run=dry_run)
+    total = len(data) * 2 or 1
+    rows: list[Row] = []
+    for n, (number, cells) in enumerate(data, 1):
+        rows.append(checker.check(number, cells))
+        if n % 500 == 0:
+            yield n, total, f"正在检查第{n}/{len(data)}行…"
+    with services.store.connect() as conn:
+        matcher = Matcher(conn, lg)
+    for row in rows:
+        row.existing = matcher.find(row.values)
+        report.problems.extend(row.problems)
+    good = [r for r in rows if not r.problems]
+    bad = [r for r in rows if r.problems]
+    new_rows = [r for r in good if r.existing is None]
+    old_rows = [r for r in good if r.existing is not None]
+    report.new, report.existing = len(new_rows), len(old_rows)
+    report.rejected = len(bad)
+    if remember_mapping and not dry_run:
+        remember(services.store, lg, source.headers, source.mapping)
+    if dry_run:
+        return report
+    if bad and not skip_invalid:
+        report.new = report.existing = 0
+        report.rejected = len(rows)
+        return report
+    if bad and skip_invalid:
+        report.rejects_path = Path(rejects) if rejects else default_rejects_path(source.path)
+        write_rejects(source, bad, report.rejects_path)
+    done = len(data)
+    with services.store.write(services.user) as (conn, ctx):
+        from ..services import audit
+        from ..store import records as R
+
+        for start in range(0, len(new_rows), CHUNK):
+            chunk = new_rows[start : start + CHUNK]
+            R.bulk_insert(conn, lg.name, [_insert_values(r.values) for r in chunk], ctx)
+            done += len(chunk)
+            yield done, total, f"正在写入第{start + len(chunk)}/{len(new_rows)}条新记录…"
+        if update:
+            for n, row in enumerate(old_rows, 1):
+                report.updated += _update_one(conn, ctx, services, lg, row)
+                if n % 200 == 0:
+                    yield done + n, total, f"正在更新第{n}/{len(old_rows)}条已有记录…"
+        audit.write(conn, user=services.user, installation=ctx.installation, action="import", ledger=lg.name,
+                    summary=f"导入{lg.label}：{source.path.name}（{source.sheet}），新增{report.new}，"
+                            f"已存在{report.existing}，更新{report.updated}，拒收{report.rejected}", at=ctx.now)
+    report.written = True
+    return report
+
+
+def _insert_values(values: dict) -> dict:
+    return {k: v for k, v in values.items()}
+
+
+def _update_one(conn, ctx, services, lg: Ledger, row: Row) -> int:
+    """Update a matched record as a GUI edit would: versioned, clocked and audited."""
+    from ..services import audit
+    from ..store import records as R
+
+    changes = {k: v for k, v in row.values.items() if k != "uuid"}
+    current = R.get_row(conn, lg.name, row.existing)
+    before, diff = R.update(conn, lg.name, row.existing, changes, ctx, current=current)
+    if not diff:
+        return 0
+    title = {**before, **changes}.get(lg.title) or ""
+    audit.write(conn, user=services.user, installation=ctx.installation, action="update", ledger=lg.name,
+                record=row.existing, summary=f"导入时修改{lg.label}：{title}",
+                details=audit.diff_details(lg.name, diff), at=ctx.now)
+    return 1
+
+
+def default_rejects_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}_rejects.xlsx")
+
+
+def write_rejects(source: Source, rows: list[Row], out: Path) -> Path:
+    """The rejected rows with their original cells and a 错误原因 column: fix and import again."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(source.ledger.label[:31])
+    ws.freeze_panes = "A2"
+    width = len(source.headers)
+    id_cols = {i for i, n in enumerate(source.mapping)
+               if n and any(f.name == n and f.type in ("idcard", "mobile", "phone") for f in source.ledger.fields)}
+    bold = Font(bold=True)
+    header = []
+    for h in [*source.headers, "错误原因"]:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = bold
+        header.append(c)
+    ws.append(header)
+    for row in rows:
+        cells = (list(row.cells) + [None] * width)[:width]
+        for i in id_cols:
+            v = cells[i]
+            if isinstance(v, float) and v.is_integer():
+                cells[i] = str(int(v))
+        cells = [None if (isinstance(v, str) and v == "") else v for v in cells]
+        reasons = "；".join(f"{p.column}：{p.message}" for p in row.problems)
+        ws.append([*cells, reasons])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def drain(gen: Progress, progress: Callable[[int, int, str], None] | None = None) -> ImportReport:
+    """Run a progress generator to its end (the command line's way); returns its result."""
+    try:
+        while True:
+            item = next(gen)
+            if progress:
+                progress(*item)
+    except StopIteration as stop:
+        return stop.value
+
+
+def import_file(services, ledger_name: str, path, *, sheet: str | None = None, **options) -> ImportReport:
+    """Open, check and import in one call (tests and scripts)."""
+    source = open_source(path, ledger_name, sheet=sheet, store=services.store)
+    return drain(run_import(services, source, **options))
+
+
+def mapping_labels(source: Source) -> list[tuple[str, str]]:
+    return [(h, label_of(source.ledger, m)) for h, m in zip(source.headers, source.mapping, strict=False)]
