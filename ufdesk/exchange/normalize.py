@@ -157,10 +157,14 @@ def code(raw, codes: CodeBook, table: str) -> Result:
 
 def codes_multi(raw, codes: CodeBook, table: str) -> Result:
     """Several values in one cell, separated by 、，,；; / or spaces."""
-    parts = [p for p in MULTI_SEPARATORS.split(ascii_text(raw).translate(_FULLWIDTH)) if p]
+    text = ascii_text(raw).translate(_FULLWIDTH)
     found, bad = [], []
+    for c, name in _names_with_separators(codes, table):  # 香港同胞、澳门同胞 is one value
+        if name in text:
+            text = text.replace(name, f" \x00{c} ")
+    parts = [p for p in MULTI_SEPARATORS.split(text) if p]
     for p in parts:
-        c = codes[table].find(p)
+        c = p[1:] if p.startswith("\x00") else codes[table].find(p)
         if c is None:
             bad.append(p)
         elif c not in found:
@@ -168,6 +172,15 @@ def codes_multi(raw, codes: CodeBook, table: str) -> Result:
     if bad:
         return None, f"“{'、'.join(bad)}”不是{codes[table].label}中的值"
     return join_multi(found), None
+
+
+def _names_with_separators(codes: CodeBook, table: str) -> list[tuple[str, str]]:
+    out = []
+    for c in codes[table]:
+        for name in (c.name, *c.aliases):
+            if MULTI_SEPARATORS.search(name):
+                out.append((c.code, name))
+    return sorted(out, key=lambda item: -len(item[1]))
 
 
 _TRUE = {"是", "有", "√", "✓", "✔", "y", "yes", "true", "1", "t", "对"}
