@@ -1,0 +1,115 @@
+"""Printed reports: eight templates built from plain data the services return.
+
+``build(services, name, params, fmt)`` is a generator yielding ``(done, total, message)`` and
+returning the file's bytes (PDF, or Word for the monthly summary); ``render`` runs it to the
+end. Parameters: month ("YYYY-MM"), year, township (code or name), kind (code or name),
+id (a representative's UUID or name), summary (本月工作小结), order ("stroke"/"sort_no").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+
+from ..domain.errors import UfError
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    label: str
+    params: tuple[str, ...]  # which parameters it uses; the others are ignored
+    formats: tuple[str, ...] = ("pdf",)
+
+
+TEMPLATES: dict[str, Template] = {t.name: t for t in (
+    Template("monthly", "统战工作月度汇总", ("month", "summary"), ("pdf", "docx")),
+    Template("roster", "党外代表人士花名册", ("township", "kind", "order")),
+    Template("structure", "党外代表人士结构分析", ("township",)),
+    Template("person", "党外代表人士信息登记表", ("id",)),
+    Template("sites", "宗教活动场所基本情况表", ("township",)),
+    Template("proposals", "提案建议办理情况统计表", ("year",)),
+    Template("cadres", "统战干部配备情况表", ()),
+    Template("chambers", "商会社团一览表", ("township",)),
+)}
+
+
+def template(name: str) -> Template:
+    t = TEMPLATES.get(name) or next((t for t in TEMPLATES.values() if t.label == name), None)
+    if t is None:
+        raise UfError(f"没有名为“{name}”的报表。可用：" + "、".join(f"{t.name}（{t.label}）" for t in TEMPLATES.values()))
+    return t
+
+
+def gather(svc, name: str, params: dict):
+    """The template's plain data (dicts and lists) — the only step that reads the database."""
+    from . import data as D
+
+    store = svc.store
+    p = params or {}
+    if name == "monthly":
+        return D.monthly(svc, D.resolve_month(p.get("month")))
+    if name == "roster":
+        return D.roster(svc, D.resolve_township(store, p.get("township")), D.resolve_kind(store, p.get("kind")),
+                        p.get("order") or "stroke")
+    if name == "structure":
+        return D.structure(svc, D.resolve_township(store, p.get("township")))
+    if name == "person":
+        return D.person(svc, p.get("id") or "")
+    if name == "sites":
+        return D.sites(svc, D.resolve_township(store, p.get("township")))
+    if name == "proposals":
+        return D.proposals(svc, D.resolve_year(p.get("year")))
+    if name == "cadres":
+        return D.cadres(svc)
+    if name == "chambers":
+        return D.chambers(svc, D.resolve_township(store, p.get("township")))
+    raise UfError(f"没有名为“{name}”的报表")
+
+
+def lay_out(name: str, d, params: dict | None = None, fmt: str = "pdf") -> bytes:
+    """Plain data → the file's bytes. No database access here."""
+    import io
+
+    from . import blocks, lists, monthly, person, roster, structure
+
+    p = params or {}
+    if name == "roster":
+        return roster.pdf(d)
+    if name == "person":
+        return person.pdf(d)
+    if name == "monthly":
+        bl, meta = monthly.make(d, p.get("summary") or ""), monthly.meta(d)
+        if fmt == "docx":
+            buf = io.BytesIO()
+            blocks.to_docx(bl, meta, buf)
+            return buf.getvalue()
+        return blocks.to_pdf(bl, meta)
+    if name == "structure":
+        return blocks.to_pdf(structure.make(d), structure.meta(d))
+    landscape = name in ("sites", "cadres", "chambers")
+    make, meta = getattr(lists, name), getattr(lists, f"{name}_meta")
+    return blocks.to_pdf(make(d), meta(d), landscape=landscape, prose=False)
+
+
+def build(svc, name: str, params: dict | None = None, fmt: str = "pdf") -> Generator[tuple[int, int, str], None, bytes]:
+    """Make a report: yields progress, returns the bytes of the PDF (or .docx)."""
+    t = template(name)
+    if fmt not in t.formats:
+        raise UfError(f"{t.label}只能保存为 " + "、".join(f".{f}" for f in t.formats) + " 文件。")
+    svc.require("reports")
+    yield 0, 3, f"正在汇总{t.label}的数据…"
+    d = gather(svc, t.name, params or {})
+    yield 1, 3, f"正在排版{t.label}…"
+    content = lay_out(t.name, d, params, fmt)
+    yield 3, 3, "完成"
+    return content
+
+
+def render(svc, name: str, params: dict | None = None, fmt: str = "pdf") -> bytes:
+    gen = build(svc, name, params, fmt)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value

@@ -1,0 +1,229 @@
+"""A report written once as a list of blocks (headings, paragraphs, tables, charts), laid out
+either as a PDF (reportlab) or as an editable Word file (python-docx) with the same sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import page
+
+
+@dataclass
+class H1:
+    text: str
+
+
+@dataclass
+class H2:
+    text: str
+
+
+@dataclass
+class P:
+    text: str
+    indent: bool = True
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list]
+    weights: list[float]  # relative column widths
+    align: str | None = None  # one letter per column: L C R
+    marks: set[int] = field(default_factory=set)  # rows printed in 黑体
+    totals: bool = False  # the last row is a 合计 row
+    empty: str = "（无）"  # said instead of an empty table
+
+
+@dataclass
+class Chart:
+    kind: str  # "bar" or "pie"
+    title: str
+    labels: list[str]
+    values: list[float]
+
+
+@dataclass
+class Charts:
+    """Charts side by side."""
+
+    charts: list[Chart]
+
+
+@dataclass
+class Blank:
+    """Ruled lines to write on (the 本月工作小结 when none was typed)."""
+
+    lines: int = 5
+
+
+@dataclass
+class Signature:
+    unit: str
+    date: str
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+def to_pdf(blocks: list, meta: page.Meta, *, out=None, landscape: bool = False, prose: bool = True) -> bytes:
+    return page.build(flowables(blocks, meta, landscape=landscape, prose=prose), meta,
+                      landscape=landscape, prose=prose, out=out)
+
+
+def flowables(blocks: list, meta: page.Meta, *, landscape: bool = False, prose: bool = True) -> list:
+    from reportlab.platypus import CondPageBreak, Paragraph, Spacer
+    from reportlab.platypus.flowables import HRFlowable
+
+    from . import charts, tables
+
+    st = page.styles()
+    width = page.frame_width(landscape, prose)
+    out = page.heading_block(meta, st)
+    for b in blocks:
+        # a heading starts a new page rather than stand alone at the foot of one; a long table
+        # after it still begins on the same page (keepWithNext would push the whole table on)
+        if isinstance(b, H1):
+            out += [CondPageBreak(90), Paragraph(page.esc(b.text), st["h1"])]
+        elif isinstance(b, H2):
+            out += [CondPageBreak(70), Paragraph(page.esc(b.text), st["h2"])]
+        elif isinstance(b, P):
+            out.append(Paragraph(page.esc(b.text), st["body" if b.indent else "plain"]))
+        elif isinstance(b, Table):
+            if not b.rows:
+                out.append(Paragraph(page.esc(b.empty), st["body"]))
+                continue
+            out.append(tables.grid(b.header, b.rows, tables.scale(b.weights, width), align=b.align,
+                                   marks=b.marks, totals=b.totals))
+            out.append(Spacer(1, 6))
+        elif isinstance(b, (Chart, Charts)):
+            out.append(_charts(b.charts if isinstance(b, Charts) else [b], width, charts))
+        elif isinstance(b, Blank):
+            for _ in range(b.lines):
+                out.append(Spacer(1, 20))
+                out.append(HRFlowable(width="100%", thickness=0.4, color="#888888"))
+        elif isinstance(b, Signature):
+            out.append(Spacer(1, 18))
+            out.append(Paragraph(page.esc(b.unit), st["sign"]))
+            out.append(Paragraph(page.esc(b.date), st["sign"]))
+    return out
+
+
+def _charts(items: list[Chart], width: float, charts):
+    from reportlab.platypus import Table as RLTable
+
+    each = width / len(items)
+    drawings = [getattr(charts, c.kind)(c.labels, c.values, width=each - 6, height=170, title=c.title) for c in items]
+    t = RLTable([drawings], colWidths=[each] * len(items))
+    from .fonts import font
+
+    t.setStyle([("FONT", (0, 0), (-1, -1), font("song")), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+    return t
+
+
+# -- Word --------------------------------------------------------------------------------------
+def to_docx(blocks: list, meta: page.Meta, out) -> None:
+    """The same sections as an editable Word file: 小标宋 title, 黑体 headings, 仿宋 body,
+    GB/T 9704 margins; charts are given by their tables (Word users redraw them as they like)."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from .fonts import word_fonts
+
+    wf = word_fonts()
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    _page_number_footer(sec)
+
+    def para(text, role, size, align=None, indent=False, bold=False):
+        p = doc.add_paragraph()
+        run = p.add_run(text)
+        _font(run, wf[role], size, bold)
+        if align is not None:
+            p.alignment = align
+        if indent:
+            p.paragraph_format.first_line_indent = Pt(size * 2)
+        p.paragraph_format.space_after = Pt(2)
+        return p
+
+    para(meta.title, "title", 22, WD_ALIGN_PARAGRAPH.CENTER)
+    if meta.subtitle:
+        para(meta.subtitle, "body", 16, WD_ALIGN_PARAGRAPH.CENTER)
+    para(f"填报单位：{meta.unit}    日期：{meta.date_text}", "body", 12, WD_ALIGN_PARAGRAPH.CENTER)
+    for b in blocks:
+        if isinstance(b, H1):
+            para(b.text, "hei", 16)
+        elif isinstance(b, H2):
+            para(b.text, "hei", 14)
+        elif isinstance(b, P):
+            para(b.text, "body", 16 if b.indent else 14, indent=b.indent)
+        elif isinstance(b, Table):
+            if not b.rows:
+                para(b.empty, "body", 14, indent=True)
+                continue
+            t = doc.add_table(rows=1 + len(b.rows), cols=len(b.header))
+            t.style = "Table Grid"
+            t.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for c, h in enumerate(b.header):
+                _cell(t.cell(0, c), h, wf["hei"], 10.5, True)
+            for r, row in enumerate(b.rows, start=1):
+                bold = (r - 1) in b.marks or (b.totals and r == len(b.rows))
+                for c, v in enumerate(row):
+                    _cell(t.cell(r, c), "" if v is None else str(v), wf["song"], 10.5, bold)
+            doc.add_paragraph()
+        elif isinstance(b, (Chart, Charts)):
+            continue  # the same figures are in the tables beside them
+        elif isinstance(b, Blank):
+            for _ in range(b.lines):
+                para("", "body", 16)
+        elif isinstance(b, Signature):
+            para(b.unit, "body", 16, WD_ALIGN_PARAGRAPH.RIGHT)
+            para(b.date, "body", 16, WD_ALIGN_PARAGRAPH.RIGHT)
+    doc.core_properties.title = meta.title
+    doc.core_properties.author = meta.unit
+    doc.save(out)
+
+
+def _font(run, name: str, size: float, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    rfonts.set(qn("w:eastAsia"), name)
+
+
+def _cell(cell, text: str, fontname: str, size: float, bold: bool) -> None:
+    p = cell.paragraphs[0]
+    _font(p.add_run(text), fontname, size, bold)
+
+
+def _page_number_footer(section) -> None:
+    """"— PAGE —" centred in the footer, as a Word field so it counts itself."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("— ")
+    run = p.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._element.append(el)
+    p.add_run(" —")

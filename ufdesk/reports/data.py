@@ -1,0 +1,590 @@
+"""The data layer of the reports: plain dicts and lists gathered from the services and the
+statistics, so that no template touches the database. Codes are turned into names here, and
+ID and phone numbers masked unless the user may see them in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+import sqlalchemy as sa
+
+from ..domain import COUNTY_KEY
+from ..domain.codes import split_multi
+from ..domain.errors import NotFound, UfError
+from ..services import Services, stats
+from ..services import query as Q
+from ..services.audit import mask
+from ..store.schema import LEDGER_TABLES, SUB_TABLES, package_log
+from .page import unit_name
+
+DUE_DAY_SETTING = "report_due_day"
+DEFAULT_DUE_DAY = 28
+
+
+def _alive(t):
+    return t.c.deleted.is_(False)
+
+
+def common(svc: Services, today: dt.date | None = None) -> dict:
+    store = svc.store
+    return {"unit": unit_name(store), "county": store.county_name, "today": today or dt.date.today(),
+            "full_ids": svc.allowed("view_full_ids")}
+
+
+# -- parameters --------------------------------------------------------------------------------
+def resolve_township(store, text: str | None) -> str | None:
+    """A township given by code or name → its code ("county" for 县直); None for all."""
+    if text is None or str(text).strip() == "":
+        return None
+    text = str(text).strip()
+    if text in (COUNTY_KEY, "县直", store.county_name):
+        return COUNTY_KEY
+    for code, name in store.townships():
+        if text in (code, name):
+            return code
+    raise UfError(f"找不到乡镇“{text}”：本县没有这个乡镇代码或名称。请用9位乡镇代码（如 "
+                  f"{store.townships()[0][0] if store.townships() else '510599100'}）或乡镇名称，"
+                  f"县直单位用“县直”。")
+
+
+def resolve_kind(store, text: str | None) -> str | None:
+    """A kind of 工作对象 given by code or Chinese name → its code; None for all."""
+    if text is None or str(text).strip() == "":
+        return None
+    code = store.codebook()["object_kind"].find(str(text).strip())
+    if code is None:
+        names = "、".join(n for _c, n in store.codebook()["object_kind"].items())
+        raise UfError(f"“{text}”不是人士类别。可用的类别：{names}（也可用代码01–12）。")
+    return code
+
+
+def resolve_month(text: str | None, today: dt.date | None = None) -> str:
+    """"2026-10" (also 2026.10, 202610, 2026年10月); default last month."""
+    if not text:
+        return stats.last_months(1, today)[0]
+    digits = "".join(ch if ch.isdigit() else " " for ch in str(text)).split()
+    if len(digits) == 1 and len(digits[0]) == 6:
+        digits = [digits[0][:4], digits[0][4:]]
+    if len(digits) != 2 or len(digits[0]) != 4 or not 1 <= int(digits[1]) <= 12:
+        raise UfError(f"月份“{text}”格式不对，请写成 YYYY-MM，例如 2026-10。")
+    return f"{int(digits[0]):04d}-{int(digits[1]):02d}"
+
+
+def resolve_year(text, today: dt.date | None = None) -> int:
+    if text in (None, ""):
+        return (today or dt.date.today()).year
+    s = str(text).strip().removesuffix("年")
+    if not (s.isdigit() and len(s) == 4):
+        raise UfError(f"年份“{text}”格式不对，请写成四位数字，例如 2026。")
+    return int(s)
+
+
+def township_where(t, township: str | None) -> tuple:
+    if township == COUNTY_KEY:
+        return (t.c.township.is_(None),)
+    if township:
+        return (t.c.township == township,)
+    return ()
+
+
+def township_label(store, township: str | None) -> str:
+    return "全县" if township is None else store.township_name(township)
+
+
+# -- the township reporting table ----------------------------------------------------------------
+def completeness(store, month: str) -> list[dict]:
+    """Per township: has a package it exported during the month been imported here, and was it
+    exported by the due day (setting "report_due_day", default the 28th)? Uses the exchange's own
+    ``completeness`` where it exists."""
+    try:
+        from ..exchange.completeness import completeness as exchange_completeness
+    except ImportError:
+        return _read_package_log(store, month)
+    return exchange_completeness(store, month)
+
+
+def due_date(store, month: str) -> dt.date:
+    start, end = stats.month_range(month)
+    try:
+        day = int(store.setting(DUE_DAY_SETTING) or DEFAULT_DUE_DAY)
+    except ValueError:
+        day = DEFAULT_DUE_DAY
+    return start.replace(day=max(1, min(day, end.day)))
+
+
+def _read_package_log(store, month: str) -> list[dict]:
+    start, end = stats.month_range(month)
+    due = due_date(store, month)
+    p = package_log
+    with store.connect() as conn:
+        rows = conn.execute(
+            sa.select(p.c.sender_township, p.c.exported_at, p.c.imported_at, p.c.records)
+            .where(p.c.direction == "received", sa.or_(p.c.status.is_(None), p.c.status != "undone"),
+                   p.c.imported_at.is_not(None), p.c.sender_township.is_not(None),
+                   p.c.exported_at >= dt.datetime.combine(start, dt.time()),
+                   p.c.exported_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+            .order_by(p.c.exported_at)
+        ).all()
+    got: dict[str, dict] = {}
+    for tw, exported, imported, n in rows:
+        g = got.setdefault(tw, {"exported_at": exported, "imported_at": imported, "records": 0})
+        g["records"] += n or 0
+        g["imported_at"] = max(g["imported_at"], imported)
+    out = []
+    for code, name in store.townships():
+        g = got.get(code)
+        out.append({"code": code, "name": name, "reported": g is not None,
+                    "exported_at": g and g["exported_at"], "imported_at": g and g["imported_at"],
+                    "records": g["records"] if g else 0,
+                    "on_time": bool(g and g["exported_at"].date() <= due)})
+    return out
+
+
+# -- monthly summary ---------------------------------------------------------------------------
+def _between(col, start, end):
+    return col.between(start, end)
+
+
+def monthly(svc: Services, month: str, today: dt.date | None = None) -> dict:
+    store = svc.store
+    today = today or dt.date.today()
+    start, end = stats.month_range(month)
+    as_of = min(end, today)
+    codes = store.codebook()
+    out = common(svc, today)
+    out.update(month=month, start=start, end=end, as_of=as_of)
+    out["activities"] = _activities(store, start, end)
+    out["trend"] = stats.per_month(store, "activities", _months_ending(month, 6))
+    reps = stats.rep_changes(store, month)
+    out["reps_added"] = [_rep_line(store, r) for r in reps["added"]]
+    out["reps_left"] = [_rep_line(store, r) | {"reason": r.get("left_reason") or ""} for r in reps["left"]]
+    t = LEDGER_TABLES["representatives"]
+    with store.connect() as conn:
+        out["reps_present"] = conn.execute(sa.select(sa.func.count()).select_from(t).where(
+            _alive(t), t.c.status == stats.PRESENT_STATUS)).scalar_one()
+    out["proposals"] = _proposals_month(store, start, end, as_of)
+    out["sites"] = _sites_month(store, start, end, as_of)
+    cc = stats.cadre_changes(store, month)
+    post = codes["cadre_post"]
+    out["cadres_appointed"] = [_cadre_line(store, post, r) for r in cc["appointed"]]
+    out["cadres_left"] = [_cadre_line(store, post, r) for r in cc["left"]]
+    out["coverage"] = stats.coverage(store, as_of)
+    out["reporting"] = completeness(store, month)
+    out["due"] = due_date(store, month)
+    return out
+
+
+def _months_ending(month: str, n: int) -> list[str]:
+    start, _ = stats.month_range(month)
+    return [stats.add_months(start, -i).strftime("%Y-%m") for i in range(n - 1, -1, -1)]
+
+
+def _activities(store, start, end) -> dict:
+    t = LEDGER_TABLES["activities"]
+    cond = (_alive(t), _between(t.c.held_on, start, end))
+    with store.connect() as conn:
+        rows = conn.execute(sa.select(t.c.kind, sa.func.count(), sa.func.coalesce(sa.func.sum(t.c.headcount), 0),
+                                      sa.func.coalesce(sa.func.sum(t.c.funds), 0))
+                            .where(*cond).group_by(t.c.kind)).all()
+        listing = conn.execute(sa.select(t.c.held_on, t.c.title, t.c.kind, t.c.township, t.c.headcount)
+                               .where(*cond).order_by(t.c.held_on, t.c.id)).all()
+    by = {k: (n, hc, funds) for k, n, hc, funds in rows}
+    table = store.codebook()["activity_type"]
+    by_type = [(c.name, *by.pop(c.code)) for c in table if c.code in by]
+    by_type += [(table.name_of(k) or "未填", *v) for k, v in by.items()]
+    return {
+        "by_type": [{"name": n, "count": c, "headcount": int(h or 0), "funds": float(f or 0)} for n, c, h, f in by_type],
+        "by_township": [(name, n) for _c, name, n in stats.township_count(store, "activities", where=cond[1:])],
+        "count": sum(r[1] for r in rows),
+        "headcount": int(sum(r[2] or 0 for r in rows)),
+        "funds": float(sum(r[3] or 0 for r in rows)),
+        "list": [{"date": d, "title": ti, "kind": table.name_of(k), "township": store.township_name(tw), "headcount": h}
+                 for d, ti, k, tw, h in listing],
+    }
+
+
+def _rep_line(store, r: dict) -> dict:
+    kinds = store.codebook()["object_kind"]
+    return {"name": r["name"], "gender": store.codebook()["gender"].name_of(r.get("gender")),
+            "township": store.township_name(r.get("township")),
+            "kinds": "、".join(kinds.name_of(c) for c in split_multi(r.get("kinds"))),
+            "employer": " ".join(x for x in (r.get("employer"), r.get("position")) if x),
+            "recognized_on": r.get("recognized_on"), "left_on": r.get("left_on")}
+
+
+def _cadre_line(store, post, r: dict) -> dict:
+    return {"name": r["name"], "post": post.name_of(r.get("post")), "township": store.township_name(r.get("township")),
+            "employer": r.get("employer") or "", "appointed_on": r.get("appointed_on"), "left_on": r.get("left_on")}
+
+
+def _proposals_month(store, start, end, as_of) -> dict:
+    t = LEDGER_TABLES["proposals"]
+    kind = store.codebook()["proposal_kind"]
+    with store.connect() as conn:
+        def by_kind(col):
+            rows = conn.execute(sa.select(t.c.kind, sa.func.count()).where(_alive(t), _between(col, start, end))
+                                .group_by(t.c.kind)).all()
+            return dict(rows)
+
+        submitted, replied, closed = by_kind(t.c.submitted_on), by_kind(t.c.replied_on), by_kind(t.c.closed_on)
+    rows = []
+    for c in kind:
+        s, r, cl = submitted.get(c.code, 0), replied.get(c.code, 0), closed.get(c.code, 0)
+        if s or r or cl:
+            rows.append({"kind": c.name, "submitted": s, "replied": r, "closed": cl})
+    overdue = [_overdue_line(store, p, as_of) for p in stats.overdue_proposals(store, as_of)]
+    return {"by_kind": rows, "submitted": sum(submitted.values()), "replied": sum(replied.values()),
+            "closed": sum(closed.values()), "overdue": overdue}
+
+
+def _overdue_line(store, p: dict, as_of: dt.date) -> dict:
+    months = (as_of.year - p["assigned_on"].year) * 12 + as_of.month - p["assigned_on"].month
+    return {"title": p["title"], "kind": store.codebook()["proposal_kind"].name_of(p["kind"]),
+            "number": p.get("number") or "", "host": p.get("host_unit") or "", "assigned_on": p["assigned_on"],
+            "status": store.codebook()["proposal_status"].name_of(p.get("status")), "months": months}
+
+
+def _sites_month(store, start, end, as_of) -> dict:
+    ins, iss, st = SUB_TABLES["site_inspections"], SUB_TABLES["site_issues"], LEDGER_TABLES["sites"]
+    with store.connect() as conn:
+        inspections = conn.execute(
+            sa.select(ins.c.inspected_on, st.c.name, st.c.township).join(st, st.c.uuid == ins.c.parent)
+            .where(_alive(ins), _alive(st), _between(ins.c.inspected_on, start, end)).order_by(ins.c.inspected_on)).all()
+        found = conn.execute(sa.select(sa.func.count()).select_from(iss.join(st, st.c.uuid == iss.c.parent)).where(
+            _alive(iss), _alive(st), _between(iss.c.found_on, start, end))).scalar_one()
+        closed = conn.execute(sa.select(sa.func.count()).select_from(iss.join(st, st.c.uuid == iss.c.parent)).where(
+            _alive(iss), _alive(st), iss.c.status != stats.OPEN_ISSUE, _between(iss.c.closed_on, start, end))).scalar_one()
+    open_rows = stats.open_issues(store, today=as_of)
+    return {
+        "inspections": len(inspections),
+        "inspected_sites": len({n for _d, n, _t in inspections}),
+        "found": found, "closed": closed, "open": len(open_rows),
+        "open_overdue": sum(1 for r in open_rows if r["overdue"]),
+        "open_list": [_issue_line(store, r) for r in open_rows],
+    }
+
+
+def _issue_line(store, r: dict) -> dict:
+    return {"site": r.get("site_name") or "", "township": store.township_name(r.get("site_township") or r.get("township")),
+            "issue": r.get("issue") or "", "measure": r.get("measure") or "", "found_on": r.get("found_on"),
+            "deadline": r.get("deadline"), "closed_on": r.get("closed_on"),
+            "status": store.codebook()["issue_status"].name_of(r.get("status")), "overdue": bool(r.get("overdue"))}
+
+
+# -- roster --------------------------------------------------------------------------------------
+ROSTER_COLUMNS = ("name", "gender", "ethnicity", "birth_date", "party", "education", "employer", "position",
+                  "kinds", "township", "id_number", "mobile", "sort_no")
+
+
+def roster(svc: Services, township: str | None = None, kind: str | None = None, order: str = "stroke",
+           status: str | None = stats.PRESENT_STATUS) -> dict:
+    """The 花名册: present representatives, 按姓氏笔画 (order "stroke") or 按排序号 ("sort_no")."""
+    store = svc.store
+    filters: dict = {}
+    if kind:
+        filters["kinds"] = kind
+    if status:
+        filters["status"] = status
+    q = Q.Query("representatives", township=township, filters=filters, sort="sort_no" if order == "sort_no" else None)
+    rows = svc.page(q, 0, 10**9, columns=list(ROSTER_COLUMNS))
+    cb = store.codebook()
+    full = svc.allowed("view_full_ids")
+    names = {c: cb[c] for c in ("gender", "ethnicity", "party", "education", "object_kind")}
+    tw = dict(store.townships())
+    out_rows = []
+    for r in rows:
+        out_rows.append({
+            "name": r["name"], "gender": names["gender"].name_of(r["gender"]),
+            "ethnicity": names["ethnicity"].name_of(r["ethnicity"]),
+            "birth": f"{r['birth_date'].year}.{r['birth_date'].month:02d}" if r["birth_date"] else "",
+            "party": names["party"].name_of(r["party"]), "education": names["education"].name_of(r["education"]),
+            "work": " ".join(x for x in (r["employer"], r["position"]) if x),
+            "kinds": "、".join(names["object_kind"].name_of(c) for c in split_multi(r["kinds"])),
+            "township": tw.get(r["township"]) if r["township"] else "县直",
+            "id_number": (r["id_number"] or "") if full else mask(r["id_number"], "idcard"),
+            "mobile": (r["mobile"] or "") if full else mask(r["mobile"], "mobile"),
+        })
+    return common(svc) | {"rows": out_rows, "township": township_label(store, township),
+                          "kind": cb["object_kind"].name_of(kind) if kind else "", "order": order}
+
+
+# -- structure -----------------------------------------------------------------------------------
+EDUCATION_BANDS = (("1", "研究生"), ("2", "大学本科"), ("3", "大学专科"), ("4", "中等职业教育"), ("6", "普通高中"),
+                   ("7", "初中及以下"), ("8", "初中及以下"), ("9", "其他"))
+
+
+def structure(svc: Services, township: str | None = None, today: dt.date | None = None) -> dict:
+    store = svc.store
+    t = LEDGER_TABLES["representatives"]
+    where = (*stats.present_reps(), *township_where(t, township))
+    out = common(svc, today) | {"township": township_label(store, township)}
+    with store.connect() as conn:
+        out["total"] = conn.execute(sa.select(sa.func.count()).select_from(t).where(_alive(t), *where)).scalar_one()
+        out["nonparty_cadres"] = conn.execute(sa.select(sa.func.count()).select_from(t).where(
+            _alive(t), *where, t.c.nonparty_cadre.is_(True))).scalar_one()
+        out["reserve"] = conn.execute(sa.select(sa.func.count()).select_from(t).where(
+            _alive(t), *where, t.c.reserve.is_(True))).scalar_one()
+    for key, field in (("kinds", "kinds"), ("party", "party"), ("gender", "gender"), ("ethnicity", "ethnicity")):
+        out[key] = [(name or "未填", n) for _c, name, n in stats.group_count(store, "representatives", field, where)]
+    edu = Counter()
+    for code, _name, n in stats.group_count(store, "representatives", "education", where):
+        edu[dict(EDUCATION_BANDS).get((code or "")[:1], "未填")] += n
+    order = [b for _c, b in EDUCATION_BANDS] + ["未填"]
+    out["education"] = [(b, edu[b]) for b in dict.fromkeys(order) if edu[b]]
+    out["age"] = stats.age_bands(store, where=where, today=today)
+    han = sum(n for name, n in out["ethnicity"] if name == "汉族")
+    hm = [("汉族", han), ("少数民族", sum(n for name, n in out["ethnicity"] if name not in ("汉族", "未填"))),
+          ("未填", sum(n for name, n in out["ethnicity"] if name == "未填"))]
+    out["han_minority"] = [(name, n) for name, n in hm if n]
+    out["arrangements"] = _arrangements(store, where)
+    out["by_township"] = [(name, n) for _c, name, n in stats.township_count(store, "representatives", where)] \
+        if township is None else []
+    return out
+
+
+def _arrangements(store, where) -> dict:
+    a, t = SUB_TABLES["rep_arrangements"], LEDGER_TABLES["representatives"]
+    with store.connect() as conn:
+        rows = conn.execute(
+            sa.select(a.c.body, a.c.level, sa.func.count(), sa.func.sum(sa.case((a.c.standing.is_(True), 1), else_=0)))
+            .select_from(a.join(t, t.c.uuid == a.c.parent))
+            .where(_alive(a), _alive(t), *where).group_by(a.c.body, a.c.level)).all()
+        persons = conn.execute(sa.select(sa.func.count(sa.distinct(a.c.parent))).select_from(
+            a.join(t, t.c.uuid == a.c.parent)).where(_alive(a), _alive(t), *where)).scalar_one()
+    cb = store.codebook()
+    levels = cb["arrangement_level"]
+    by: dict[str, dict[str, int]] = defaultdict(dict)
+    standing: Counter = Counter()
+    for body, level, n, s in rows:
+        by[body][level] = n
+        standing[body] += int(s or 0)
+    table = []
+    for c in cb["arrangement_body"]:
+        counts = by.get(c.code, {})
+        table.append({"body": c.name, "levels": [(lv.name, counts.get(lv.code, 0)) for lv in levels],
+                      "total": sum(counts.values()), "standing": standing[c.code]})
+    return {"rows": table, "levels": [lv.name for lv in levels], "persons": persons}
+
+
+# -- one person ----------------------------------------------------------------------------------
+def person(svc: Services, ident: str) -> dict:
+    """A representative by UUID (or by name, when exactly one has it) for the 登记表."""
+    store = svc.store
+    ident = (ident or "").strip()
+    if not ident:
+        raise UfError("请用 --id 指定代表人士（UUID 或姓名）。")
+    try:
+        rec = svc.get("representatives", ident)
+    except NotFound:
+        found = svc.find_by("representatives", name=ident)
+        if len(found) != 1:
+            raise NotFound(f"找不到代表人士“{ident}”：没有这个 UUID 的记录"
+                           + ("，同名的有多人，请改用 UUID。" if found else "，也没有叫这个名字的人。")) from None
+        rec = svc.get("representatives", found[0]["uuid"])
+    if rec.get("deleted"):
+        raise NotFound(f"代表人士“{ident}”已被删除。")
+    cb = store.codebook()
+    full = svc.allowed("view_full_ids")
+    photos = svc.attachments(rec["uuid"], "photo")
+    n = cb.name_of
+    arr = [f"{n('arrangement_body', a['body'])}（{n('arrangement_level', a['level'])}级"
+           f"{'，' + a['term'] if a.get('term') else ''}{'，常委' if a.get('standing') else ''}）"
+           for a in rec["subs"].get("rep_arrangements", [])]
+    return common(svc) | {
+        "name": rec["name"], "gender": n("gender", rec.get("gender")), "ethnicity": n("ethnicity", rec.get("ethnicity")),
+        "birth": rec.get("birth_date"), "native_place": rec.get("native_place") or "",
+        "party": n("party", rec.get("party")), "party_joined": rec.get("party_joined"),
+        "education": n("education", rec.get("education")), "degree": n("degree", rec.get("degree")),
+        "pro_title": rec.get("pro_title") or "", "employer": rec.get("employer") or "", "position": rec.get("position") or "",
+        "kinds": "、".join(n("object_kind", c) for c in split_multi(rec.get("kinds"))),
+        "id_number": (rec.get("id_number") or "") if full else mask(rec.get("id_number"), "idcard"),
+        "mobile": (rec.get("mobile") or "") if full else mask(rec.get("mobile"), "mobile"),
+        "address": rec.get("address") or "", "township": store.township_name(rec.get("township")),
+        "status": n("rep_status", rec.get("status")), "recognized_on": rec.get("recognized_on"),
+        "nonparty_cadre": bool(rec.get("nonparty_cadre")), "cadre_rank": n("cadre_rank", rec.get("cadre_rank")),
+        "reserve": bool(rec.get("reserve")), "contact_leader": rec.get("contact_leader") or "",
+        "resume": rec.get("resume") or "", "notes": rec.get("notes") or "", "arrangements": arr,
+        "trainings": [f"{_ym(r.get('start_on'))} {r.get('course') or ''}" for r in rec["subs"].get("rep_trainings", [])],
+        "honours": [f"{_ym(r.get('award_on'))} {r.get('honour') or ''}" for r in rec["subs"].get("rep_honours", [])],
+        "secondments": [f"{_ym(r.get('start_on'))} {r.get('unit') or ''}{r.get('post') or ''}"
+                        for r in rec["subs"].get("rep_secondments", [])],
+        "photo": photos[-1]["content"] if photos else None,
+    }
+
+
+def _ym(d) -> str:
+    return f"{d.year}.{d.month:02d}" if d else ""
+
+
+# -- sites ---------------------------------------------------------------------------------------
+def sites(svc: Services, township: str | None = None, today: dt.date | None = None) -> dict:
+    store = svc.store
+    today = today or dt.date.today()
+    cb = store.codebook()
+    t, iss = LEDGER_TABLES["sites"], SUB_TABLES["site_issues"]
+    order = {c: i for i, (c, _n) in enumerate(store.townships())}
+    rows = [dict(r) for r in svc.find_by("sites")]
+    rows = [r for r in rows if _in_township(r.get("township"), township)]
+    rows.sort(key=lambda r: (order.get(r["township"], -1), r["religion"] or "", r["name"]))
+    full = svc.allowed("view_full_ids")
+    listing = [{"name": r["name"], "religion": cb.name_of("religion", r["religion"]),
+                "type": cb.name_of("site_type", r["site_type"]), "reg_no": r["reg_no"] or "",
+                "township": store.township_name(r["township"]), "leader": r["leader"] or "",
+                "phone": (r["leader_phone"] or "") if full else mask(r["leader_phone"], "phone"),
+                "clergy": r["clergy_count"], "believers": r["believers"], "rating": cb.name_of("site_rating", r["rating"]),
+                "model": "是" if r["model_site"] else "", "status": cb.name_of("site_status", r["status"])} for r in rows]
+    by_rel: dict[str, list[int]] = {}
+    for r in rows:
+        v = by_rel.setdefault(r["religion"], [0, 0, 0])
+        v[0] += 1
+        v[1] += r["clergy_count"] or 0
+        v[2] += r["believers"] or 0
+    religions = [(c.name, *by_rel[c.code]) for c in cb["religion"] if c.code in by_rel]
+    with store.connect() as conn:
+        issues = conn.execute(
+            sa.select(iss, t.c.name.label("site_name"), t.c.township.label("site_township"))
+            .join(t, t.c.uuid == iss.c.parent).where(_alive(iss), _alive(t), *township_where(t, township))
+        ).mappings().all()
+    lines = []
+    for r in issues:
+        r = dict(r)
+        r["overdue"] = r["status"] == stats.OPEN_ISSUE and bool(r["deadline"] and r["deadline"] < today)
+        lines.append(_issue_line(store, r) | {"open": r["status"] == stats.OPEN_ISSUE})
+    far = dt.date(9999, 12, 31).toordinal()
+
+    def key(x):  # open first, overdue first among them, by deadline; then the closed, latest first
+        if x["open"]:
+            return (0, not x["overdue"], x["deadline"].toordinal() if x["deadline"] else far)
+        return (1, False, -(x["closed_on"].toordinal() if x["closed_on"] else 0))
+
+    lines.sort(key=key)
+    return common(svc, today) | {"sites": listing, "religions": religions, "issues": lines,
+                                 "township": township_label(store, township)}
+
+
+def _in_township(value, township) -> bool:
+    if township is None:
+        return True
+    if township == COUNTY_KEY:
+        return value is None
+    return value == township
+
+
+# -- proposals -----------------------------------------------------------------------------------
+def proposals(svc: Services, year: int, today: dt.date | None = None) -> dict:
+    store = svc.store
+    today = today or dt.date.today()
+    cb = store.codebook()
+    t = LEDGER_TABLES["proposals"]
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    with store.connect() as conn:
+        rows = [dict(r) for r in conn.execute(sa.select(t).where(_alive(t), _between(t.c.submitted_on, start, end)))
+                .mappings()]
+    kinds = []
+    for c in cb["proposal_kind"]:
+        mine = [r for r in rows if r["kind"] == c.code]
+        if not mine:
+            continue
+        kinds.append({"kind": c.name, "count": len(mine),
+                      "accepted": sum(1 for r in mine if r["status"] not in ("10", "21", None)),
+                      "replied": sum(1 for r in mine if r["replied_on"]),
+                      "closed": sum(1 for r in mine if r["status"] == "60"),
+                      "adopted": sum(1 for r in mine if r["adoption"] not in (None, "", "0"))})
+
+    def tally(field, table):
+        counts = Counter(r[field] for r in rows)
+        out = [(c.name, counts.pop(c.code)) for c in cb[table] if counts.get(c.code)]
+        if counts.get(None):
+            out.append(("未填", counts.pop(None)))
+        return out + [(str(k), v) for k, v in counts.items() if v]
+
+    as_of = min(end, today)
+    overdue = [_overdue_line(store, p, as_of) for p in stats.overdue_proposals(store, as_of)
+               if p["submitted_on"] and start <= p["submitted_on"] <= end]
+    return common(svc, today) | {"year": year, "total": len(rows), "by_kind": kinds,
+                                 "by_status": tally("status", "proposal_status"),
+                                 "by_result": tally("result", "proposal_result"),
+                                 "by_satisfaction": tally("satisfaction", "satisfaction"),
+                                 "by_domain": tally("domain", "proposal_domain"), "overdue": overdue, "as_of": as_of}
+
+
+# -- cadres --------------------------------------------------------------------------------------
+TENURE_BANDS = (("不满半年", 0, 6), ("半年至1年", 6, 12), ("1至3年", 12, 36), ("3年以上", 36, 10**6))
+
+
+def cadres(svc: Services, today: dt.date | None = None) -> dict:
+    store = svc.store
+    today = today or dt.date.today()
+    t = LEDGER_TABLES["cadres"]
+    with store.connect() as conn:
+        serving = [dict(r) for r in conn.execute(sa.select(t).where(
+            _alive(t), sa.or_(t.c.left_on.is_(None), t.c.left_on > today),
+            sa.or_(t.c.appointed_on.is_(None), t.c.appointed_on <= today))).mappings()]
+        year_ago = stats.add_months(today, -12)
+        left = Counter(conn.execute(sa.select(t.c.township).where(
+            _alive(t), t.c.left_on.between(year_ago, today))).scalars())
+    cov = stats.coverage(store, today)
+    no_committee = {c for c, _n in cov["townships_without_committee"]}
+    villages_missing: dict[str, list[str]] = defaultdict(list)
+    for code, _twname, vname in cov["villages_without_liaison"]:
+        villages_missing[code[:9]].append(vname)
+    by_tw: dict = defaultdict(list)
+    for r in serving:
+        by_tw[r["township"]].append(r)
+    rows = []
+    for code, name in store.townships():
+        mine = by_tw.get(code, [])
+        committee = [r["name"] for r in mine if r["post"] == stats.COMMITTEE_POST]
+        villages = len(store.villages(code))
+        missing = villages_missing.get(code, [])
+        rows.append({"code": code, "township": name, "committee": "、".join(committee),
+                     "committee_fulltime": any(r["post"] == stats.COMMITTEE_POST and r["fulltime"] == "1" for r in mine),
+                     "officers": sum(1 for r in mine if r["post"] == "03"),
+                     "liaisons": sum(1 for r in mine if r["post"] == stats.LIAISON_POST),
+                     "villages": villages, "covered": villages - len(missing), "missing": missing,
+                     "no_committee": code in no_committee, "total": len(mine), "left_year": left.get(code, 0),
+                     "avg_months": _avg_months(mine, today)})
+    tenure = Counter()
+    for r in serving:
+        if r["appointed_on"]:
+            m = _months(r["appointed_on"], today)
+            tenure[next(label for label, lo, hi in TENURE_BANDS if lo <= m < hi)] += 1
+    by_post = [(name, n) for _c, name, n in stats.group_count(store, "cadres", "post", (
+        sa.or_(t.c.left_on.is_(None), t.c.left_on > today), sa.or_(t.c.appointed_on.is_(None), t.c.appointed_on <= today)))]
+    return common(svc, today) | {
+        "rows": rows, "county_staff": len(by_tw.get(None, [])), "serving": len(serving), "by_post": by_post,
+        "tenure": [(label, tenure[label]) for label, _lo, _hi in TENURE_BANDS],
+        "without_committee": len(no_committee), "villages": cov["villages"],
+        "villages_without": len(cov["villages_without_liaison"]), "townships": cov["townships"],
+        "left_year": sum(left.values()),
+    }
+
+
+def _months(since: dt.date, today: dt.date) -> int:
+    return (today.year - since.year) * 12 + today.month - since.month - (today.day < since.day)
+
+
+def _avg_months(rows, today) -> float | None:
+    ms = [_months(r["appointed_on"], today) for r in rows if r["appointed_on"]]
+    return sum(ms) / len(ms) if ms else None
+
+
+# -- chambers ------------------------------------------------------------------------------------
+def chambers(svc: Services, township: str | None = None) -> dict:
+    store = svc.store
+    cb = store.codebook()
+    rows = [r for r in svc.find_by("chambers") if _in_township(r.get("township"), township)]
+    type_order = {c.code: i for i, c in enumerate(cb["chamber_type"])}
+    rows.sort(key=lambda r: (type_order.get(r["kind"], 99), r["level"] or "", r["name"]))
+    listing = [{"name": r["name"], "type": cb.name_of("chamber_type", r["kind"]), "level": cb.name_of("org_level", r["level"]),
+                "township": store.township_name(r["township"]) if r["township"] else "县直",
+                "founded": r["founded_on"], "leader": r["leader"] or "", "secretary": r["secretary"] or "",
+                "members": r["member_count"], "phone": r["phone"] or "", "credit_code": r["credit_code"] or "",
+                "status": cb.name_of("org_status", r["status"])} for r in rows]
+    by_type = Counter(x["type"] for x in listing)
+    members = Counter()
+    for x in listing:
+        members[x["type"]] += x["members"] or 0
+    types = [(c.name, by_type[c.name], members[c.name]) for c in cb["chamber_type"] if by_type[c.name]]
+    return common(svc) | {"rows": listing, "by_type": types, "township": township_label(store, township)}

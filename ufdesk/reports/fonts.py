@@ -1,0 +1,125 @@
+"""The faces of a printed report: the PC's own Chinese office fonts where it has them, else the
+bundled free ones. reportlab embeds only TrueType outlines, so OpenType/CFF fonts (Noto CJK,
+Source Han) are skipped; every face registered here is embedded (as a subset) in the PDF.
+
+Roles: ``title`` (方正小标宋 → 宋体), ``body`` (仿宋 → 宋体), ``song`` (宋体, tables),
+``hei`` (黑体, headings).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..paths import resource
+
+
+@dataclass(frozen=True)
+class Face:
+    file: str  # file name, matched case-insensitively
+    index: int = 0  # sub-font of a .ttc
+    label: str = ""
+
+
+# Preferred faces of each role, best first; the bundled font closes each list.
+CANDIDATES: dict[str, tuple[Face, ...]] = {
+    "title": (Face("FZXBSJW.TTF", 0, "方正小标宋简体"), Face("FZXBSK.TTF", 0, "方正小标宋"),
+              Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
+    "body": (Face("simfang.ttf", 0, "仿宋"), Face("FZFSJW.TTF", 0, "方正仿宋简体"),
+             Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
+    "song": (Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
+    "hei": (Face("simhei.ttf", 0, "黑体"), Face("FZHTJW.TTF", 0, "方正黑体简体")),
+}
+BUNDLED = {
+    "title": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
+    "body": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
+    "song": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
+    "hei": (resource("fonts", "wqy-microhei.ttc"), 0, "文泉驿微米黑"),
+}
+
+
+def font_dirs() -> list[Path]:
+    """Where the PC keeps its fonts."""
+    if sys.platform == "win32":
+        windir = os.environ.get("WINDIR", r"C:\Windows")
+        dirs = [Path(windir) / "Fonts"]
+        local = os.environ.get("LOCALAPPDATA")
+        if local:
+            dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+        return dirs
+    if sys.platform == "darwin":
+        return [Path("/Library/Fonts"), Path.home() / "Library" / "Fonts"]
+    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
+            Path.home() / ".local" / "share" / "fonts"]
+
+
+@lru_cache(maxsize=1)
+def _installed() -> dict[str, Path]:
+    """Lower-case file name → path of every font file on the PC (first found wins)."""
+    found: dict[str, Path] = {}
+    for d in font_dirs():
+        if not d.is_dir():
+            continue
+        for root, _dirs, files in os.walk(d):
+            for name in files:
+                if name.lower().endswith((".ttf", ".ttc")):
+                    found.setdefault(name.lower(), Path(root) / name)
+    return found
+
+
+def _try(name: str, path: Path, index: int) -> bool:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    try:
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+    except (TTFError, OSError, ValueError):  # CFF outlines, a damaged file, a missing index
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def register() -> dict[str, str]:
+    """Register the four roles with reportlab once; returns {role: reportlab font name}.
+    Roles that end up in the same file share one registration (one embedded subset)."""
+    installed = _installed()
+    chosen: dict[str, tuple[Path, int, str]] = {}
+    for role, faces in CANDIDATES.items():
+        for face in faces:
+            path = installed.get(face.file.lower())
+            if path is not None:
+                chosen[role] = (path, face.index, face.label)
+                break
+        else:
+            chosen[role] = BUNDLED[role]
+    names: dict[str, str] = {}
+    by_file: dict[tuple[str, int], str] = {}
+    for role, (path, index, _label) in chosen.items():
+        key = (str(path), index)
+        if key in by_file:
+            names[role] = by_file[key]
+            continue
+        name = f"uf-{role}"
+        if not _try(name, path, index):
+            path, index, _label = BUNDLED[role]
+            key = (str(path), index)
+            if key in by_file:
+                names[role] = by_file[key]
+                continue
+            _try(name, path, index)
+        by_file[key] = names[role] = name
+    register.labels = {role: label for role, (_p, _i, label) in chosen.items()}  # type: ignore[attr-defined]
+    return names
+
+
+def font(role: str) -> str:
+    """The reportlab font name of a role: "title", "body", "song" or "hei"."""
+    return register()[role]
+
+
+def word_fonts() -> dict[str, str]:
+    """Font names for the Word version: the usual office faces (Word substitutes if missing)."""
+    return {"title": "方正小标宋简体", "body": "仿宋_GB2312", "song": "宋体", "hei": "黑体"}

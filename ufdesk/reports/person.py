@@ -1,0 +1,109 @@
+"""个人信息登记表: one representative on one page, ruled like an official registration form,
+with the photo (or a box marked 照片)."""
+
+from __future__ import annotations
+
+import io
+
+from . import page
+from .page import MM, cn_date, esc
+
+TITLE = "党外代表人士信息登记表"
+MARGINS = (22 * MM, 20 * MM, 20 * MM, 20 * MM)
+
+
+def meta(d: dict) -> page.Meta:
+    return page.Meta(TITLE, d["unit"], d["today"])
+
+
+def _ym(d) -> str:
+    return f"{d.year}.{d.month:02d}" if d else ""
+
+
+def _photo(content: bytes | None, w: float, h: float):
+    """The photo scaled into the box, or None when there is none or it cannot be read."""
+    if not content:
+        return None
+    try:
+        from PIL import Image as PILImage
+        from reportlab.platypus import Image
+
+        with PILImage.open(io.BytesIO(content)) as im:
+            iw, ih = im.size
+        k = min(w / iw, h / ih)
+        return Image(io.BytesIO(content), iw * k, ih * k)
+    except Exception:  # a damaged or unsupported image: print the placeholder instead
+        return None
+
+
+def flowables(d: dict) -> list:
+    from reportlab.lib import colors
+    from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table
+
+    from .fonts import font
+
+    st = page.styles()
+    width = page.frame_width(margins=MARGINS)
+    label = st["head"].clone("label", fontSize=10.5, leading=13)
+    val = st["cell"].clone("val", fontSize=10.5, leading=14)
+    val_c = st["cell_c"].clone("valc", fontSize=10.5, leading=14)
+
+    def L(text):
+        return Paragraph(esc(text), label)
+
+    def V(text, centre=True):
+        return Paragraph(esc(text).replace("\n", "<br/>"), val_c if centre else val)
+
+    photo_w = 32 * MM
+    rest = (width - photo_w) / 6
+    cols = [rest * 0.9, rest * 1.1, rest * 0.9, rest * 1.1, rest * 0.9, rest * 1.1, photo_w]
+    photo = _photo(d.get("photo"), 26 * MM, 36 * MM) or Paragraph("照片", val_c)
+    yes = lambda b: "是" if b else "否"  # noqa: E731
+    lines = lambda xs: "\n".join(xs) or "无"  # noqa: E731
+    rows = [
+        [L("姓名"), V(d["name"]), L("性别"), V(d["gender"]), L("出生年月"), V(_ym(d["birth"])), photo],
+        [L("民族"), V(d["ethnicity"]), L("籍贯"), V(d["native_place"]), L("政治面貌"), V(d["party"]), ""],
+        [L("加入党派\n时间"), V(_ym(d["party_joined"])), L("学历"), V(d["education"]), L("学位"), V(d["degree"]), ""],
+        [L("职称"), V(d["pro_title"]), L("身份证号"), V(d["id_number"]), "", "", ""],
+        [L("工作单位\n及职务"), V(" ".join(x for x in (d["employer"], d["position"]) if x), False), "", "", "", "", ""],
+        [L("人士类别"), V(d["kinds"], False), "", "", "", "", ""],
+        [L("所属乡镇"), V(d["township"]), L("认定时间"), V(_ym(d["recognized_on"])), L("状态"), V(d["status"]), ""],
+        [L("手机"), V(d["mobile"]), L("通讯地址"), V(d["address"], False), "", "", ""],
+        [L("政治安排"), V(lines(d["arrangements"]), False), "", "", "", "", ""],
+        [L("党外干部"), V(yes(d["nonparty_cadre"])), L("职级"), V(d["cadre_rank"]), L("后备干部"), V(yes(d["reserve"])), ""],
+        [L("联系领导"), V(d["contact_leader"], False), "", "", "", "", ""],
+        [L("简\n\n历"), V(d["resume"] or "", False), "", "", "", "", ""],
+        [L("培训情况"), V(lines(d["trainings"]), False), "", "", "", "", ""],
+        [L("挂职情况"), V(lines(d["secondments"]), False), "", "", "", "", ""],
+        [L("获得荣誉"), V(lines(d["honours"]), False), "", "", "", "", ""],
+        [L("备注"), V(d["notes"], False), "", "", "", "", ""],
+    ]
+    heights = [12 * MM] * 4 + [None] * (len(rows) - 4)
+    if not d["resume"]:
+        heights[11] = 60 * MM  # room to write one in
+    style = [
+        ("FONT", (0, 0), (-1, -1), font("song"), 10.5),  # cells left empty would otherwise name Helvetica
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (6, 0), (6, 3), "CENTER"),
+        ("SPAN", (6, 0), (6, 3)),  # the photo
+        ("SPAN", (3, 3), (5, 3)),  # 身份证号
+        ("SPAN", (5, 6), (6, 6)),
+        ("SPAN", (5, 9), (6, 9)),
+        ("SPAN", (3, 7), (6, 7)),
+    ]
+    for r in (4, 5, 8, 10, 11, 12, 13, 14, 15):
+        style.append(("SPAN", (1, r), (6, r)))
+    style.append(("VALIGN", (1, 11), (1, 11), "TOP"))
+    table = Table(rows, colWidths=cols, rowHeights=heights, style=style)
+    sign = Paragraph(f"填表单位：{esc(d['unit'])}&nbsp;&nbsp;&nbsp;&nbsp;填表日期：{cn_date(d['today'])}",
+                     st["note"].clone("sign", fontName=font("body"), fontSize=10.5, leading=16))
+    body = [Paragraph(esc(TITLE), st["title"]), Spacer(1, 6), table, Spacer(1, 6), sign]
+    from reportlab.lib.pagesizes import A4
+
+    return [KeepInFrame(width, A4[1] - MARGINS[0] - MARGINS[3] - 2, body, mode="shrink")]
+
+
+def pdf(d: dict, out=None) -> bytes:
+    return page.build(flowables(d), meta(d), margins=MARGINS, out=out)

@@ -1,0 +1,44 @@
+"""党外代表人士花名册: landscape, the header row repeated on every page, 按姓氏笔画 or 按排序号."""
+
+from __future__ import annotations
+
+from . import page, tables
+
+TITLE = "党外代表人士花名册"
+COLUMNS = (  # (header, key, relative width, alignment)
+    ("序号", None, 3.2, "C"), ("姓名", "name", 5, "C"), ("性别", "gender", 2.6, "C"), ("民族", "ethnicity", 4, "C"),
+    ("出生\n年月", "birth", 4.6, "C"), ("政治面貌", "party", 6.4, "C"), ("学历", "education", 6.2, "C"),
+    ("工作单位及职务", "work", 17, "L"), ("人士类别", "kinds", 11, "L"), ("所属乡镇", "township", 5.6, "C"),
+    ("身份证号", "id_number", 12.4, "C"), ("手机", "mobile", 8.4, "C"),
+)
+
+
+def meta(d: dict) -> page.Meta:
+    parts = [d["township"]]
+    if d["kind"]:
+        parts.append(d["kind"])
+    parts.append("按排序号排列" if d["order"] == "sort_no" else "按姓氏笔画排列")
+    parts.append(f"共{len(d['rows'])}人")
+    return page.Meta(TITLE, d["unit"], d["today"], "（" + "，".join(parts) + "）")
+
+
+def flowables(d: dict) -> list:
+    from reportlab.platypus import Paragraph
+
+    st = page.styles()
+    m = meta(d)
+    width = page.frame_width(landscape=True, prose=False)
+    out = page.heading_block(m, st)
+    if not d["rows"]:
+        return out + [Paragraph("没有符合条件的代表人士。", st["body"])]
+    rows = [[i] + [r[key] for _h, key, _w, _a in COLUMNS[1:]] for i, r in enumerate(d["rows"], 1)]
+    widths = tables.scale([w for _h, _k, w, _a in COLUMNS], width)
+    out.append(tables.grid([h for h, _k, _w, _a in COLUMNS], rows, widths, size=9,
+                           align="".join(a for *_x, a in COLUMNS)))
+    if not d["full_ids"]:
+        out.append(Paragraph("注：身份证号、手机号码已按权限隐去部分数字。", st["note"]))
+    return out
+
+
+def pdf(d: dict, out=None) -> bytes:
+    return page.build(flowables(d), meta(d), landscape=True, prose=False, out=out)
