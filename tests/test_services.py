@@ -8,13 +8,12 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from conftest import make_id
 
 from ufdesk.domain.errors import NotFound, StaleRecord, ValidationError
 from ufdesk.services import Query, Services
 from ufdesk.store import records as R
 from ufdesk.store.schema import LEDGER_TABLES, SUB_TABLES, audit
-
-from conftest import make_id
 
 
 def _rep(**kw):

@@ -36,6 +36,18 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
+def _hinting_compiler():
+    """SQLite's compiler drops table hints; ours renders them, so a query can say
+    ``INDEXED BY`` where SQLite's planner cannot know how selective a substring test is."""
+    from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
+
+    class HintingSQLiteCompiler(SQLiteCompiler):
+        def get_from_hint_text(self, table, text):
+            return text
+
+    return HintingSQLiteCompiler
+
+
 def create_engine(db: str | os.PathLike, *, readonly: bool = False) -> sa.Engine:
     url = make_url(db)
     if is_sqlite_url(url):
@@ -43,6 +55,7 @@ def create_engine(db: str | os.PathLike, *, readonly: bool = False) -> sa.Engine
         if readonly:
             url = f"sqlite:///file:{path}?mode=ro&uri=true"
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        engine.dialect.statement_compiler = _hinting_compiler()
         event.listen(engine, "connect", _sqlite_pragmas)
 
         @event.listens_for(engine, "connect")

@@ -75,7 +75,7 @@ def derived(table_name: str, row: dict) -> dict:
     title = row.get(lg.title) or ""
     return {
         "search": " ".join(p for p in parts if p) or None,
-        "sk_stroke": stroke_key(title) if lg.person else stroke_key(title),
+        "sk_stroke": stroke_key(title),  # 笔画 order of the title: people's names, and bodies' names too
         "sk_pinyin": pinyin_key(title),
     }
 
@@ -143,11 +143,13 @@ def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx:
     """Insert many new records at once (demo county, imports): one executemany per call."""
     t = table(table_name)
     vv = vv_dump({ctx.installation: ctx.counter})
+    blank = dict.fromkeys(data_columns(table_name))
+    blank["township"] = None
+    allowed = set(blank)
     batch = []
     for values in rows:
-        row = {c: None for c in data_columns(table_name)}
-        row["township"] = None
-        row.update(_clean(table_name, values))
+        row = dict(blank)
+        row.update((k, v) for k, v in values.items() if k in allowed)
         row.update(
             uuid=values.get("uuid") or new_uuid(),
             created_at=values.get("created_at") or ctx.now,

@@ -72,17 +72,40 @@ def _meta() -> list[sa.Column]:
     ]
 
 
+def sortable_columns(lg) -> list[str]:
+    """The columns a ledger's table can be sorted by, each backed by an index."""
+    return [f.name for f in lg.fields if f.sortable and f.type != "memo"] + ["sk_stroke", "sk_pinyin"]
+
+
+def search_index_columns(lg, t) -> list:
+    """Search text, the multi-code fields, then the default sort key: a text or category
+    filter in the default order reads this index alone."""
+    return [t.c.search, *[t.c[f.name] for f in lg.fields if f.type == "codes"],
+            t.c.sk_stroke if lg.person else t.c.sk_pinyin]
+
+
 def _ledger_table(lg) -> sa.Table:
     cols = _meta()
     for f in lg.fields:
-        cols.append(sa.Column(f.name, column_type(f), index=f.sortable and f.type not in ("memo",)))
+        cols.append(sa.Column(f.name, column_type(f)))
     # Derived columns kept by the store: free text to search, and sort keys for names.
     cols += [
         sa.Column("search", sa.Text),
-        sa.Column("sk_stroke", sa.String(400), index=True),
-        sa.Column("sk_pinyin", sa.String(400), index=True),
+        sa.Column("sk_stroke", sa.String(400)),
+        sa.Column("sk_pinyin", sa.String(400)),
     ]
-    return sa.Table(lg.name, metadata, *cols)
+    t = sa.Table(lg.name, metadata, *cols)
+    # Sort indexes cover live records only: listing all ids in any column's order then reads
+    # the index alone, never the (wide) rows — 100,000 ids in ~30 ms instead of ~300 ms.
+    live = t.c.deleted == sa.false()
+    for name in sortable_columns(lg):
+        sa.Index(f"ix_{lg.name}_live_{name}", t.c[name], sqlite_where=live, postgresql_where=live)
+    # The free-text and multi-code filters scan this narrow index instead of the table.
+    sa.Index(f"ix_{lg.name}_live_search", *search_index_columns(lg, t), sqlite_where=live, postgresql_where=live)
+    if any(f.name == "sort_no" for f in lg.fields):  # 排序号 order: numbered first, then 笔画
+        sa.Index(f"ix_{lg.name}_live_order", sa.func.coalesce(t.c.sort_no, 999999999), t.c.sk_stroke,
+                 sqlite_where=live, postgresql_where=live)
+    return t
 
 
 def _sub_table(lg, sub) -> sa.Table:
@@ -282,3 +305,17 @@ import_mappings = sa.Table(
 )
 
 ALL_RECORD_TABLES: dict[str, sa.Table] = {**LEDGER_TABLES, **SUB_TABLES, "attachments": attachments}
+
+# Rows an imported package changed (exchange): the before-state for ``package undo`` and the
+# local counter of the import, so the change is passed on in the next packages to other peers.
+package_changes = sa.Table(
+    "package_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("package_id", sa.String(64), nullable=False, index=True),
+    sa.Column("counter", sa.Integer, nullable=False, index=True),  # this installation's counter at import
+    sa.Column("table_name", sa.String(40), nullable=False),
+    sa.Column("uuid", sa.String(36), nullable=False, index=True),
+    sa.Column("before", sa.Text),  # JSON of the row before the import; NULL: the import created it
+    sa.Column("after_version", sa.Integer),  # the row's version right after the import
+)
