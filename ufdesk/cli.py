@@ -80,6 +80,8 @@ def open_services(args, *, action: str = "read"):
     from .services.users import has_users, login
 
     store = open_store(args)
+    if store.readonly:
+        err("注意：数据库文件是只读的（没有写权限），只能查看，不能保存修改。")
     try:
         name = getattr(args, "user", None) or os.environ.get("UFDESK_USER")
         if not has_users(store):

@@ -1,0 +1,264 @@
+"""Commands for users, the audit log, backups, restore and retention:
+``user add|list|passwd|unlock|disable``, ``audit``, ``backup``, ``restore``, ``purge``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from ..domain.errors import UfError
+
+
+def register(sub, common) -> None:
+    s = sub.add_parser("user", help="管理用户（管理员）")
+    us = s.add_subparsers(dest="user_command", metavar="操作", required=True, parser_class=type(s))
+    p = us.add_parser("add", parents=[common.db, common.login],
+                      help="新增用户（新用户的密码取自 UFDESK_NEW_PASSWORD 或提示输入）")
+    p.add_argument("name", help="新用户的用户名")
+    p.add_argument("--role", required=True, help="角色：管理员(admin)、录入员(editor)、查阅(viewer)")
+    p.add_argument("--full-name", help="姓名")
+    p.set_defaults(func=cmd_user_add)
+    p = us.add_parser("list", parents=[common.db, common.login], help="列出用户")
+    p.set_defaults(func=cmd_user_list)
+    p = us.add_parser("passwd", parents=[common.db, common.login],
+                      help="修改密码（本人或管理员；新密码取自 UFDESK_NEW_PASSWORD 或提示输入）")
+    p.add_argument("name", help="用户名")
+    p.set_defaults(func=cmd_user_passwd)
+    p = us.add_parser("unlock", parents=[common.db, common.login], help="解除锁定")
+    p.add_argument("name", help="用户名")
+    p.set_defaults(func=cmd_user_unlock)
+    p = us.add_parser("disable", parents=[common.db, common.login], help="停用用户（--enable 恢复）")
+    p.add_argument("name", help="用户名")
+    p.add_argument("--enable", action="store_true", help="重新启用")
+    p.set_defaults(func=cmd_user_disable)
+
+    s = sub.add_parser("audit", parents=[common.db, common.login], help="查看或导出审计日志（管理员）")
+    s.add_argument("--out", help="导出到 Excel 文件（.xlsx）")
+    s.add_argument("--action", help="只看某类操作（如 login_failed、update、restore）")
+    s.add_argument("--who", help="只看某个用户的操作")
+    s.add_argument("--limit", type=int, default=200, help="不导出时显示的条数（默认 200）")
+    s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("backup", parents=[common.db, common.login], help="备份数据库到文件")
+    s.add_argument("--out", required=True, help="备份文件路径")
+    s.add_argument("--encrypt", action="store_true", help="加密（口令取自 --passphrase-file、UFDESK_PASSPHRASE 或提示输入）")
+    s.add_argument("--passphrase-file", help="从该文件第一行读取口令")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", parents=[common.db, common.login],
+                       help="从备份恢复（先备份当前数据；数据库损坏时也可用，登录按备份中的用户核对）")
+    s.add_argument("file", help="备份文件（.db，或加密的备份）")
+    s.add_argument("--passphrase-file", help="加密备份的口令文件")
+    s.set_defaults(func=cmd_restore)
+
+    s = sub.add_parser("purge", parents=[common.db, common.login],
+                       help="清除多年前退出、去世或离任人员的记录（管理员）")
+    s.add_argument("--older-than", type=int, required=True, metavar="年", help="退出、去世或离任已满多少年")
+    s.add_argument("--dry-run", action="store_true", help="只显示将清除多少条，不做修改")
+    s.set_defaults(func=cmd_purge)
+
+
+def _cli():
+    from .. import cli
+
+    return cli
+
+
+def _new_password(prompt: str) -> str:
+    from ..services.users import check_password
+
+    pw = _cli().read_password("UFDESK_NEW_PASSWORD", prompt, confirm=True)
+    check_password(pw)
+    return pw
+
+
+# -- users --------------------------------------------------------------------------------------
+def cmd_user_add(args) -> int:
+    from ..services.users import add_user, has_users
+
+    cli = _cli()
+    store = cli.open_store(args)
+    try:
+        if has_users(store):
+            store.close()
+            svc = cli.open_services(args, action="admin")
+            store, by = svc.store, svc.user
+            password = _new_password(f"新用户 {args.name} 的密码：")
+        else:  # the first user: no one to log in as yet
+            by = args.name
+            password = os.environ.get("UFDESK_NEW_PASSWORD") or cli.read_password(
+                "UFDESK_PASSWORD", f"新用户 {args.name} 的密码：", confirm=True)
+        add_user(store, args.name, password, args.role, full_name=args.full_name, by=by)
+    finally:
+        store.close()
+    cli.out(f"已新增用户 {args.name}。")
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    from ..services.users import list_users
+
+    cli = _cli()
+    svc = cli.open_services(args, action="admin")
+    try:
+        rows = list_users(svc.store)
+    finally:
+        svc.store.close()
+    if not rows:
+        cli.out("尚未设置用户（任何人都可使用本数据库）。可用 ufdesk user add 用户名 --role 管理员 建立管理员。")
+    for u in rows:
+        state = "已停用" if u["disabled"] else ("已锁定" if u["locked"] else "正常")
+        last = f"{u['last_login']:%Y-%m-%d %H:%M}" if u["last_login"] else "从未登录"
+        cli.out(f"{u['name']}\t{u['full_name'] or ''}\t{u['role_label']}\t{state}\t最近登录：{last}")
+    return 0
+
+
+def cmd_user_passwd(args) -> int:
+    from ..services.users import set_password
+
+    cli = _cli()
+    svc = cli.open_services(args)
+    try:
+        if svc.user != args.name:
+            svc.require("admin")
+        set_password(svc.store, args.name, _new_password(f"{args.name} 的新密码："), by=svc.user)
+    finally:
+        svc.store.close()
+    cli.out(f"已修改 {args.name} 的密码。")
+    return 0
+
+
+def _admin_change(args, fn, done: str, **kw) -> int:
+    cli = _cli()
+    svc = cli.open_services(args, action="admin")
+    try:
+        fn(svc.store, args.name, by=svc.user, **kw)
+    finally:
+        svc.store.close()
+    cli.out(done)
+    return 0
+
+
+def cmd_user_unlock(args) -> int:
+    from ..services.users import unlock
+
+    return _admin_change(args, unlock, f"已解除 {args.name} 的锁定。")
+
+
+def cmd_user_disable(args) -> int:
+    from ..services.users import disable
+
+    return _admin_change(args, disable, f"已{'启用' if args.enable else '停用'}用户 {args.name}。",
+                         disabled=not args.enable)
+
+
+# -- audit --------------------------------------------------------------------------------------
+def cmd_audit(args) -> int:
+    from ..services.auditlog import audit_rows, export_xlsx
+
+    cli = _cli()
+    svc = cli.open_services(args, action="admin")
+    try:
+        if args.out:
+            n = export_xlsx(svc, args.out, action=args.action, user=args.who)
+            cli.out(f"已导出审计日志 {n} 条：{args.out}")
+            return 0
+        for r in audit_rows(svc, action=args.action, user=args.who, limit=args.limit):
+            cli.out("\t".join(str(v) for v in r))
+    finally:
+        svc.store.close()
+    return 0
+
+
+# -- backup and restore -------------------------------------------------------------------------
+def read_passphrase(args, *, confirm: bool = False) -> str:
+    """The passphrase as packages take it: ``--passphrase-file``, UFDESK_PASSPHRASE, a prompt."""
+    path = getattr(args, "passphrase_file", None)
+    if path:
+        text = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        if not text or not text[0].strip():
+            raise UfError(f"口令文件 {path} 是空的。")
+        return text[0].strip()
+    if os.environ.get("UFDESK_PASSPHRASE"):
+        return os.environ["UFDESK_PASSPHRASE"]
+    if not sys.stdin.isatty():
+        raise UfError("需要口令：请用 --passphrase-file 口令文件，或设置环境变量 UFDESK_PASSPHRASE。")
+    import getpass
+
+    value = getpass.getpass("口令：")
+    if confirm and getpass.getpass("再输入一次口令：") != value:
+        raise UfError("两次输入的口令不一致。")
+    if not value:
+        raise UfError("口令不能为空。")
+    return value
+
+
+def cmd_backup(args) -> int:
+    from ..services.backup import export_copy, sqlite_path
+
+    cli = _cli()
+    sqlite_path(args.db)  # PostgreSQL: say pg_dump before asking for a login
+    # a plain copy carries every ID number in clear; an encrypted one is like a package
+    svc = cli.open_services(args, action="packages" if args.encrypt else "export_full_ids")
+    try:
+        passphrase = read_passphrase(args, confirm=True) if args.encrypt else None
+        export_copy(svc.store, Path(args.out), passphrase=passphrase)
+        _audit(svc, "backup", f"备份到 {Path(args.out).name}" + ("（加密）" if passphrase else "（未加密）"))
+    finally:
+        svc.store.close()
+    cli.out(f"已备份到 {args.out}" + ("（已加密）" if args.encrypt else "（未加密：请妥善保管，勿随意拷贝）"))
+    return 0
+
+
+def _audit(svc, action: str, summary: str) -> None:
+    from ..services import audit
+
+    with svc.store.write(svc.user) as (conn, ctx):
+        audit.write(conn, user=svc.user, installation=ctx.installation, action=action, summary=summary, at=ctx.now)
+
+
+def cmd_restore(args) -> int:
+    from ..services.backup import is_encrypted, restore, sqlite_path
+
+    cli = _cli()
+    sqlite_path(args.db)
+    source = Path(args.file)
+    if not source.exists():
+        raise UfError(f"备份文件不存在：{source}")
+    passphrase = read_passphrase(args) if is_encrypted(source) else None
+    name = args.user or os.environ.get("UFDESK_USER")
+    password = os.environ.get("UFDESK_PASSWORD")
+    if name and not password:
+        password = cli.read_password("UFDESK_PASSWORD", f"用户 {name} 的密码：")
+    done = restore(args.db, source, user=name, password=password, passphrase=passphrase)
+    cli.out(f"已从 {source.name} 恢复：" + "，".join(f"{_label(n)} {c}" for n, c in done.counts.items()))
+    if done.before:
+        cli.out(f"恢复前的数据已备份为 {done.before}")
+    return 0
+
+
+def _label(name: str) -> str:
+    from ..domain import LEDGERS
+
+    return LEDGERS[name].label
+
+
+# -- retention ----------------------------------------------------------------------------------
+def cmd_purge(args) -> int:
+    from ..services.retention import purge
+
+    cli = _cli()
+    svc = cli.open_services(args, action="admin")
+    try:
+        found = purge(svc, args.older_than, dry_run=args.dry_run)
+    finally:
+        svc.store.close()
+    parts = "，".join(f"{_label(n)} {len(u)}" for n, u in found.uuids.items())
+    verb = "将清除" if args.dry_run else "已清除"
+    cli.out(f"{verb} {found.cutoff:%Y-%m-%d} 以前退出、去世或离任人员的记录 {found.total} 条（{parts}）。")
+    if found.undated:
+        cli.out(f"另有 {found.undated} 名代表人士状态为退出或去世但未填退出时间，未清除；请补填退出时间。")
+    if args.dry_run:
+        cli.out("（试运行：未做任何修改）")
+    return 0

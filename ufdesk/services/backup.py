@@ -1,0 +1,426 @@
+"""Backups of a SQLite database: automatic and manual copies, rotation, encrypted copies for a
+stick, and restore — also when the current database is too damaged to open.
+
+Copies are made with SQLite's online backup API (``sqlite3.Connection.backup``), which gives a
+consistent snapshot while the program keeps the database open. They live in
+``paths.backups_dir()`` as ``<db name>_<YYYYmmdd-HHMMSS>_<kind>.db`` and are kept as 7 daily,
+4 weekly and 12 monthly copies. A copy for another disk or a stick is encrypted like a package
+(age, passphrase). PostgreSQL databases are backed up with the server's pg_dump instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain import LEDGERS
+from ..domain.errors import PermissionDenied, UfError
+from ..paths import backups_dir
+
+KINDS = {"auto": "自动", "manual": "手动", "before-restore": "恢复前", "damaged": "损坏的原文件"}
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+KEEP_BEFORE_RESTORE = 10
+AGE_MAGIC = b"age-encryption.org/v1"
+PG_TEXT = ("PostgreSQL 数据库请用服务器的 pg_dump 备份、pg_restore 恢复"
+           "（ufdesk 的备份与恢复只用于 SQLite 数据库文件）。")
+
+
+class BackupError(UfError):
+    pass
+
+
+@dataclass
+class BackupInfo:
+    """One backup file, with what it holds (``counts`` of live records per ledger)."""
+
+    path: Path
+    at: dt.datetime
+    kind: str
+    size: int
+    ok: bool = True
+    counts: dict[str, int] = field(default_factory=dict)
+    problem: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    def describe(self) -> str:
+        """``2026-11-23 17:05（自动）代表人士 120，商会社团 8 …`` — one line of the restore list."""
+        head = f"{self.at:%Y-%m-%d %H:%M}（{self.kind_label}）"
+        if not self.ok:
+            return f"{head} 无法使用：{self.problem}"
+        return head + " " + "，".join(f"{LEDGERS[n].label} {c}" for n, c in self.counts.items())
+
+
+# -- paths --------------------------------------------------------------------------------------
+def sqlite_path(db) -> Path:
+    """The file of a SQLite database (a path, a ``sqlite:///`` URL or a Store)."""
+    if hasattr(db, "engine"):
+        if not db.is_sqlite:
+            raise BackupError(PG_TEXT)
+        return Path(db.path)
+    text = str(db)
+    if "://" in text:
+        if not text.startswith("sqlite:///"):
+            raise BackupError(PG_TEXT)
+        text = text.removeprefix("sqlite:///")
+    return Path(text).expanduser().resolve()
+
+
+def _name(stem: str, at: dt.datetime, kind: str) -> str:
+    return f"{stem}_{at:%Y%m%d-%H%M%S}_{kind}.db"
+
+
+def _parse(path: Path) -> tuple[str, dt.datetime, str] | None:
+    parts = path.stem.rsplit("_", 2)
+    if len(parts) != 3 or parts[2] not in KINDS:
+        return None
+    try:
+        return parts[0], dt.datetime.strptime(parts[1], "%Y%m%d-%H%M%S"), parts[2]
+    except ValueError:
+        return None
+
+
+# -- copying ------------------------------------------------------------------------------------
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def copy_database(src: Path, dest: Path) -> None:
+    """A consistent copy of ``src`` (which may be open and in use) as one self-contained file."""
+    src, dest = Path(src), Path(dest)
+    if not src.exists():
+        raise BackupError(f"数据库文件不存在：{src}")
+    tmp = dest.with_name(dest.name + ".part")
+    tmp.unlink(missing_ok=True)
+    source = target = None
+    try:
+        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
+        target = sqlite3.connect(tmp)
+        source.backup(target, pages=4096)
+        target.execute("PRAGMA journal_mode=DELETE")  # one file, nothing beside it
+        result = target.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise BackupError(f"备份副本检查未通过（{result[:80]}），原数据库可能已损坏。")
+        target.close()
+        target = None
+        _fsync(tmp)
+        os.replace(tmp, dest)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"无法备份 {src.name}：{_sqlite_reason(exc)}") from exc
+    finally:
+        for c in (source, target):
+            if c is not None:
+                c.close()
+        tmp.unlink(missing_ok=True)
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    text = str(exc).lower()
+    if "full" in text:
+        return "磁盘已满"
+    if "locked" in text or "busy" in text:
+        return "数据库正被另一个程序长时间占用"
+    if "not a database" in text or "malformed" in text:
+        return "文件已损坏或不是数据库"
+    if "unable to open" in text:
+        return "无法打开文件（路径或权限问题）"
+    return type(exc).__name__
+
+
+def inspect(path: Path) -> BackupInfo:
+    """Read a backup (without changing it): is it sound, and how many records does it hold."""
+    path = Path(path)
+    parsed = _parse(path)
+    at = parsed[1] if parsed else dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+    info = BackupInfo(path, at, parsed[2] if parsed else "manual", path.stat().st_size)
+    try:
+        with open(path, "rb") as f:
+            if f.read(len(AGE_MAGIC)) == AGE_MAGIC:
+                info.kind, info.counts = "encrypted", {}
+                return info
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("malformed")
+            if conn.execute("SELECT count(*) FROM installation").fetchone()[0] != 1:
+                raise BackupError("缺少本机安装信息")
+            for name in LEDGERS:
+                info.counts[name] = conn.execute(f'SELECT count(*) FROM "{name}" WHERE deleted = 0').fetchone()[0]
+        finally:
+            conn.close()
+    except (sqlite3.Error, BackupError) as exc:
+        info.ok = False
+        info.problem = str(exc) if isinstance(exc, BackupError) else _sqlite_reason(exc)
+    return info
+
+
+# -- the backups folder -------------------------------------------------------------------------
+def make_backup(db, kind: str = "manual", *, folder: Path | None = None,
+                now: dt.datetime | None = None) -> BackupInfo:
+    """Copy the database into the backups folder, then thin out old copies."""
+    src = sqlite_path(db)
+    folder = Path(folder) if folder else backups_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    dest = folder / _name(src.stem, now, kind)
+    while dest.exists():  # two copies in one second
+        now += dt.timedelta(seconds=1)
+        dest = folder / _name(src.stem, now, kind)
+    copy_database(src, dest)
+    rotate(src.stem, folder=folder, protect=dest)
+    return inspect(dest)
+
+
+def auto_backup(db, *, folder: Path | None = None, now: dt.datetime | None = None) -> BackupInfo | None:
+    """The automatic backup (at close): at most one a day; None when today's copy exists."""
+    src = sqlite_path(db)
+    now = now or dt.datetime.now()
+    for info in _files(src.stem, Path(folder) if folder else backups_dir()):
+        if info[1].date() == now.date() and info[2] != "damaged":
+            return None
+    return make_backup(src, "auto", folder=folder, now=now)
+
+
+def _files(stem: str, folder: Path) -> list[tuple[Path, dt.datetime, str]]:
+    out = []
+    if folder.is_dir():
+        for p in folder.glob("*.db"):
+            parsed = _parse(p)
+            if parsed and parsed[0] == stem:
+                out.append((p, parsed[1], parsed[2]))
+    return sorted(out, key=lambda t: t[1], reverse=True)
+
+
+def rotate(stem: str, *, folder: Path | None = None, protect: Path | None = None) -> list[Path]:
+    """Keep the newest copy of each of the last 7 days, 4 weeks and 12 months that have one;
+    delete the rest. The copies taken before a restore are kept apart (the newest 10), so a
+    later backup cannot push out the state a wrong restore replaced; copies of a damaged
+    original are left for a person to judge."""
+    folder = Path(folder) if folder else backups_dir()
+    every = _files(stem, folder)  # newest first
+    files = [f for f in every if f[2] in ("auto", "manual")]
+    keep: set[Path] = set()
+    for bucket, n in ((lambda d: d.date(), KEEP_DAILY), (lambda d: d.isocalendar()[:2], KEEP_WEEKLY),
+                      (lambda d: (d.year, d.month), KEEP_MONTHLY)):
+        seen = []
+        for path, at, _kind in files:  # the first (newest) of each bucket is kept
+            b = bucket(at)
+            if b not in seen:
+                seen.append(b)
+                if len(seen) <= n:
+                    keep.add(path)
+    doomed = [f[0] for f in files if f[0] not in keep and f[0] != protect]
+    doomed += [f[0] for f in every if f[2] == "before-restore"][KEEP_BEFORE_RESTORE:]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return doomed
+
+
+def list_backups(db=None, *, folder: Path | None = None) -> list[BackupInfo]:
+    """The backups of ``db`` (or of every database), newest first, with dates and record counts."""
+    folder = Path(folder) if folder else backups_dir()
+    if db is not None:
+        return [inspect(p) for p, _at, _k in _files(sqlite_path(db).stem, folder)]
+    infos = [inspect(p) for p in folder.glob("*.db") if _parse(p)] if folder.is_dir() else []
+    return sorted(infos, key=lambda i: i.at, reverse=True)
+
+
+def newest_good_backup(db, *, folder: Path | None = None) -> BackupInfo | None:
+    """The newest backup of ``db`` that passes SQLite's check (what the GUI offers when the
+    database is damaged); None when there is none."""
+    for info in list_backups(db, folder=folder):
+        if info.ok and info.kind != "damaged":
+            return info
+    return None
+
+
+# -- encrypted copies ---------------------------------------------------------------------------
+def _cipher():
+    """The package engine's passphrase encryption when it has one, else age via pyrage."""
+    try:
+        from ..exchange import package as pkg
+
+        enc, dec = getattr(pkg, "encrypt_bytes", None), getattr(pkg, "decrypt_bytes", None)
+        if callable(enc) and callable(dec):
+            return enc, dec
+    except ImportError:
+        pass
+    from pyrage import passphrase
+
+    return passphrase.encrypt, passphrase.decrypt
+
+
+def encrypt(data: bytes, secret: str) -> bytes:
+    if not secret:
+        raise BackupError("加密备份需要口令。")
+    return _cipher()[0](data, secret)
+
+
+def decrypt(data: bytes, secret: str) -> bytes:
+    try:
+        return _cipher()[1](data, secret)
+    except UfError:
+        raise
+    except Exception as exc:  # wrong passphrase, truncated or altered file
+        raise BackupError("无法解密备份：口令错误，或文件不完整、已被改动。") from exc
+
+
+def is_encrypted(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(len(AGE_MAGIC)) == AGE_MAGIC
+
+
+def export_copy(db, out: Path, *, passphrase: str | None = None) -> Path:
+    """A copy of the database at ``out`` (for another disk or a stick), encrypted when a
+    passphrase is given. Built on local disk, written under a temporary name, read back and
+    verified before it takes its name."""
+    src, out = sqlite_path(db), Path(out)
+    if out.resolve() == src:
+        raise BackupError("备份文件不能覆盖数据库本身。")
+    work = backups_dir() / f".export-{os.getpid()}.db"
+    try:
+        copy_database(src, work)
+        data = work.read_bytes()
+    finally:
+        work.unlink(missing_ok=True)
+    payload = encrypt(data, passphrase) if passphrase else data
+    _write_verified(out, payload, (lambda b: decrypt(b, passphrase)) if passphrase else None, data)
+    return out
+
+
+def _write_verified(out: Path, payload: bytes, reader, original: bytes) -> None:
+    tmp = out.with_name(out.name + ".part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if shutil.disk_usage(out.parent).free < len(payload) + (1 << 20):
+            raise BackupError(f"{out.parent} 空间不足：需要 {len(payload) // (1 << 20) + 1} MB。")
+        with open(tmp, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        back = tmp.read_bytes()
+        check = reader(back) if reader else back
+        if hashlib.sha256(check).digest() != hashlib.sha256(original).digest():
+            raise BackupError(f"写入 {out} 后读回校验不一致：该磁盘或U盘可能有问题，请换一个再试。")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# -- restoring ----------------------------------------------------------------------------------
+@dataclass
+class Restored:
+    counts: dict[str, int]
+    before: Path | None  # the copy of the state before the restore
+    user: str | None
+
+
+def restore(db, source, *, user: str | None = None, password: str | None = None,
+            passphrase: str | None = None, folder: Path | None = None) -> Restored:
+    """Replace the database at ``db`` with the backup ``source`` (plain or encrypted).
+
+    The backup is checked first, and the login is checked against the backup's users (an
+    administrator is needed); if the backup has none, against the current database's users
+    when it can be opened. The current state is then backed up (or, when it is too damaged to
+    copy, its files are kept as they are), and only then replaced. Nothing is changed when any
+    step before the replacement fails. The caller must have closed the database."""
+    target, source = sqlite_path(db), Path(source)
+    if not source.exists():
+        raise BackupError(f"备份文件不存在：{source}")
+    folder = Path(folder) if folder else backups_dir()
+    work = target.with_name(f".{target.name}.restoring")
+    _remove_db_files(work)
+    try:
+        if is_encrypted(source):
+            if not passphrase:
+                raise BackupError("这是加密的备份，需要口令才能恢复。")
+            work.write_bytes(decrypt(source.read_bytes(), passphrase))
+        else:
+            copy_database(source, work)
+        info = inspect(work)
+        if not info.ok:
+            raise BackupError(f"备份文件不能使用：{info.problem}")
+        who = _check_login(work, target, user, password)
+        before = _save_current(target, folder)
+        _finish(work, source, info, who, before)
+        _remove_db_files(target, main=False)  # a stale -wal must never be replayed onto the new file
+        os.replace(work, target)
+    finally:
+        _remove_db_files(work)
+    return Restored(info.counts, before, who)
+
+
+def _remove_db_files(path: Path, *, main: bool = True) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal") if main else ("-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _check_login(work: Path, target: Path, user: str | None, password: str | None) -> str | None:
+    from ..store import Store
+    from .users import has_users, login
+
+    for path in (work, target):
+        try:
+            store = Store.open(path)
+        except UfError:
+            continue  # the current database may be damaged: the backup's users decide
+        try:
+            if not has_users(store):
+                continue
+            if not user:
+                raise PermissionDenied("恢复备份需要管理员登录（--user 用户名，密码取自 UFDESK_PASSWORD）。")
+            row = login(store, user, password or "")
+            if row["role"] != "admin":
+                raise PermissionDenied(f"用户“{user}”不是管理员，不能恢复备份。")
+            return row["name"]
+        finally:
+            store.close()
+    return user
+
+
+def _save_current(target: Path, folder: Path) -> Path | None:
+    if not target.exists():
+        return None
+    try:
+        return make_backup(target, "before-restore", folder=folder).path
+    except BackupError:  # too damaged to copy page by page: keep its files as they are
+        folder.mkdir(parents=True, exist_ok=True)
+        dest = folder / _name(target.stem, dt.datetime.now().replace(microsecond=0), "damaged")
+        shutil.copy2(target, dest)
+        for suffix in ("-wal", "-shm"):
+            if Path(str(target) + suffix).exists():
+                shutil.copy2(str(target) + suffix, str(dest) + suffix)
+        return dest
+
+
+def _finish(work: Path, source: Path, info: BackupInfo, who: str | None, before: Path | None) -> None:
+    """Bring the restored copy to this program's schema and note the restore in its audit log."""
+    from ..store import Store
+    from . import audit
+
+    store = Store.open(work)
+    try:
+        with store.write(who) as (conn, ctx):
+            audit.write(conn, user=who, installation=ctx.installation, action="restore", at=ctx.now,
+                        summary=f"从备份恢复：{source.name}（{info.at:%Y-%m-%d %H:%M}，{info.total} 条记录）"
+                                + (f"；恢复前的数据已存为 {before.name}" if before else ""))
+    finally:
+        store.close()
+    conn = sqlite3.connect(work)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+    _fsync(work)
