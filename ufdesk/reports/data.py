@@ -15,11 +15,8 @@ from ..domain.errors import NotFound, UfError
 from ..services import Services, stats
 from ..services import query as Q
 from ..services.audit import mask
-from ..store.schema import LEDGER_TABLES, SUB_TABLES, package_log
+from ..store.schema import LEDGER_TABLES, SUB_TABLES
 from .page import unit_name
-
-DUE_DAY_SETTING = "report_due_day"
-DEFAULT_DUE_DAY = 28
 
 
 def _alive(t):
@@ -94,51 +91,17 @@ def township_label(store, township: str | None) -> str:
 
 # -- the township reporting table ----------------------------------------------------------------
 def completeness(store, month: str) -> list[dict]:
-    """Per township: has a package it exported during the month been imported here, and was it
-    exported by the due day (setting "report_due_day", default the 28th)? Uses the exchange's own
-    ``completeness`` where it exists."""
-    try:
-        from ..exchange.completeness import completeness as exchange_completeness
-    except ImportError:
-        return _read_package_log(store, month)
+    """Per township: reported, exported_at, imported_at, records, on_time (from the package log)."""
+    from ..exchange.completeness import completeness as exchange_completeness
+
     return exchange_completeness(store, month)
 
 
 def due_date(store, month: str) -> dt.date:
-    start, end = stats.month_range(month)
-    try:
-        day = int(store.setting(DUE_DAY_SETTING) or DEFAULT_DUE_DAY)
-    except ValueError:
-        day = DEFAULT_DUE_DAY
-    return start.replace(day=max(1, min(day, end.day)))
+    from ..exchange.completeness import due_day
 
-
-def _read_package_log(store, month: str) -> list[dict]:
     start, end = stats.month_range(month)
-    due = due_date(store, month)
-    p = package_log
-    with store.connect() as conn:
-        rows = conn.execute(
-            sa.select(p.c.sender_township, p.c.exported_at, p.c.imported_at, p.c.records)
-            .where(p.c.direction == "received", sa.or_(p.c.status.is_(None), p.c.status != "undone"),
-                   p.c.imported_at.is_not(None), p.c.sender_township.is_not(None),
-                   p.c.exported_at >= dt.datetime.combine(start, dt.time()),
-                   p.c.exported_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
-            .order_by(p.c.exported_at)
-        ).all()
-    got: dict[str, dict] = {}
-    for tw, exported, imported, n in rows:
-        g = got.setdefault(tw, {"exported_at": exported, "imported_at": imported, "records": 0})
-        g["records"] += n or 0
-        g["imported_at"] = max(g["imported_at"], imported)
-    out = []
-    for code, name in store.townships():
-        g = got.get(code)
-        out.append({"code": code, "name": name, "reported": g is not None,
-                    "exported_at": g and g["exported_at"], "imported_at": g and g["imported_at"],
-                    "records": g["records"] if g else 0,
-                    "on_time": bool(g and g["exported_at"].date() <= due)})
-    return out
+    return start.replace(day=min(due_day(store), end.day))
 
 
 # -- monthly summary ---------------------------------------------------------------------------

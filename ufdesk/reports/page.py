@@ -116,6 +116,15 @@ def frame_width(landscape: bool = False, prose: bool = True, margins=None) -> fl
     return w - left - right
 
 
+def frame_height(landscape: bool = False, prose: bool = True, margins=None) -> float:
+    """The height a flowable may take on a page (the frame's 6-point paddings deducted)."""
+    from reportlab.lib.pagesizes import A4
+
+    top, _left, _right, bottom = margins or (GB_MARGINS if prose else TABLE_MARGINS)
+    h = A4[0] if landscape else A4[1]
+    return h - top - bottom - 12
+
+
 def heading_block(meta: Meta, st: dict, *, unit_line: bool = True) -> list:
     """Title (centred, Song face), the optional subtitle, and the "unit  date" line."""
     from reportlab.platypus import Paragraph

@@ -6,10 +6,10 @@ from . import page, tables
 
 TITLE = "党外代表人士花名册"
 COLUMNS = (  # (header, key, relative width, alignment)
-    ("序号", None, 3.2, "C"), ("姓名", "name", 5, "C"), ("性别", "gender", 2.6, "C"), ("民族", "ethnicity", 4, "C"),
-    ("出生\n年月", "birth", 4.6, "C"), ("政治面貌", "party", 6.4, "C"), ("学历", "education", 6.2, "C"),
-    ("工作单位及职务", "work", 17, "L"), ("人士类别", "kinds", 11, "L"), ("所属乡镇", "township", 5.6, "C"),
-    ("身份证号", "id_number", 12.4, "C"), ("手机", "mobile", 8.4, "C"),
+    ("序号", None, 3, "C"), ("姓名", "name", 5, "C"), ("性别", "gender", 2.6, "C"), ("民族", "ethnicity", 4, "C"),
+    ("出生\n年月", "birth", 4.6, "C"), ("政治面貌", "party", 8.2, "C"), ("学历", "education", 7.4, "C"),
+    ("工作单位及职务", "work", 15.5, "L"), ("人士类别", "kinds", 11, "L"), ("所属乡镇", "township", 5.6, "C"),
+    ("身份证号", "id_number", 10.8, "C"), ("手机", "mobile", 7.2, "C"),
 )
 
 
@@ -29,12 +29,14 @@ def flowables(d: dict) -> list:
     m = meta(d)
     width = page.frame_width(landscape=True, prose=False)
     out = page.heading_block(m, st)
+    used = sum(f.wrap(width, 1000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in out)
     if not d["rows"]:
         return out + [Paragraph("没有符合条件的代表人士。", st["body"])]
     rows = [[i] + [r[key] for _h, key, _w, _a in COLUMNS[1:]] for i, r in enumerate(d["rows"], 1)]
     widths = tables.scale([w for _h, _k, w, _a in COLUMNS], width)
-    out.append(tables.grid([h for h, _k, _w, _a in COLUMNS], rows, widths, size=9,
-                           align="".join(a for *_x, a in COLUMNS)))
+    free = page.frame_height(landscape=True, prose=False) - 2  # a little slack against rounding
+    out += tables.paged([h for h, _k, _w, _a in COLUMNS], rows, widths, first=free - used, later=free, size=9,
+                        align="".join(a for *_x, a in COLUMNS))
     if not d["full_ids"]:
         out.append(Paragraph("注：身份证号、手机号码已按权限隐去部分数字。", st["note"]))
     return out

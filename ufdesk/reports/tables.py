@@ -102,3 +102,36 @@ def _text(v) -> str:
 def scale(weights: list[float], total: float) -> list[float]:
     s = sum(weights)
     return [total * w / s for w in weights]
+
+
+def paged(header: list[str], rows: list[list], widths: list[float], *, first: float, later: float,
+          size: float = 9, **kw) -> list:
+    """A long table cut into one table per page, each with its own header row. reportlab splits
+    a long table by re-measuring everything left at each page (quadratic in the rows); here the
+    rows' heights are known from the wrapped text, so each page is measured once.
+    ``first``/``later``: the height free for the table on the first and on later pages."""
+    from reportlab.platypus import PageBreak
+
+    song, hei = font("song"), font("hei")
+    leading = size * 1.3
+    pad = 2 + 3  # TOPPADDING + BOTTOMPADDING in grid()
+
+    def height(cells, fn):
+        lines = max((wrap(_text(v), w - 2 * PAD, fn, size).count("\n") + 1 for v, w in zip(cells, widths, strict=False)),
+                    default=1)
+        return lines * leading + pad
+
+    head_h = height(header, hei)
+    out: list = []
+    chunk: list[list] = []
+    free = first - head_h
+    for row in rows:
+        h = height(row, song)
+        if chunk and h > free - 1:
+            out += [grid(header, chunk, widths, size=size, **kw), PageBreak()]
+            chunk, free = [], later - head_h
+        chunk.append(row)
+        free -= h
+    if chunk:
+        out.append(grid(header, chunk, widths, size=size, **kw))
+    return out

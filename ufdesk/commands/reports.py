@@ -1,0 +1,56 @@
+"""``ufdesk report TEMPLATE``: print-ready PDF reports (and the monthly summary as Word)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+NAMES = ("monthly", "roster", "structure", "person", "sites", "proposals", "cadres", "chambers")
+HELP = ("monthly 月度工作汇总，roster 花名册，structure 结构分析，person 个人信息登记表，sites 宗教活动场所，"
+        "proposals 提案建议统计，cadres 统战干部配备，chambers 商会社团一览")
+
+
+def register(sub, common) -> None:
+    s = sub.add_parser("report", parents=[common.db, common.login], help="生成报表（PDF；月度汇总也可生成 Word）")
+    s.add_argument("template", metavar="TEMPLATE", choices=NAMES, help=HELP)
+    s.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件：.pdf（月度汇总也可为 .docx）")
+    s.add_argument("--month", metavar="YYYY-MM", help="月份（monthly；默认上个月）")
+    s.add_argument("--year", metavar="YYYY", help="年度（proposals；默认今年）")
+    s.add_argument("--township", metavar="CODE", help="乡镇代码或名称（roster、structure、sites、chambers；“县直”为县直单位）")
+    s.add_argument("--kind", metavar="CODE|名称", help="人士类别代码或名称（roster），如 05 或 宗教界人士")
+    s.add_argument("--id", metavar="UUID", help="代表人士的 UUID 或姓名（person）")
+    s.add_argument("--summary", metavar="TEXT", help="本月工作小结（monthly）；以 @ 开头表示从该文件读取")
+    s.add_argument("--order", choices=("stroke", "sort_no"), default="stroke", help="花名册排序：stroke 按姓氏笔画（默认），sort_no 按排序号")
+    s.set_defaults(func=cmd_report)
+
+
+def cmd_report(args) -> int:
+    from .. import reports
+    from ..cli import open_services, out
+    from ..domain.errors import UfError
+
+    target = Path(args.out)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "docx"):
+        raise UfError(f"输出文件“{args.out}”应以 .pdf 结尾（月度汇总也可为 .docx）。")
+    summary = args.summary or ""
+    if summary.startswith("@"):
+        summary = Path(summary[1:]).read_text(encoding="utf-8")
+    svc = open_services(args)
+    params = {"month": args.month, "year": args.year, "township": args.township, "kind": args.kind, "id": args.id,
+              "summary": summary, "order": args.order}
+    gen = reports.build(svc, args.template, params, fmt)
+    while True:
+        try:
+            done, total, message = next(gen)
+        except StopIteration as stop:
+            content = stop.value
+            break
+        if sys.stderr.isatty():
+            print(f"\r{message}", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    out(f"已生成{reports.template(args.template).label}：{target}")
+    return 0
