@@ -28,6 +28,14 @@ def is_blank(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip(" \t\r\n\u3000\u00a0"))
 
 
+def excel_digits(number: float) -> str:
+    """A whole number as Excel shows it: at most 15 significant digits (510599198205150016.0 →
+    "510599198205150000")."""
+    if abs(number) < 1e15:
+        return str(int(number))
+    return str(int(Decimal(f"{number:.14e}")))
+
+
 def ascii_text(raw) -> str:
     """A cell as text with full-width digits, letters and spaces made half-width, trimmed."""
     if isinstance(raw, float) and raw.is_integer():
@@ -123,7 +131,7 @@ def id_number(raw) -> Result:
     lost its last digits in Excel (which keeps 15 significant digits): refuse it."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         exact = int(raw) if float(raw).is_integer() else None
-        digits = str(exact) if exact is not None else ascii_text(raw)
+        digits = (str(raw) if isinstance(raw, int) else excel_digits(raw)) if exact is not None else ascii_text(raw)
         if exact is not None and raw >= 1e15:
             from ..domain.validators import check_id_number
 

@@ -146,7 +146,7 @@ def _shown(f: Field | None, raw) -> str:
     if N.is_blank(raw):
         return ""
     if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
+        raw = N.excel_digits(raw)
     text = raw.isoformat() if isinstance(raw, (dt.date, dt.datetime)) else str(raw).strip()
     if f is None:
         return text[:40]

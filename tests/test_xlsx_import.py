@@ -1,0 +1,261 @@
+"""Importing rosters as offices keep them: every format, the exact problems, the exact records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+from xlsx_office import (
+    EXPECTED_RECORDS,
+    HEADERS,
+    ID1,
+    convert,
+    expected_problems,
+    roster_rows,
+    write_gbk_csv,
+    write_openpyxl,
+)
+
+from ufdesk.exchange.xlsx_import import ImportRefused, import_file, open_source, run_import
+from ufdesk.exchange.xlsx_read import SpreadsheetError
+
+FORMATS = ["openpyxl", "lo-xlsx", "xls", "ods", "csv"]
+
+
+@pytest.fixture(scope="module")
+def roster_files(tmp_path_factory):
+    """The same roster as openpyxl, LibreOffice (xlsx, xls, ods) and Excel's GBK CSV write it."""
+    d = tmp_path_factory.mktemp("roster")
+    src = write_openpyxl(d / "花名册.xlsx")
+    return {
+        "openpyxl": src,
+        "lo-xlsx": convert(src, "xlsx", d / "lo"),
+        "xls": convert(src, "xls", d / "xls"),
+        "ods": convert(src, "ods", d / "ods"),
+        "csv": write_gbk_csv(d / "花名册.csv"),
+    }
+
+
+def _records(services) -> dict[str, dict]:
+    return {r["name"]: r for r in services.find_by("representatives")}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_dry_run_reports_every_problem_by_spreadsheet_row(services, roster_files, fmt):
+    report = import_file(services, "representatives", roster_files[fmt], dry_run=True)
+    got = [(p.row, p.column, p.value, p.message) for p in report.problems]
+    assert got == expected_problems("csv" if fmt == "csv" else "xlsx")
+    assert report.total == 12  # blank row, 合计 and 填表人 lines are not data
+    assert (report.new, report.rejected) == (4, 8)
+    assert _records(services) == {}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_skip_invalid_lands_exactly_the_good_rows(services, roster_files, fmt, tmp_path):
+    rejects = tmp_path / "rejects.xlsx"
+    report = import_file(services, "representatives", roster_files[fmt], skip_invalid=True, rejects=rejects)
+    assert report.written and (report.new, report.existing, report.rejected) == (4, 0, 8)
+    got = _records(services)
+    assert set(got) == set(EXPECTED_RECORDS)
+    for name, expected in EXPECTED_RECORDS.items():
+        assert {k: got[name][k] for k in expected} == expected, name
+    # the rejected rows come back in a workbook with 错误原因, ready to fix and import again
+    again = open_source(rejects, "representatives", store=services.store)
+    assert again.headers == [*[h.replace("　", "") for h in HEADERS], "错误原因"]
+    names = [row[1] for _, row in again.data_rows()]
+    assert names == ["钱七", "孙八", "周九", "吴十", "郑一", "冯二", "", "陈三"]
+    assert "身份证号码：与第4行的身份证号相同" in again.data_rows()[-1][1][-1]
+
+
+def test_all_or_nothing_writes_nothing_when_any_row_is_wrong(services, roster_files):
+    report = import_file(services, "representatives", roster_files["openpyxl"])
+    assert not report.written and len(report.problems) == 8
+    assert (report.new, report.rejected) == (0, 12)
+    assert _records(services) == {}
+    with services.store.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from audit where action='import'")).scalar() == 0
+
+
+def _clean_roster(tmp_path, rows=None):
+    rows = rows or roster_rows()[:8]  # title, 填报 row, header, rows 4–8 (all valid)
+    return write_openpyxl(tmp_path / "clean.xlsx", rows)
+
+
+def test_existing_records_are_left_alone_unless_update(services, tmp_path):
+    path = _clean_roster(tmp_path)
+    first = import_file(services, "representatives", path)
+    assert first.written and first.new == 4
+    again = import_file(services, "representatives", path)
+    assert (again.new, again.existing, again.updated) == (0, 4, 0)
+    rows = roster_rows()[:8]
+    rows[3][8] = "县人民医院院长"  # 张三 promoted
+    changed = write_openpyxl(tmp_path / "changed.xlsx", rows)
+    left = import_file(services, "representatives", changed)
+    assert (left.existing, left.updated) == (4, 0)
+    assert _records(services)["张三"]["position"] == "副院长"
+    upd = import_file(services, "representatives", changed, update=True)
+    assert (upd.existing, upd.updated) == (4, 1)
+    rec = _records(services)["张三"]
+    assert rec["position"] == "院长" and rec["version"] == 2
+    with services.store.connect() as conn:
+        audit = conn.execute(sa.text("select action, summary, details from audit where record=:u"),
+                             {"u": rec["uuid"]}).all()
+    assert [a.action for a in audit] == ["update"]
+    assert "院长" in audit[0].details and ID1 not in audit[0].details
+
+
+def test_name_and_birth_date_match_when_there_is_no_id(services, tmp_path):
+    rows = roster_rows()[:4]
+    rows[3][5] = None
+    path = write_openpyxl(tmp_path / "noid.xlsx", rows)
+    assert import_file(services, "representatives", path).new == 1
+    assert import_file(services, "representatives", path).existing == 1
+
+
+def test_a_failure_midway_leaves_the_database_as_it_was(services, tmp_path, monkeypatch):
+    import ufdesk.exchange.xlsx_import as X
+    import ufdesk.store.records as R
+
+    rows = roster_rows()[:3] + [[i, f"人员{i}", "男", "汉", "1975.03", None, "民盟", "本科", "单位", "城关", "党外知识分子",
+                                 None, None] for i in range(1, 26)]
+    path = write_openpyxl(tmp_path / "many.xlsx", rows)
+    monkeypatch.setattr(X, "CHUNK", 10)
+    real = R.bulk_insert
+    calls = []
+
+    def failing(conn, table, batch, ctx):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("磁盘已满")
+        return real(conn, table, batch, ctx)
+
+    monkeypatch.setattr(R, "bulk_insert", failing)
+    with pytest.raises(OSError):
+        import_file(services, "representatives", path)
+    assert _records(services) == {}
+    monkeypatch.setattr(R, "bulk_insert", real)
+    # Cancel (closing the generator while it writes) rolls back too
+    source = open_source(path, "representatives", store=services.store)
+    gen = run_import(services, source)
+    for done, _total, _ in gen:
+        if done > 25:  # the first chunk is written
+            gen.close()
+            break
+    assert _records(services) == {}
+    assert import_file(services, "representatives", path).new == 25
+
+
+def test_missing_required_column_is_refused_before_reading_rows(services, tmp_path):
+    rows = [[c for i, c in enumerate(r) if i != 1] for r in roster_rows()[:6]]
+    with pytest.raises(ImportRefused, match="姓名"):
+        import_file(services, "representatives", write_openpyxl(tmp_path / "noname.xlsx", rows))
+
+
+def test_sheet_chosen_by_name_or_the_first_with_a_header(services, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表由各乡镇填报"])
+    ws = wb.create_sheet("名册")
+    for row in roster_rows()[:4]:
+        ws.append(row)
+    wb.save(tmp_path / "two.xlsx")
+    assert open_source(tmp_path / "two.xlsx", "representatives").sheet == "名册"
+    with pytest.raises(SpreadsheetError, match="说明"):
+        open_source(tmp_path / "two.xlsx", "representatives", sheet="说明")
+    with pytest.raises(SpreadsheetError, match="没有名为“其他”的工作表"):
+        open_source(tmp_path / "two.xlsx", "representatives", sheet="其他")
+
+
+def test_mapping_is_remembered_per_header_layout(services, tmp_path):
+    from ufdesk.exchange.mapping import remember
+
+    path = _clean_roster(tmp_path)
+    source = open_source(path, "representatives", store=services.store)
+    assert not source.remembered and source.mapping[HEADERS.index("备注")] == "notes"
+    mapping = list(source.mapping)
+    mapping[HEADERS.index("备注")] = "resume"  # this office keeps the résumé in 备注
+    remember(services.store, source.ledger, source.headers, mapping)
+    again = open_source(path, "representatives", store=services.store)
+    assert again.remembered and again.mapping[HEADERS.index("备注")] == "resume"
+    report = import_file(services, "representatives", path)
+    assert _records(services)["李四"]["resume"] == "区政协委员"
+    assert report.written
+
+
+def test_absurd_declared_sheet_size_is_refused_before_loading(services, tmp_path):
+    path = _clean_roster(tmp_path)
+    big = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:M8"/>', b'<dimension ref="A1:XFD1048576"/>')
+                assert b"XFD1048576" in data
+            zout.writestr(item, data)
+    with pytest.raises(SpreadsheetError, match="范围过大（1048576 行 × 16384 列）"):
+        open_source(big, "representatives")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1975.03", dt.date(1975, 3, 1)), ("1975.3", dt.date(1975, 3, 1)), ("1975年3月", dt.date(1975, 3, 1)),
+    ("197503", dt.date(1975, 3, 1)), ("1975-03-15", dt.date(1975, 3, 15)), ("1975/3/15", dt.date(1975, 3, 15)),
+    ("１９７５．０３", dt.date(1975, 3, 1)), ("1975年3月15日", dt.date(1975, 3, 15)), (1975.03, dt.date(1975, 3, 1)),
+    (197503.0, dt.date(1975, 3, 1)), (27468.0, dt.date(1975, 3, 15)), (dt.datetime(1975, 3, 15, 0, 0), dt.date(1975, 3, 15)),
+])
+def test_date_forms(text, expected):
+    from ufdesk.exchange.normalize import date
+
+    assert date(text) == (expected, None)
+
+
+def test_bad_dates_say_what_is_wrong():
+    from ufdesk.exchange.normalize import date
+
+    assert date("1975.13")[1] == "日期不存在"
+    assert date("去年")[1].startswith("无法识别的日期")
+
+
+@pytest.mark.parametrize("cell,codes", [
+    ("民主党派成员、党外知识分子", ",01,03,"), ("民主党派成员，党外知识分子", ",01,03,"),
+    ("民主党派成员,党外知识分子", ",01,03,"), ("民主党派成员；党外知识分子", ",01,03,"),
+    ("民主党派成员;党外知识分子", ",01,03,"), ("民主党派成员 党外知识分子", ",01,03,"),
+    ("民主党派成员　党外知识分子", ",01,03,"), ("港澳同胞、华侨、归侨及侨眷", ",09,11,"),
+])
+def test_several_kinds_in_one_cell(store, cell, codes):
+    from ufdesk.exchange.normalize import codes_multi
+
+    assert codes_multi(cell, store.codebook(), "object_kind") == (codes, None)
+
+
+@pytest.mark.parametrize("cell,code", [
+    ("民盟", "05"), ("中国民主同盟", "05"), ("民盟盟员", "05"), ("中国民主同盟盟员", "05"), ("无党派", "12"),
+    ("无党派人士", "12"), ("九三", "10"), ("群众", "13"),
+])
+def test_party_names_short_long_and_everyday(store, cell, code):
+    from ufdesk.exchange.normalize import code as to_code
+
+    assert to_code(cell, store.codebook(), "party") == (code, None)
+
+
+def test_cli_prints_each_problem_then_a_summary(roster_files, store, capsys, tmp_path):
+    from ufdesk.cli import main
+
+    db = str(store.path)
+    assert main(["import-xlsx", "--db", db, "--ledger", "representatives", str(roster_files["xls"]), "--dry-run"]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(" ")[0] for line in lines[:-1]] == [f"第{p[0]}行" for p in expected_problems("xls")]
+    assert lines[-1] == "检查完毕（未写入）：共12行，新增4，已存在0，更新0，拒收8，发现问题8处"
+    assert main(["import-xlsx", "--db", db, "--ledger", "代表人士", str(roster_files["xls"])]) == 1
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("未导入（数据库未作任何修改）")
+    src = roster_files["csv"]
+    assert main(["import-xlsx", "--db", db, "--ledger", "representatives", str(src), "--skip-invalid"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    rejects = src.with_name(f"{src.stem}_rejects.xlsx")
+    assert last == f"导入完成：共12行，新增4，已存在0，更新0，拒收8，发现问题8处；被拒收的行已写入 {rejects}"
+    assert rejects.exists()
+    assert main(["import-xlsx", "--db", db, "--ledger", "representatives", str(src), "--dry-run"]) == 1
+    assert "已存在4" in capsys.readouterr().out
