@@ -1,6 +1,14 @@
-"""Start-up wiring: the one place that builds the store, services, settings and window."""
+"""Start-up wiring: the one place that builds the store, services, settings and window.
+
+The GUI never imports the store: it opens and creates databases through these functions.
+"""
 
 from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Generator
 
 from .domain.errors import UfError
 
@@ -11,3 +19,80 @@ def run_gui(db: str | None = None) -> int:
     except ImportError as exc:  # the GUI package is not part of this build
         raise UfError(f"图形界面不可用：{exc}") from exc
     return run(db)
+
+
+def open_services(db: str | os.PathLike, user: str | None = None, role: str | None = None):
+    """Open a database for the GUI and warm the caches the window reads (codes, places), so
+    that the UI thread never waits on the database for them."""
+    from .services import Services
+    from .store import Store
+
+    store = Store.open(db)
+    store.codebook()
+    store.townships()
+    store.villages()
+    return Services(store, user=user, role=role)
+
+
+def create_database(db: str, *, county_code: str, county_name: str, townships, villages=(),
+                    township: str | None = None) -> str:
+    """A new, empty database for a county (or one of its townships)."""
+    from .store import Store
+
+    if not (county_code.isdigit() and len(county_code) == 6):
+        raise UfError("县代码应为6位数字（GB/T 2260），例如 510522")
+    if not county_name.strip():
+        raise UfError("请填写县名称")
+    if not townships:
+        raise UfError("请至少填写一个乡镇（代码和名称）")
+    bad = [c for c, _ in [*townships, *villages] if not c.startswith(county_code)]
+    if bad:
+        raise UfError(f"代码 {bad[0]} 不属于县代码 {county_code}：乡镇代码应以县代码开头")
+    Store.create(db, county_code=county_code, county_name=county_name.strip(), townships=list(townships),
+                 villages=list(villages), township=township).close()
+    return db
+
+
+class _Stop(Exception):
+    pass
+
+
+def demo_job(db: str, size: int = 2000) -> Generator[tuple[int, int, str], None, str]:
+    """Build the demo county as a progress generator; closing it stops the build, which then
+    rolls back, and removes the unfinished file."""
+    from .services.demo import build_demo
+
+    events: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def progress(done, total, message):
+        if stop.is_set():
+            raise _Stop()
+        events.put((done, total, message))
+
+    def work():
+        try:
+            build_demo(db, size=size, force=True, progress=progress).close()
+            events.put(None)
+        except BaseException as exc:  # handed to the generator
+            events.put(exc)
+
+    thread = threading.Thread(target=work, name="ufdesk-demo", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = events.get()
+            if item is None:
+                return db
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    except GeneratorExit:
+        stop.set()
+        thread.join()
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.remove(db + suffix)
+            except OSError:
+                pass
+        raise

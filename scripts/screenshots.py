@@ -1,0 +1,99 @@
+"""Render every tab of the main window, and the edit form of one representative, offscreen
+on the demo county, as PNG files.
+
+    python scripts/screenshots.py OUTDIR [--db DEMO.db] [--size 2000]
+
+Without --db a demo county is built in a temporary folder first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def wait_until(cond, timeout: float = 20.0) -> bool:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        if cond():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def settle(seconds: float = 0.3) -> None:
+    wait_until(lambda: False, seconds)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("outdir")
+    p.add_argument("--db")
+    p.add_argument("--size", type=int, default=2000)
+    args = p.parse_args(argv)
+    out = Path(args.outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="ufdesk-shots-")
+    os.environ.setdefault("UFDESK_HOME", tmp)
+    db = args.db
+    if not db:
+        from ufdesk.services.demo import build_demo
+
+        db = str(Path(tmp) / "demo.db")
+        build_demo(db, size=args.size).close()
+
+    from ufdesk.gui import settings as S
+    from ufdesk.gui.main import make_app, open_window
+    from ufdesk.gui.tasks import Worker
+
+    S.use_file(str(Path(tmp) / "settings.ini"))
+    app = make_app()
+    worker = Worker()
+    window = open_window(db, worker)
+    window.resize(1440, 900)
+    names = ["home", "representatives", "chambers", "sites", "proposals", "cadres", "activities"]
+    for i, name in enumerate(names):
+        window.tabs.setCurrentIndex(i)
+        if name == "home":
+            wait_until(lambda: window.home.data is not None and window.home._pg_ready
+                       and window.home.cards["activities"].chart.__class__.__name__ == "PlotWidget", 30)
+        else:
+            tab = window.ledger_tabs[name]
+            wait_until(lambda tab=tab: tab.model.ids and tab.model.row_record(0) is not None)
+        settle(0.4)
+        window.grab().save(str(out / f"{i}-{name}.png"))
+        print(out / f"{i}-{name}.png")
+    window.tabs.setCurrentIndex(1)
+    tab = window.ledger_tabs["representatives"]
+    row = next((r for r in range(min(len(tab.model.ids), 100))
+                if "民" in (tab.model.row_record(r) or {}).get("party", "") or True), 0)
+    form = tab.open_record(row)
+    wait_until(lambda: form._loaded)
+    settle(0.4)
+    form.grab().save(str(out / "7-form.png"))
+    print(out / "7-form.png")
+    form.tabs.setCurrentIndex(1)
+    settle(0.2)
+    form.grab().save(str(out / "8-form-arrangements.png"))
+    print(out / "8-form-arrangements.png")
+    form.dirty = False
+    form.reject()
+    window.close()
+    worker.shutdown()
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # skip interpreter teardown of Qt objects: nothing is left to save

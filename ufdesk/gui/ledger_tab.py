@@ -1,0 +1,238 @@
+"""One tab per ledger, all made by this one class from the ledger's description: filter bar,
+table (ids + page cache, sorted in SQL), a detail pane, and 新增 / 修改 / 删除."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import LEDGERS
+from ..domain.model import TOWNSHIP_LABEL
+from ..services.audit import MASKED_TYPES, mask
+from . import settings as S
+from .columns import formatter, township_formatter
+from .filter_bar import FilterBar
+from .messages import error_text, show_error
+from .table_model import LedgerTableModel
+
+
+class LedgerTab(QWidget):
+    counted = Signal(str, int)  # ledger, rows shown
+
+    def __init__(self, ctx, ledger: str, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.lg = LEDGERS[ledger]
+        self.model = LedgerTableModel(ctx, ledger, self)
+        self.filters = FilterBar(ctx, self.lg, self)
+        self.filters.changed.connect(self.apply_filters)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.view.verticalHeader().setMinimumWidth(44)
+        header = self.view.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.AscendingOrder)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        self._default_widths()
+        state = S.HEADER_STATE.get(self.lg.name)
+        if not state.isEmpty():
+            header.restoreState(state)
+            header.setSortIndicator(-1, Qt.AscendingOrder)  # each start lists in the default order
+        header.sortIndicatorChanged.connect(self.model.sort)
+        self.view.doubleClicked.connect(lambda idx: self.open_record(idx.row()))
+        self.view.activated.connect(lambda idx: self.open_record(idx.row()))
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._selected(cur.row()))
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(lambda exc: show_error(self, exc))
+
+        self.count = QLabel(self)
+        self.count.setObjectName("count")
+        self.new_button = QPushButton(f"新增{self.lg.label}", self)
+        self.edit_button = QPushButton("修改", self)
+        self.delete_button = QPushButton("删除", self)
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button.clicked.connect(lambda: self.open_record(self.view.currentIndex().row()))
+        self.delete_button.clicked.connect(self.delete_record)
+        can_edit = ctx.services.allowed("edit")
+        self.new_button.setEnabled(can_edit)
+        self.delete_button.setEnabled(can_edit)
+        if not can_edit:
+            self.edit_button.setText("查看")
+
+        self.detail = QTextBrowser(self)
+        self.detail.setObjectName("detail")
+        self.detail.setOpenLinks(False)
+        self.splitter = QSplitter(Qt.Horizontal, self)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 260])
+        split = S.SPLITTER_STATE.get(self.lg.name)
+        if not split.isEmpty():
+            self.splitter.restoreState(split)
+
+        top = QHBoxLayout()
+        top.addWidget(self.filters, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.new_button)
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.delete_button)
+        actions.addStretch(1)
+        actions.addWidget(self.count)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 8, 8, 4)
+        lay.addLayout(top)
+        lay.addLayout(actions)
+        lay.addWidget(self.splitter, 1)
+        self._started = False
+        self._detail_formatters = None
+        ctx.changed.connect(self._data_changed)
+
+    def _default_widths(self) -> None:
+        em = self.fontMetrics().horizontalAdvance("中")
+        for i, col in enumerate(self.model.columns):
+            self.view.setColumnWidth(i, em * min(col.width, 20) + 18)
+
+    # -- loading ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the first page (called when the tab is first shown)."""
+        if not self._started:
+            self._started = True
+            self.apply_filters()
+
+    def apply_filters(self) -> None:
+        self._started = True
+        self.model.set_query(self.filters.query(self.model.query))
+
+    def show_filtered(self, filters: dict, label: str = "", *, township: str | None = None) -> None:
+        self._started = True
+        self.filters.set_filters(filters, label, township=township)
+
+    def _loaded(self) -> None:
+        n = len(self.model.ids)
+        self.count.setText(f"共 {n:,} {self.lg.unit}".replace(",", "，") if n >= 10000 else f"共 {n} {self.lg.unit}")
+        self.counted.emit(self.lg.name, n)
+        has = n > 0
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has and self.ctx.services.allowed("edit"))
+        if has and not self.view.currentIndex().isValid():
+            self.view.selectRow(0)
+        elif not has:
+            self.detail.setHtml(f"<p class='hint'>没有符合条件的{self.lg.label}记录。</p>")
+
+    def _data_changed(self, ledger: str) -> None:
+        if ledger in ("*", self.lg.name) and self._started:
+            self.model.refresh()
+            self._selected(self.view.currentIndex().row())
+
+    # -- detail pane --------------------------------------------------------------------------
+    def _selected(self, row: int) -> None:
+        uuid = self.model.uuid_at(row)
+        if uuid is None:
+            return
+        self._detail_uuid = uuid
+        QTimer.singleShot(0, lambda: self._fetch_detail(uuid))
+
+    def _fetch_detail(self, uuid: str) -> None:
+        if getattr(self, "_detail_uuid", None) != uuid:
+            return
+        self.ctx.worker.submit(self.ctx.services.get, self.lg.name, uuid, with_subs=False,
+                               on_done=self._show_detail, on_error=lambda e: self.detail.setPlainText(error_text(e)))
+
+    def _show_detail(self, row: dict) -> None:
+        if row.get("uuid") != getattr(self, "_detail_uuid", None):
+            return
+        if self._detail_formatters is None:
+            self._detail_formatters = {f.name: formatter(f, self.ctx.services) for f in self.lg.fields}
+            self._detail_formatters["township"] = township_formatter(self.ctx.services)
+        lines = [f"<h3>{html.escape(str(row.get(self.lg.title) or ''))}</h3><table>"]
+        fields = [(TOWNSHIP_LABEL, "township", None)] + [(f.label, f.name, f) for f in self.lg.fields
+                                                         if f.name != self.lg.title and f.type != "ref"]
+        for label, name, f in fields:
+            text = self._detail_formatters[name](row.get(name))
+            if f is not None and (f.sensitive or f.type in MASKED_TYPES) and not self.ctx.services.allowed("view_full_ids"):
+                text = mask(row.get(name), f.type if f.type in MASKED_TYPES else "other")
+            if text:
+                lines.append(f"<tr><td class='k'>{html.escape(label)}</td><td>{html.escape(text)}</td></tr>")
+        lines.append("</table>")
+        self.detail.setHtml("".join(lines))
+
+    # -- actions ------------------------------------------------------------------------------
+    def current_uuid(self) -> str | None:
+        return self.model.uuid_at(self.view.currentIndex().row())
+
+    def open_record(self, row: int):
+        uuid = self.model.uuid_at(row)
+        if uuid is None:
+            return None
+        from .form import RecordForm
+
+        form = RecordForm(self.ctx, self.lg.name, uuid, self)
+        form.open()
+        return form
+
+    def new_record(self):
+        from .form import RecordForm
+
+        defaults = {}
+        tw = self.filters.township.value()
+        if tw and tw != "county" and self.ctx.store.township is None:
+            defaults["township"] = tw
+        form = RecordForm(self.ctx, self.lg.name, None, self, defaults=defaults)
+        form.saved.connect(lambda ch: self._select_after_save(ch.uuid))
+        form.open()
+        return form
+
+    def _select_after_save(self, uuid: str) -> None:
+        def select():
+            row = self.model.row_of_uuid(uuid)
+            if row >= 0:
+                self.view.selectRow(row)
+                self.view.scrollTo(self.model.index(row, 0))
+            self.model.loaded.disconnect(select)
+
+        self.model.loaded.connect(select)
+
+    def delete_record(self) -> None:
+        row = self.view.currentIndex().row()
+        rec = self.model.row_record(row)
+        if rec is None:
+            return
+        title = rec.get(self.lg.title) or ""
+        answer = QMessageBox.question(
+            self, "删除记录", f"确定删除{self.lg.label}“{title}”吗？\n\n删除后记录不再显示；可以用“撤销”(Ctrl+Z)恢复。",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
+            return
+        self.ctx.worker.submit(self.ctx.services.delete, self.lg.name, rec["uuid"],
+                               on_done=lambda _c: self.ctx.notify(self.lg.name),
+                               on_error=lambda e: show_error(self, e))
+
+    def save_state(self) -> None:
+        S.HEADER_STATE.set(self.view.horizontalHeader().saveState(), self.lg.name)
+        S.SPLITTER_STATE.set(self.splitter.saveState(), self.lg.name)

@@ -1,0 +1,136 @@
+"""Starting the GUI: the application, its font and style, the database, the login, the window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication
+
+from ..paths import resource
+from . import settings as S
+from .context import AppContext
+from .messages import show_error
+from .tasks import Worker
+
+FONT_FILE = ("fonts", "wqy-microhei.ttc")
+FONT_FAMILY = "WenQuanYi Micro Hei"
+FONT_SIZE = 10
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the bundled CJK font and the style sheet (idempotent)."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(S.ORGANIZATION)
+    app.setApplicationName(S.APPLICATION)
+    app.setApplicationDisplayName("统战工作台账")
+    apply_look(app)
+    return app
+
+
+def apply_look(app: QApplication) -> None:
+    """Register the bundled font — so Chinese renders on a PC with no Chinese font — and use it."""
+    if getattr(app, "_ufdesk_look", False):
+        return
+    app._ufdesk_look = True
+    fid = QFontDatabase.addApplicationFont(str(resource(*FONT_FILE)))
+    families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+    family = FONT_FAMILY if FONT_FAMILY in families else (families[0] if families else app.font().family())
+    font = QFont(family, FONT_SIZE)
+    font.setStyleHint(QFont.SansSerif)
+    app.setFont(font)
+    app.setStyle("Fusion")
+    qss = resource("style.qss")
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    icon = resource("icons", "ufdesk.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
+def choose_database(worker: Worker, db: str | None) -> str | None:
+    """The database to open: the one given, else the last one, else the first-run dialog."""
+    if db:
+        return db
+    last = S.LAST_DB.get()
+    if last and Path(last).exists():
+        return last
+    from .setup_dialog import SetupDialog
+
+    dialog = SetupDialog(worker)
+    return dialog.chosen if dialog.exec() else None
+
+
+def login(ctx, parent=None) -> bool:
+    """Ask for a login when the users subsystem is part of this build (it lets a database with
+    no users in without asking)."""
+    from .launchers import dialog_class
+
+    fn = dialog_class("security", "login")
+    return True if fn is None else bool(fn(ctx, parent))
+
+
+def open_window(db: str, worker: Worker):
+    """Open the database on the worker and show its main window; None if it cannot be opened."""
+    from ..app import open_services
+
+    try:
+        services = worker.call(open_services, db)
+    except Exception as exc:  # an unreadable or damaged file: say so and let the clerk choose again
+        show_error(None, exc, "无法打开数据库")
+        return None
+    ctx = AppContext(services, worker)
+    if not login(ctx):
+        return False
+    from .mainwindow import MainWindow
+
+    S.remember_db(str(db))
+    window = MainWindow(ctx, str(db))
+    window.setAttribute(Qt.WA_DeleteOnClose)
+    window.show()
+    return window
+
+
+def run(db: str | None = None) -> int:
+    app = make_app()
+    app.setQuitOnLastWindowClosed(False)
+    worker = Worker()
+    windows = []
+    state = {"switching": False}
+
+    def switch(path: str) -> None:
+        state["switching"] = True
+        windows[0].close()
+        state["switching"] = False
+        if not start(path):
+            app.quit()
+
+    def closed() -> None:
+        if not state["switching"]:
+            app.quit()
+
+    def start(path: str | None) -> bool:
+        while True:
+            path = choose_database(worker, path)
+            if path is None:
+                return False
+            window = open_window(path, worker)
+            if window is False:
+                return False
+            if window is not None:
+                break
+            path = None
+            S.LAST_DB.set("")
+        window.open_database.connect(switch)
+        window.closed.connect(closed)
+        windows[:] = [window]
+        return True
+
+    if not start(db):
+        worker.shutdown()
+        return 0
+    code = app.exec()
+    worker.shutdown()
+    return code

@@ -1,0 +1,271 @@
+"""The main window: 首页 and the six ledger tabs, menus, toolbar and status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStyle, QTabWidget, QToolBar
+
+from .. import __version__
+from ..domain import LEDGERS
+from . import settings as S
+from .home import HomePage
+from .launchers import launch
+from .ledger_tab import LedgerTab
+from .messages import show_error
+
+APP_TITLE = "统战工作台账"
+
+
+class MainWindow(QMainWindow):
+    open_database = Signal(str)  # another database chosen from the 文件 menu
+    closed = Signal()
+
+    def __init__(self, ctx, db_path: str, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.db_path = db_path
+        store = ctx.store
+        self.place = (f"{store.county_name}{store.township_name(store.township)}" if store.township
+                      else f"{store.county_name}（县委统战部）")
+        self.setWindowTitle(f"{APP_TITLE} — {self.place}")
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.home = HomePage(ctx, self)
+        self.home.open_ledger.connect(self.show_ledger)
+        self.tabs.addTab(self.home, "首页")
+        self.ledger_tabs: dict[str, LedgerTab] = {}
+        for name, lg in LEDGERS.items():
+            tab = LedgerTab(ctx, name, self)
+            tab.counted.connect(self._counted)
+            self.ledger_tabs[name] = tab
+            self.tabs.addTab(tab, lg.label)
+        self.setCentralWidget(self.tabs)
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self._make_status()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        ctx.changed.connect(self._data_changed)
+        geometry = S.WINDOW_GEOMETRY.get()
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = S.WINDOW_STATE.get()
+        if not state.isEmpty():
+            self.restoreState(state)
+        last = S.LAST_TAB.get()
+        self.tabs.setCurrentIndex(last if 0 <= last < self.tabs.count() else 0)
+        self._tab_changed(self.tabs.currentIndex())
+        self._load_totals()
+
+    # -- actions ------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, icon=None, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        act.triggered.connect(lambda _checked=False: slot())
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            act.setIcon(self.style().standardIcon(icon))
+        if tip:
+            act.setStatusTip(tip)
+        return act
+
+    def _make_actions(self) -> None:
+        P = QStyle.StandardPixmap
+        self.act_open = self._action("打开数据库…", self._open_db, QKeySequence.Open, P.SP_DialogOpenButton)
+        self.act_quit = self._action("退出", self.close, QKeySequence.Quit)
+        self.act_undo = self._action("撤销", self.undo, QKeySequence.Undo, P.SP_ArrowBack, "撤销最近一次修改")
+        self.act_new = self._action("新增", self.new_record, QKeySequence.New, P.SP_FileIcon, "新增一条记录")
+        self.act_edit = self._action("修改", self.edit_record, None, None, "打开所选记录")
+        self.act_delete = self._action("删除", self.delete_record, QKeySequence.Delete, None, "删除所选记录")
+        self.act_find = self._action("查找", self.focus_find, QKeySequence.Find)
+        self.act_refresh = self._action("刷新", lambda: self.ctx.notify("*"), QKeySequence.Refresh, P.SP_BrowserReload)
+        self.act_import = self._action("导入…", self.import_data, "Ctrl+I", P.SP_ArrowDown, "从 Excel 花名册导入")
+        self.act_export = self._action("导出…", self.export_data, "Ctrl+E", P.SP_ArrowUp, "导出为 Excel")
+        self.act_report = self._action("报表…", self.reports, "Ctrl+P", P.SP_FileDialogDetailedView, "打印和导出报表")
+        self.act_exchange = self._action("数据交换…", self.exchange, None, P.SP_DriveFDIcon, "用U盘与县、乡镇交换数据")
+        self.act_conflicts = self._action("冲突处理…", self.conflicts, None, None, "处理数据交换中的修改冲突")
+        self.act_users = self._action("用户管理…", lambda: self._settings_dialog("用户管理", "UsersDialog"))
+        self.act_audit = self._action("审计日志…", lambda: self._settings_dialog("审计日志", "AuditDialog"))
+        self.act_backup = self._action("备份与恢复…", lambda: self._settings_dialog("备份与恢复", "BackupDialog"))
+        self.act_about = self._action("关于…", self.about)
+        self.act_undo.setEnabled(False)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("文件(&F)")
+        m.addAction(self.act_open)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = bar.addMenu("编辑(&E)")
+        for a in (self.act_undo, None, self.act_new, self.act_edit, self.act_delete, None, self.act_find, self.act_refresh):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = bar.addMenu("导入导出(&I)")
+        m.addAction(self.act_import)
+        m.addAction(self.act_export)
+        m = bar.addMenu("报表(&R)")
+        m.addAction(self.act_report)
+        m = bar.addMenu("数据交换(&X)")
+        m.addAction(self.act_exchange)
+        m.addAction(self.act_conflicts)
+        m = bar.addMenu("设置(&S)")
+        for a in (self.act_users, self.act_audit, self.act_backup):
+            m.addAction(a)
+        m = bar.addMenu("帮助(&H)")
+        m.addAction(self.act_about)
+
+    def _make_toolbar(self) -> None:
+        tb = QToolBar("工具栏", self)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        for a in (self.act_new, self.act_undo, None, self.act_import, self.act_export, self.act_report, None,
+                  self.act_exchange, self.act_refresh):
+            tb.addSeparator() if a is None else tb.addAction(a)
+        self.addToolBar(Qt.TopToolBarArea, tb)
+
+    def _make_status(self) -> None:
+        bar = self.statusBar()
+        self.status_db = QLabel(f"数据库：{self.db_path}", self)
+        self.status_place = QLabel(f"本机：{self.place}", self)
+        self.status_counts = QLabel(self)
+        self.status_db.setToolTip(self.db_path)
+        for w in (self.status_counts, self.status_place, self.status_db):
+            bar.addPermanentWidget(w)
+
+    # -- tabs ---------------------------------------------------------------------------------
+    def current_tab(self) -> LedgerTab | None:
+        w = self.tabs.currentWidget()
+        return w if isinstance(w, LedgerTab) else None
+
+    def _tab_changed(self, index: int) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.start()
+        for a in (self.act_new, self.act_edit, self.act_delete, self.act_find):
+            a.setEnabled(tab is not None)
+        if tab is not None and not self.ctx.services.allowed("edit"):
+            self.act_new.setEnabled(False)
+            self.act_delete.setEnabled(False)
+        self._show_counts()
+
+    def show_ledger(self, ledger: str, filters: dict, label: str = "", township=None) -> LedgerTab:
+        """Switch to a ledger's tab showing exactly these conditions (from the home page)."""
+        tab = self.ledger_tabs[ledger]
+        self.tabs.setCurrentWidget(tab)
+        tab.show_filtered(filters, label, township=township)
+        return tab
+
+    def _counted(self, _ledger: str, _n: int) -> None:
+        self._show_counts()
+
+    def _load_totals(self) -> None:
+        from ..services.stats import totals
+
+        self.ctx.worker.submit(totals, self.ctx.store, on_done=self._totals_arrived, on_error=lambda _e: None)
+
+    def _totals_arrived(self, totals: dict) -> None:
+        self.totals = totals
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        tab = self.current_tab()
+        totals = getattr(self, "totals", None)
+        if tab is not None and tab.model.ids is not None and tab._started:
+            lg = tab.lg
+            shown = len(tab.model.ids)
+            all_ = totals[lg.name] if totals else shown
+            self.status_counts.setText(f"{lg.label}：显示 {shown} / 共 {all_} {lg.unit}")
+        elif totals:
+            self.status_counts.setText("　".join(f"{lg.label} {totals[n]}" for n, lg in LEDGERS.items()))
+
+    def _data_changed(self, _ledger: str) -> None:
+        label = self.ctx.services.undo_label
+        self.act_undo.setEnabled(label is not None)
+        self.act_undo.setText(f"撤销“{label}”" if label else "撤销")
+        self._load_totals()
+
+    # -- commands -----------------------------------------------------------------------------
+    def undo(self) -> None:
+        label = self.ctx.services.undo_label
+        if label is None:
+            self.statusBar().showMessage("没有可以撤销的修改。", 4000)
+            return
+
+        def done(change):
+            if change is not None:
+                self.statusBar().showMessage(f"已撤销：{label}", 6000)
+                self.ctx.notify(change.ledger)
+
+        self.ctx.worker.submit(self.ctx.services.undo, on_done=done, on_error=lambda e: show_error(self, e))
+
+    def new_record(self):
+        tab = self.current_tab()
+        return tab.new_record() if tab else None
+
+    def edit_record(self):
+        tab = self.current_tab()
+        return tab.open_record(tab.view.currentIndex().row()) if tab else None
+
+    def delete_record(self) -> None:
+        tab = self.current_tab()
+        if tab:
+            tab.delete_record()
+
+    def focus_find(self) -> None:
+        tab = self.current_tab()
+        if tab:
+            tab.filters.text.setFocus()
+            tab.filters.text.selectAll()
+
+    def _ledger_name(self) -> str:
+        tab = self.current_tab()
+        return tab.lg.name if tab else "representatives"
+
+    def import_data(self) -> None:
+        launch(self, self.ctx, "导入", "import_wizard", "ImportWizard", self._ledger_name())
+
+    def export_data(self) -> None:
+        tab = self.current_tab()
+        launch(self, self.ctx, "导出", "export_dialog", "ExportDialog", self._ledger_name(),
+               tab.model.query if tab else None)
+
+    def reports(self) -> None:
+        launch(self, self.ctx, "报表", "report_dialog", "ReportDialog")
+
+    def exchange(self) -> None:
+        launch(self, self.ctx, "数据交换", "exchange_dialog", "ExchangeDialog")
+
+    def conflicts(self) -> None:
+        launch(self, self.ctx, "冲突处理", "conflicts_dialog", "ConflictsDialog")
+
+    def _settings_dialog(self, title: str, name: str) -> None:
+        launch(self, self.ctx, title, "security", name)
+
+    def _open_db(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", "", "数据库 (*.db);;所有文件 (*)")
+        if path:
+            self.open_database.emit(path)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "关于",
+            f"<h3>{APP_TITLE}</h3><p>版本 {__version__}</p>"
+            "<p>县委统战部及乡镇的代表人士、商会社团、宗教场所、提案建议、统战干部和活动台账；"
+            "离线使用，乡镇与县之间用U盘交换数据。</p>"
+            "<p>界面字体：文泉驿微米黑（Apache-2.0）。</p>")
+
+    # -- closing ------------------------------------------------------------------------------
+    def save_state(self) -> None:
+        S.WINDOW_GEOMETRY.set(self.saveGeometry())
+        S.WINDOW_STATE.set(self.saveState())
+        S.LAST_TAB.set(self.tabs.currentIndex())
+        for tab in self.ledger_tabs.values():
+            tab.save_state()
+
+    def closeEvent(self, event) -> None:
+        self.save_state()
+        super().closeEvent(event)
+        self.closed.emit()
