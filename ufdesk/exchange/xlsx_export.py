@@ -113,7 +113,6 @@ def export_xlsx(services, ledger_names: list[str] | str, path: str | Path, *, qu
     for lg, q in zip(lgs, queries, strict=True):
         ws = _start_sheet(wb, lg.label, columns(lg))
         fmt = _Formatter(services.store, lg, full_ids)
-        uuids: list[str] = []
         offset = 0
         while True:
             page = services.page(q, offset, PAGE)
@@ -121,13 +120,14 @@ def export_xlsx(services, ledger_names: list[str] | str, path: str | Path, *, qu
                 break
             for row in page:
                 ws.append(_row_cells(ws, fmt.cells(row)))
-                if subs and lg.subs:
-                    uuids.append(row["uuid"])
             offset += len(page)
             done += len(page)
             yield done, total, f"正在导出{lg.label}：{offset}条…"
-        if subs and lg.subs and query is None:
-            _write_subs(wb, services, lg, fmt, uuids)
+    if subs and query is None:  # sub-records after the ledgers, one sheet each
+        for lg in lgs:
+            if lg.subs:
+                yield done, total, f"正在导出{lg.label}的附属记录…"
+                _write_subs(wb, services, lg, _Formatter(services.store, lg, full_ids))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     yield done, total, "正在保存文件…"
@@ -172,7 +172,7 @@ def _row_cells(ws, values: list) -> list:
     return out
 
 
-def _write_subs(wb, services, lg: Ledger, fmt: _Formatter, uuids: list[str]) -> None:
+def _write_subs(wb, services, lg: Ledger, fmt: _Formatter) -> None:
     """Sub-records (trainings, arrangements …) as extra sheets, each row naming its record."""
     import sqlalchemy as sa
 
