@@ -1,0 +1,171 @@
+"""The transfer package: a zip of a manifest and JSON-lines members, sealed by ``pkgcrypt``.
+
+Members::
+
+    manifest.json          format/app/schema versions, sender, recipient, package id, seq,
+                           counter, months, row counts, sha256 of every other member, acks
+    records/<table>.jsonl  line 1: {"columns": [...]}; then one JSON array per row
+    places.json            townships, villages, code-table edits (from the county only)
+
+Values are JSON: dates and datetimes as ISO text, binary (attachments) as base64; the reader
+turns them back by the column's type. The zip's sha256 (``digest``) names the package's bytes:
+the same id with other bytes is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..domain.errors import UfError
+from ..store import records as R
+from ..store.schema import ALL_RECORD_TABLES, LEDGER_TABLES
+from . import pkgcrypt
+
+FORMAT = 1
+SUFFIX = ".ufpkg"
+META = ["born", "clock", "vv", "deleted", "created_at", "created_by", "updated_at", "updated_by", "changed_by"]
+DERIVED = ["search", "sk_stroke", "sk_pinyin"]
+PENDING = "_pending"  # {field: [dots]} of the sender's open conflicts on the row (see merge)
+
+
+class PackageError(UfError):
+    """A package refused or unreadable; the message says why and what to do."""
+
+
+def export_columns(table_name: str) -> list[str]:
+    cols = ["uuid", *R.merge_columns(table_name), *META]
+    if table_name in LEDGER_TABLES:
+        cols += DERIVED
+    return cols
+
+
+def _enc(v):
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(v)).decode("ascii")
+    raise TypeError(type(v).__name__)
+
+
+def dumps(v) -> str:
+    return json.dumps(v, default=_enc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _decoder(col: sa.Column):
+    t = col.type
+    if isinstance(t, sa.DateTime):
+        return lambda v: None if v is None else dt.datetime.fromisoformat(v)
+    if isinstance(t, sa.Date):
+        return lambda v: None if v is None else dt.date.fromisoformat(v)
+    if isinstance(t, sa.LargeBinary):
+        return lambda v: None if v is None else base64.b64decode(v)
+    if isinstance(t, sa.Boolean):
+        return lambda v: None if v is None else bool(v)
+    return None
+
+
+_DECODERS: dict[str, dict] = {}
+
+
+def decoders(table_name: str) -> dict:
+    """{column: function} for the columns whose JSON form differs from the Python value."""
+    if table_name not in _DECODERS:
+        t = ALL_RECORD_TABLES[table_name]
+        _DECODERS[table_name] = {c.name: d for c in t.columns if (d := _decoder(c)) is not None}
+    return _DECODERS[table_name]
+
+
+def decode_row(table_name: str, row: dict) -> dict:
+    for name, fn in decoders(table_name).items():
+        if name in row:
+            row[name] = fn(row[name])
+    return row
+
+
+def encode_rows(table_name: str, columns: list[str], rows) -> bytes:
+    out = io.StringIO()
+    out.write(dumps({"columns": columns}))
+    out.write("\n")
+    for r in rows:
+        out.write(dumps([r[c] for c in columns]))
+        out.write("\n")
+    return out.getvalue().encode("utf-8")
+
+
+def read_rows(table_name: str, data: bytes) -> list[dict]:
+    """Rows of a records member, still JSON-typed (dates as text)."""
+    lines = data.decode("utf-8").splitlines()
+    if not lines:
+        return []
+    columns = json.loads(lines[0])["columns"]
+    known = set(c.name for c in ALL_RECORD_TABLES[table_name].columns) | {PENDING}
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise PackageError(f"数据包含本程序不认识的字段（{table_name}.{unknown[0]}），请先升级 ufdesk 后再导入。")
+    return [dict(zip(columns, json.loads(line), strict=True)) for line in lines[1:] if line]
+
+
+@dataclass
+class Package:
+    manifest: dict
+    members: dict[str, bytes]
+    digest: str  # sha256 of the zip (the package's content)
+
+    @property
+    def id(self) -> str:
+        return self.manifest["package_id"]
+
+    def rows(self, table_name: str) -> list[dict]:
+        data = self.members.get(f"records/{table_name}.jsonl")
+        return read_rows(table_name, data) if data else []
+
+    def places(self) -> dict | None:
+        data = self.members.get("places.json")
+        return json.loads(data) if data else None
+
+
+def build_zip(manifest: dict, members: dict[str, bytes]) -> bytes:
+    manifest = dict(manifest)
+    manifest["members"] = {
+        name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for name, data in members.items()
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def seal(zip_bytes: bytes, passphrase: str) -> bytes:
+    return pkgcrypt.encrypt(zip_bytes, passphrase)
+
+
+def open_bytes(data: bytes, passphrase: str) -> Package:
+    """Decrypt, unzip and verify every member against the manifest's hashes."""
+    plain = pkgcrypt.decrypt(data, passphrase)
+    try:
+        with zipfile.ZipFile(io.BytesIO(plain)) as z:
+            manifest = json.loads(z.read("manifest.json"))
+            members = {n: z.read(n) for n in z.namelist() if n != "manifest.json"}
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise PackageError("数据包内容无法读取（缺少清单或格式不对），请重新导出。") from exc
+    if not isinstance(manifest, dict) or "format" not in manifest:
+        raise PackageError("数据包缺少清单信息，请重新导出。")
+    if manifest["format"] > FORMAT:
+        raise PackageError(f"数据包格式为第 {manifest['format']} 版，比本程序新：请先升级 ufdesk 后再导入。")
+    listed = manifest.get("members") or {}
+    if set(listed) != set(members):
+        raise PackageError("数据包内容与清单不符（文件缺失或多余），请重新导出。")
+    for name, data in members.items():
+        if hashlib.sha256(data).hexdigest() != listed[name]["sha256"]:
+            raise PackageError(f"数据包中的 {name} 校验不符，请重新导出。")
+    return Package(manifest, members, hashlib.sha256(plain).hexdigest())

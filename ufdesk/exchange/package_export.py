@@ -1,0 +1,189 @@
+"""Building a package for another installation of the county.
+
+Directions: a township sends to the county (``to="county"``, the default) all the records it
+holds; the county sends a township (``to=<9-digit code>``) that township's records, the
+townships and villages, its code-table edits and its acknowledgements; a township may send
+another township the records now belonging to it (a person who moved).
+
+"Since what the receiver last acknowledged": a row goes when this installation wrote it
+(its vv entry for us) or an imported package changed it here (``package_changes.counter``)
+after the counter the peer has acknowledged holding (``peers.acked_counter``); ``all`` sends
+everything. A lost stick therefore loses nothing: the next package is cumulative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid as uuidlib
+from collections.abc import Generator
+
+import sqlalchemy as sa
+
+from .. import __version__
+from ..domain import LEDGERS
+from ..domain.errors import UfError
+from ..store import records as R
+from ..store.engine import head_revision
+from ..store.schema import (
+    ALL_RECORD_TABLES,
+    LEDGER_TABLES,
+    SUB_TABLES,
+    code_overrides,
+    conflicts,
+    installation,
+    package_changes,
+    package_log,
+    peers,
+    townships,
+    villages,
+)
+from .package import FORMAT, PENDING, SUFFIX, build_zip, encode_rows, export_columns, seal
+
+COUNTY = "county"
+
+
+def recipient_for(store, to: str | None) -> str:
+    """Check and normalise the recipient: "county" or a township code of this county."""
+    if to in (None, "", COUNTY, "县", "县委统战部"):
+        if store.township is None:
+            raise UfError("本机是县委统战部：导出数据包时须指定接收的乡镇（--to 乡镇代码）。")
+        return COUNTY
+    if to not in dict(store.townships()):
+        raise UfError(f"“{to}”不是本县的乡镇代码（可用 ufdesk stats 查看乡镇列表）。")
+    if to == store.township:
+        raise UfError("不能把数据包发给本乡镇自己。")
+    return to
+
+
+def _peer_filter(to: str):
+    return peers.c.township.is_(None) if to == COUNTY else peers.c.township == to
+
+
+def acked_counter(conn, to: str) -> int:
+    values = [v for (v,) in conn.execute(sa.select(peers.c.acked_counter).where(_peer_filter(to)))]
+    return min(values) if values else 0
+
+
+def _scope(t, table_name: str, to: str):
+    """Which rows a recipient receives: all for the county, a township's own otherwise."""
+    if to == COUNTY:
+        return None
+    if table_name in LEDGER_TABLES:
+        return t.c.township == to
+    if table_name in SUB_TABLES:
+        from ..domain import SUBS
+
+        lt = LEDGER_TABLES[SUBS[table_name][0].name]
+        return t.c.parent.in_(sa.select(lt.c.uuid).where(lt.c.township == to))
+    owners = sa.union_all(*[sa.select(lt.c.uuid).where(lt.c.township == to) for lt in LEDGER_TABLES.values()])
+    return t.c.owner.in_(owners)
+
+
+def _rows(conn, table_name: str, to: str, since: int, me: str, touched: set[str]) -> list[dict]:
+    t = ALL_RECORD_TABLES[table_name]
+    cols = export_columns(table_name)
+    q = sa.select(*[t.c[c] for c in cols]).order_by(t.c.id)
+    where = _scope(t, table_name, to)
+    if where is not None:
+        q = q.where(where)
+    rows = [dict(r._mapping) for r in conn.execute(q)]
+    if since > 0:
+        rows = [r for r in rows if r["uuid"] in touched or R.vv_load(r["vv"]).get(me, 0) > since]
+    pending: dict[str, dict] = {}
+    for record, fld, dot in conn.execute(sa.select(conflicts.c.record, conflicts.c.field, conflicts.c.theirs_dot)
+                                         .where(conflicts.c.table_name == table_name, conflicts.c.resolved.is_(None))):
+        pending.setdefault(record, {}).setdefault(fld, []).append(dot)
+    for r in rows:
+        r[PENDING] = pending.get(r["uuid"])
+    return rows
+
+
+def _places(conn) -> bytes:
+    def dump(table, order):
+        return [{k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in r.items()}
+                for r in conn.execute(sa.select(table).order_by(*order)).mappings()]
+
+    return json.dumps({
+        "townships": dump(townships, [townships.c.code]),
+        "villages": dump(villages, [villages.c.code]),
+        "code_overrides": dump(code_overrides, [code_overrides.c.code_table, code_overrides.c.code]),
+    }, ensure_ascii=False).encode("utf-8")
+
+
+def build(store, *, passphrase: str, to: str | None = None, everything: bool = False
+          ) -> Generator[tuple[int, int, str], None, tuple[bytes, dict]]:
+    """Yield progress; return ``(sealed bytes, manifest)``. Nothing is written to the database:
+    call ``record_sent`` once the file is safely on the stick."""
+    to = recipient_for(store, to)
+    tables = list(ALL_RECORD_TABLES)
+    total = len(tables) + 2
+    yield 0, total, "正在读取数据…"
+    with store.connect() as conn, conn.begin():
+        inst = dict(conn.execute(sa.select(installation)).mappings().one())
+        me = inst["id"]
+        since = 0 if everything else acked_counter(conn, to)
+        touched = set()
+        if since > 0:
+            touched = {u for (u,) in conn.execute(
+                sa.select(package_changes.c.uuid).where(package_changes.c.counter > since))}
+        members: dict[str, bytes] = {}
+        counts: dict[str, int] = {}
+        months: set[str] = set()
+        records = 0
+        for i, name in enumerate(tables, 1):
+            rows = _rows(conn, name, to, since, me, touched)
+            counts[name] = len(rows)
+            if rows:
+                members[f"records/{name}.jsonl"] = encode_rows(name, [*export_columns(name), PENDING], rows)
+            if name in LEDGERS:
+                records += len(rows)
+                months.update(r["updated_at"].strftime("%Y-%m") for r in rows if r["updated_at"])
+            yield i, total, f"已读取：{name}（{len(rows)} 条）"
+        if store.township is None:
+            members["places.json"] = _places(conn)
+        acks = {pid: n for pid, n in conn.execute(sa.select(peers.c.id, peers.c.their_counter))}
+        seq = (conn.execute(sa.select(sa.func.max(package_log.c.seq)).where(
+            package_log.c.direction == "sent", package_log.c.recipient == to)).scalar() or 0) + 1
+        now = dt.datetime.now().replace(microsecond=0)
+        manifest = {
+            "format": FORMAT, "app": __version__, "schema": head_revision(store.engine),
+            "package_id": uuidlib.uuid4().hex, "seq": seq,
+            "sender": me, "sender_township": inst["township"],
+            "sender_name": store.township_name(inst["township"]),
+            "county_code": inst["county_code"], "county_name": inst["county_name"],
+            "recipient": to, "counter": inst["counter"], "since": since, "all": bool(everything),
+            "exported_at": now.isoformat(), "months": sorted(months) or [now.strftime("%Y-%m")],
+            "counts": counts, "records": records, "acks": acks,
+        }
+    yield total - 1, total, "正在压缩并加密…"
+    sealed = seal(build_zip(manifest, members), passphrase)
+    yield total, total, "数据包已生成"
+    return sealed, manifest
+
+
+def run(gen):
+    """Drive a progress generator to its end without a GUI; return its value."""
+    try:
+        while True:
+            next(gen)
+    except StopIteration as stop:
+        return stop.value
+
+
+def record_sent(store, manifest: dict, sha256: str, user: str | None = None) -> None:
+    with store.connect() as conn, conn.begin():
+        conn.execute(sa.insert(package_log).values(
+            package_id=manifest["package_id"], direction="sent", peer=None, sender=manifest["sender"],
+            sender_township=manifest["sender_township"], recipient=manifest["recipient"], seq=manifest["seq"],
+            months=",".join(manifest["months"]), exported_at=dt.datetime.fromisoformat(manifest["exported_at"]),
+            records=manifest["records"], counts=json.dumps(manifest["counts"]), sha256=sha256, status="ok",
+            details=json.dumps({"since": manifest["since"], "all": manifest["all"], "user": user}, ensure_ascii=False),
+        ))
+
+
+def default_filename(store, manifest: dict) -> str:
+    who = store.township_name(manifest["sender_township"]).replace("（", "").replace("）", "")
+    to = "县委统战部" if manifest["recipient"] == COUNTY else store.township_name(manifest["recipient"])
+    day = manifest["exported_at"][:10].replace("-", "")
+    return f"{who}_至{to}_{day}_第{manifest['seq']}号{SUFFIX}"
