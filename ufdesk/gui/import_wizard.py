@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import ledger as get_ledger
 from ..exchange.mapping import choices
-from ..exchange.normalize import is_blank
+from ..exchange.normalize import is_blank, plain_text
 from .messages import error_text
 from .tasks import run_with_progress
 
@@ -152,8 +152,8 @@ class MappingPage(QWizardPage):
         if f is not None and (f.sensitive or f.type in ("idcard", "mobile", "phone")):
             from ..services.audit import mask
 
-            return mask(str(value), f.type if f.type != "idcard" else "idcard")
-        return str(value)[:40]
+            return mask(plain_text(value).replace(" ", ""), f.type)
+        return plain_text(value)[:40]
 
     def mapping(self) -> list[str | None]:
         return [c.currentData() for c in self.combos]
