@@ -7,8 +7,8 @@ from . import page, tables
 TITLE = "党外代表人士花名册"
 COLUMNS = (  # (header, key, relative width, alignment)
     ("序号", None, 3, "C"), ("姓名", "name", 5, "C"), ("性别", "gender", 2.6, "C"), ("民族", "ethnicity", 4, "C"),
-    ("出生\n年月", "birth", 4.6, "C"), ("政治面貌", "party", 8.2, "C"), ("学历", "education", 7.4, "C"),
-    ("工作单位及职务", "work", 15.5, "L"), ("人士类别", "kinds", 11, "L"), ("所属乡镇", "township", 5.6, "C"),
+    ("出生\n年月", "birth", 4.6, "C"), ("政治面貌", "party", 8.2, "C"), ("学历", "education", 8.4, "C"),
+    ("工作单位及职务", "work", 14.5, "L"), ("人士类别", "kinds", 11, "L"), ("所属乡镇", "township", 5.6, "C"),
     ("身份证号", "id_number", 10.8, "C"), ("手机", "mobile", 7.2, "C"),
 )
 

@@ -1,0 +1,111 @@
+"""A clerk at the 报表 dialog: picks a report and its parameters, previews the pages, saves the
+PDF (and the monthly summary as Word), prints, and meets a clear message for a missing person."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from reports_helpers import flat, pages  # noqa: E402
+
+TIMEOUT = 30000
+
+
+@pytest.fixture
+def dialog(qtbot, ctx):
+    from ufdesk.gui.report_dialog import ReportDialog
+
+    d = ReportDialog(ctx)
+    qtbot.addWidget(d)
+    d.show()
+    yield d
+    qtbot.waitUntil(lambda: ctx.worker.busy == 0, timeout=TIMEOUT)
+
+
+def choose(combo, data):
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def preview(qtbot, dialog):
+    qtbot.mouseClick(dialog.btn_build, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=TIMEOUT)
+
+
+def test_monthly_preview_shows_rendered_pages(qtbot, dialog, tmp_path):
+    choose(dialog.template, "monthly")
+    assert dialog.form.isRowVisible(dialog.month) and dialog.form.isRowVisible(dialog.summary)
+    assert not dialog.form.isRowVisible(dialog.kind)
+    dialog.summary.setPlainText("本月工作平稳有序。")
+    preview(qtbot, dialog)
+    labels = dialog.page_labels()
+    assert len(labels) == dialog.page_count >= 2
+    assert all(not lbl.pixmap().isNull() and lbl.pixmap().width() > 500 for lbl in labels)
+    assert f"共{dialog.page_count}页" in dialog.status.text()
+    assert dialog.btn_save.isEnabled() and dialog.btn_print.isEnabled()
+    dialog.grab().save(str(tmp_path / "report_dialog.png"))
+    out = tmp_path / "汇总.pdf"
+    dialog.save_to(str(out))
+    assert "本月工作平稳有序。" in flat(out)
+
+
+def test_roster_for_one_township_saved(qtbot, dialog, ctx, tmp_path):
+    choose(dialog.template, "roster")
+    assert dialog.form.isRowVisible(dialog.kind) and not dialog.form.isRowVisible(dialog.month)
+    code, name = ctx.store.townships()[2]
+    choose(dialog.township, code)
+    preview(qtbot, dialog)
+    out = tmp_path / "roster.pdf"
+    dialog.save_to(str(out))
+    txt = flat(out)
+    assert f"（{name}，按姓氏笔画排列" in txt
+    n = sum(1 for r in ctx.services.find_by("representatives", township=code) if r["status"] == "1")
+    assert f"共{n}人" in txt
+
+
+def test_monthly_saved_as_word(qtbot, dialog, tmp_path):
+    from docx import Document
+
+    choose(dialog.template, "monthly")
+    preview(qtbot, dialog)
+    out = tmp_path / "汇总.docx"
+    dialog.save_to(str(out), docx=True)
+    qtbot.waitUntil(out.exists, timeout=TIMEOUT)
+    assert "统战工作月度汇总" in [p.text for p in Document(out).paragraphs]
+
+
+def test_print_sends_every_page(qtbot, dialog, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    choose(dialog.template, "chambers")
+    preview(qtbot, dialog)
+    printer = QPrinter(QPrinter.ScreenResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    target = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(target))
+    dialog.prepare_printer(printer)
+    done = []
+    dialog.print_to(printer, on_done=done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=TIMEOUT)
+    assert done == [dialog.page_count]
+    assert pages(target) == dialog.page_count
+    size = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True).stdout
+    assert "landscape" in size.lower() or "842" in size.split("Page size:")[1].split("x")[0]
+
+
+def test_missing_person_is_told_in_chinese(qtbot, dialog, monkeypatch):
+    import ufdesk.gui.report_dialog as R
+
+    shown = []
+    monkeypatch.setattr(R, "show_error", lambda parent, exc, title="": shown.append(str(exc)))
+    choose(dialog.template, "person")
+    assert dialog.form.isRowVisible(dialog.person) and not dialog.form.isRowVisible(dialog.township)
+    dialog.person.setText("查无此人")
+    qtbot.mouseClick(dialog.btn_build, Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
+    assert "找不到代表人士“查无此人”" in shown[0]
+    assert dialog.pdf is None and not dialog.btn_save.isEnabled()

@@ -1,0 +1,330 @@
+"""报表: choose a template and its parameters, build it off the UI thread, preview the pages,
+save (PDF, or Word for the monthly summary) and print.
+
+Pages are drawn with pypdfium2 (QtPdf is not part of PySide6-Essentials). The database work,
+the layout and the page rendering all run on the worker thread; only QPixmaps are made here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import reports
+from ..services import stats
+from .messages import show_error
+from .tasks import run_with_progress
+
+PREVIEW_PAGES = 30  # a 125-page roster previews its first pages; saving and printing take all
+PREVIEW_SCALE = 1.1  # pixels per PDF point on screen
+PREVIEW_WIDTH = 780  # landscape pages are shrunk to this width: no sideways scrolling
+PRINT_DPI = 300
+ROW_FOR = {"month": "月份", "year": "年度", "township": "乡镇（街道）", "kind": "人士类别", "order": "排列顺序",
+           "id": "代表人士", "summary": "本月工作小结"}
+
+
+def render_pages(pdf: bytes, scale: float, limit: int | None = None, max_width: int | None = None):
+    """Yields ``(index, count, (width, height, RGB bytes))`` for the first pages of a PDF, at
+    ``scale`` pixels per point (less for a page that would be wider than ``max_width``)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        count = len(doc)
+        for i in range(min(count, limit or count)):
+            page = doc[i]
+            k = min(scale, max_width / page.get_width()) if max_width else scale
+            image = page.render(scale=k).to_pil().convert("RGB")
+            page.close()
+            yield i, count, (image.width, image.height, image.tobytes())
+    finally:
+        doc.close()
+
+
+def _qimage(width: int, height: int, data: bytes) -> QImage:
+    return QImage(data, width, height, 3 * width, QImage.Format_RGB888).copy()
+
+
+class ReportDialog(QDialog):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pdf: bytes | None = None
+        self.built_for: tuple | None = None  # (template, params) of self.pdf
+        self.page_count = 0
+        self.setWindowTitle("报表")
+        self.resize(1180, 820)
+        self._build_form()
+        self._build_preview()
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.form_box, 0)
+        lay.addWidget(self.preview_box, 1)
+        self.template.currentIndexChanged.connect(self._template_changed)
+        self._template_changed()
+        ctx.worker.submit(self._names, on_done=self._set_names, on_error=lambda _e: None)
+
+    # -- the form ---------------------------------------------------------------------------------
+    def _build_form(self) -> None:
+        store = self.ctx.store
+        self.form_box = QWidget()
+        self.form_box.setMinimumWidth(300)
+        self.form_box.setMaximumWidth(360)
+        form = QFormLayout()
+        self.template = QComboBox()
+        for t in reports.TEMPLATES.values():
+            self.template.addItem(t.label, t.name)
+        self.month = QComboBox()
+        for m in reversed(stats.last_months(36, dt.date.today() + dt.timedelta(days=31))):
+            self.month.addItem(f"{m[:4]}年{int(m[5:])}月", m)
+        self.month.setCurrentIndex(1)  # last month: the one a monthly summary is made for
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.township = QComboBox()
+        self.township.addItem("全县", None)
+        for code, name in store.townships():
+            self.township.addItem(name, code)
+        self.township.addItem("县直单位", "county")
+        self.kind = QComboBox()
+        self.kind.addItem("全部类别", None)
+        for code, name in store.codebook()["object_kind"].items():
+            self.kind.addItem(name, code)
+        self.order = QComboBox()
+        self.order.addItem("按姓氏笔画", "stroke")
+        self.order.addItem("按排序号", "sort_no")
+        self.person = QLineEdit()
+        self.person.setPlaceholderText("输入姓名（或 UUID）")
+        self.summary = QPlainTextEdit()
+        self.summary.setPlaceholderText("可在此填写本月工作小结；不填则留出空行，打印后手写。")
+        self.summary.setMinimumHeight(120)
+        self.fields = {"month": self.month, "year": self.year, "township": self.township, "kind": self.kind,
+                       "order": self.order, "id": self.person, "summary": self.summary}
+        form.addRow("报表", self.template)
+        for key, widget in self.fields.items():
+            form.addRow(ROW_FOR[key], widget)
+        self.form = form
+        self.btn_build = QPushButton("生成预览")
+        self.btn_build.setDefault(True)
+        self.btn_save = QPushButton("保存…")
+        self.btn_print = QPushButton("打印…")
+        self.btn_build.clicked.connect(self.generate)
+        self.btn_save.clicked.connect(self.save)
+        self.btn_print.clicked.connect(self.print_)
+        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.button(QDialogButtonBox.Close).setText("关闭")
+        close.rejected.connect(self.reject)
+        col = QVBoxLayout(self.form_box)
+        col.addLayout(form)
+        for b in (self.btn_build, self.btn_save, self.btn_print):
+            col.addWidget(b)
+        col.addStretch(1)
+        col.addWidget(close)
+
+    def _template_changed(self) -> None:
+        t = reports.TEMPLATES[self.template.currentData()]
+        for key, widget in self.fields.items():
+            self.form.setRowVisible(widget, key in t.params)
+        self._clear_preview("选择参数后点“生成预览”。")
+
+    def _names(self) -> list[str]:
+        """Every representative's name, for the completer of the 代表人士 box (on the worker)."""
+        from ..services.query import Query
+
+        return [r["name"] for r in self.ctx.services.page(Query("representatives"), 0, 10**6, columns=["name"])]
+
+    def _set_names(self, names: list[str]) -> None:
+        completer = QCompleter(sorted(set(names)), self)
+        completer.setFilterMode(Qt.MatchContains)
+        self.person.setCompleter(completer)
+
+    def params(self) -> dict:
+        return {"month": self.month.currentData(), "year": self.year.value(), "township": self.township.currentData(),
+                "kind": self.kind.currentData(), "order": self.order.currentData(), "id": self.person.text().strip(),
+                "summary": self.summary.toPlainText()}
+
+    def current(self) -> tuple[str, dict]:
+        name = self.template.currentData()
+        used = reports.TEMPLATES[name].params
+        return name, {k: v for k, v in self.params().items() if k in used}
+
+    # -- the preview ------------------------------------------------------------------------------
+    def _build_preview(self) -> None:
+        self.preview_box = QWidget()
+        col = QVBoxLayout(self.preview_box)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel()
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setAlignment(Qt.AlignHCenter)
+        self.pages_widget = QWidget()
+        self.pages_widget.setStyleSheet("background: #8a8a8a;")
+        self.pages_layout = QVBoxLayout(self.pages_widget)
+        self.pages_layout.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+        self.pages_layout.setSpacing(14)
+        self.scroll.setWidget(self.pages_widget)
+        col.addWidget(self.status)
+        col.addWidget(self.scroll, 1)
+
+    def _clear_preview(self, message: str) -> None:
+        self.pdf, self.built_for, self.page_count = None, None, 0
+        while self.pages_layout.count():
+            w = self.pages_layout.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        self.status.setText(message)
+        self.btn_save.setEnabled(False)
+        self.btn_print.setEnabled(False)
+
+    def page_labels(self) -> list[QLabel]:
+        return [self.pages_layout.itemAt(i).widget() for i in range(self.pages_layout.count())]
+
+    # -- building ---------------------------------------------------------------------------------
+    def generate(self) -> None:
+        name, params = self.current()
+        self._clear_preview("正在生成…")
+        run_with_progress(self, self.ctx.worker, "正在生成报表…", self._job, name, params,
+                          on_done=lambda result: self._show(name, params, result),
+                          on_error=self._failed, on_cancel=lambda: self.status.setText("已取消。"))
+
+    def _job(self, name: str, params: dict):
+        pdf = yield from reports.build(self.ctx.services, name, params)
+        images = []
+        for i, count, image in render_pages(pdf, PREVIEW_SCALE, PREVIEW_PAGES, PREVIEW_WIDTH):
+            yield i + 1, min(count, PREVIEW_PAGES), f"正在显示第{i + 1}页…"
+            images.append(image)
+        return pdf, images
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText("未能生成报表。")
+        show_error(self, exc, "报表")
+
+    def _show(self, name: str, params: dict, result) -> None:
+        pdf, images = result
+        self._clear_preview("")
+        self.pdf, self.built_for = pdf, (name, params)
+        for w, h, data in images:
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(_qimage(w, h, data)))
+            label.setFixedSize(QSize(w, h))
+            self.pages_layout.addWidget(label)
+        import pypdfium2 as pdfium
+
+        self.page_count = len(pdfium.PdfDocument(pdf))
+        more = f"（预览显示前{len(images)}页，保存和打印包含全部页）" if self.page_count > len(images) else ""
+        self.status.setText(f"{reports.TEMPLATES[name].label}：共{self.page_count}页{more}")
+        self.btn_save.setEnabled(True)
+        self.btn_print.setEnabled(True)
+
+    # -- saving and printing ----------------------------------------------------------------------
+    def default_filename(self) -> str:
+        name, params = self.built_for or self.current()
+        label = reports.TEMPLATES[name].label
+        if name == "monthly":
+            label += params.get("month") or ""
+        elif name == "proposals":
+            label += str(params.get("year") or "")
+        return label + ".pdf"
+
+    def save(self) -> None:
+        if self.pdf is None:
+            return
+        name, params = self.built_for
+        filters = "PDF 文件 (*.pdf)" + (";;Word 文件（可编辑） (*.docx)" if "docx" in reports.TEMPLATES[name].formats else "")
+        path, chosen = QFileDialog.getSaveFileName(self, "保存报表", str(Path.home() / self.default_filename()), filters)
+        if path:
+            self.save_to(path, docx="docx" in chosen or path.lower().endswith(".docx"))
+
+    def save_to(self, path: str, docx: bool = False) -> None:
+        """Write the report: the built PDF, or (monthly) the Word file, built on the worker."""
+        target = Path(path)
+        if not docx:
+            target = target.with_suffix(".pdf")
+            self._write(target, self.pdf)
+            return
+        name, params = self.built_for
+        run_with_progress(self, self.ctx.worker, "正在生成 Word 文件…", reports.build, self.ctx.services, name, params,
+                          "docx", on_done=lambda data: self._write(target.with_suffix(".docx"), data),
+                          on_error=lambda exc: show_error(self, exc, "报表"))
+
+    def _write(self, target: Path, data: bytes) -> None:
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            show_error(self, exc, "保存报表")
+            return
+        self.status.setText(f"已保存：{target}")
+
+    def print_(self) -> None:
+        if self.pdf is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.HighResolution)
+        self.prepare_printer(printer)
+        dlg = QPrintDialog(printer, self)
+        dlg.setWindowTitle("打印报表")
+        if dlg.exec() != QDialog.Accepted:
+            return
+        self.print_to(printer)
+
+    def prepare_printer(self, printer) -> None:
+        """A4 in the report's own orientation, the whole sheet ours (the PDF holds the margins)."""
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(self.pdf)
+        w, h = doc[0].get_size()
+        doc.close()
+        printer.setFullPage(True)
+        printer.setPageSize(QPageSize(QPageSize.A4))
+        printer.setPageOrientation(QPageLayout.Landscape if w > h else QPageLayout.Portrait)
+        printer.setDocName(self.default_filename().removesuffix(".pdf"))
+
+    def print_to(self, printer, on_done=None):
+        """Send every page to a configured printer, rendered on the worker (QPainter may paint on a
+        QPrinter outside the UI thread)."""
+        pdf = self.pdf
+
+        def job():
+            painter = QPainter()
+            if not painter.begin(printer):
+                raise OSError("无法开始打印：打印机不可用")
+            try:
+                dpi = min(printer.resolution(), PRINT_DPI)
+                for i, count, (w, h, data) in render_pages(pdf, dpi / 72):
+                    if i:
+                        printer.newPage()
+                    target = QRectF(0, 0, painter.device().width(), painter.device().height())
+                    painter.drawImage(target, _qimage(w, h, data))
+                    yield i + 1, count, f"正在打印第{i + 1}页，共{count}页…"
+            finally:
+                painter.end()
+            return count
+
+        def done(count):
+            self.status.setText(f"已送打印机：{count}页。")
+            if on_done:
+                on_done(count)
+
+        return run_with_progress(self, self.ctx.worker, "正在打印…", job, on_done=done,
+                                 on_error=lambda exc: show_error(self, exc, "打印"))
+
