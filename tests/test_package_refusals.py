@@ -1,0 +1,234 @@
+"""Packages that must be refused — or change nothing — and leave the receiving database as it was."""
+
+from __future__ import annotations
+
+import json
+import random
+import struct
+
+import pytest
+from package_helpers import PW, T1, T2, build, make, receive, record_state, rep, reseal, snapshot
+
+from ufdesk.domain.errors import UfError
+from ufdesk.exchange import pkgcrypt
+from ufdesk.exchange.package import open_bytes
+from ufdesk.store.check import check
+
+
+@pytest.fixture
+def sites(tmp_path):
+    county = make(tmp_path, "county")
+    town = make(tmp_path, "t1", T1)
+    yield county, town
+    county.store.close()
+    town.store.close()
+
+
+@pytest.fixture
+def attached(sites):
+    """A township package big enough for several encrypted chunks (a photo of 200 KB)."""
+    county, town = sites
+    uuid = rep(town, "李娜", employer="城关镇中学")
+    town.add_attachment("representatives", uuid, "photo", "李娜.jpg", random.Random(7).randbytes(200_000))
+    data, _ = build(town)
+    return county, town, data
+
+
+def test_same_package_twice_changes_nothing(sites):
+    county, town = sites
+    rep(town, "王伟")
+    data, _ = build(town)
+    first = receive(county, data)
+    assert first.counts["representatives"]["new"] == 1
+    before = snapshot(county.store)
+    again = receive(county, data)
+    assert again.already
+    assert "导入过" in again.warnings[0] and "没有做任何修改" in again.warnings[0]
+    assert snapshot(county.store) == before
+
+
+def test_same_id_with_different_bytes_is_refused(sites):
+    county, town = sites
+    rep(town, "王伟")
+    data, _ = build(town)
+    receive(county, data)
+    before = snapshot(county.store)
+
+    def forge(manifest, members):
+        name = "records/representatives.jsonl"
+        members[name] = members[name].replace("王伟".encode(), "王伪".encode())
+
+    with pytest.raises(UfError, match="内容与那次不同"):
+        receive(county, reseal(data, forge))
+    assert snapshot(county.store) == before
+
+
+@pytest.mark.parametrize("cut", [1, 17, 5000, "chunk"])
+def test_truncated_package_is_detected(attached, cut):
+    county, _town, data = attached
+    before = snapshot(county.store)
+    short = data[:pkgcrypt.HEADER + pkgcrypt.CHUNK + pkgcrypt.TAG] if cut == "chunk" else data[:-cut]
+    with pytest.raises(UfError, match="截断|不完整"):
+        receive(county, short)
+    assert snapshot(county.store) == before
+
+
+def test_one_flipped_bit_anywhere_is_detected(attached):
+    county, _town, data = attached
+    assert len(data) > 3 * pkgcrypt.CHUNK  # several chunks, so the middle ones are tested too
+    before = snapshot(county.store)
+    positions = [0, 9, 13, 30, 59, 60, 61, pkgcrypt.HEADER + pkgcrypt.CHUNK + 5, len(data) // 2,
+                 len(data) - pkgcrypt.TAG - 1, len(data) - 1]
+    for pos in positions:
+        for bit in (0, 7):
+            bad = bytearray(data)
+            bad[pos] ^= 1 << bit
+            with pytest.raises(UfError) as exc:
+                receive(county, bytes(bad))
+            assert any(w in str(exc.value) for w in ("损坏", "口令不正确", "参数异常", "文件头")), (pos, str(exc.value))
+    assert snapshot(county.store) == before
+
+
+def test_wrong_passphrase(attached):
+    county, _town, data = attached
+    before = snapshot(county.store)
+    with pytest.raises(UfError, match="口令不正确"):
+        open_bytes(data, PW + "x")
+    assert snapshot(county.store) == before
+
+
+@pytest.mark.parametrize("log_n,r,p", [(40, 8, 1), (21, 8, 1), (18, 0, 1), (18, 8, 200), (20, 32, 4)])
+def test_absurd_kdf_parameters_are_refused_before_deriving(attached, log_n, r, p):
+    county, _town, data = attached
+    bad = data[:9] + struct.pack(">BBB", log_n, r, p) + data[12:]
+    with pytest.raises(UfError, match="密钥派生参数异常"):
+        open_bytes(bad, PW)
+
+
+def test_kdf_work_factor_is_written_in_the_package(attached, monkeypatch):
+    _county, _town, data = attached
+    assert data[9] == 10  # the test suite's UFDESK_KDF_LOG_N
+    monkeypatch.setenv("UFDESK_KDF_LOG_N", "99")
+    with pytest.raises(UfError, match="UFDESK_KDF_LOG_N"):
+        pkgcrypt.encrypt(b"x", PW)
+    monkeypatch.delenv("UFDESK_KDF_LOG_N")
+    assert pkgcrypt.encrypt(b"x", PW)[9] == pkgcrypt.DEFAULT_LOG_N
+
+
+def test_package_from_a_newer_schema_asks_to_upgrade(sites):
+    county, town = sites
+    rep(town)
+    data, _ = build(town)
+    before = snapshot(county.store)
+    newer = reseal(data, lambda m, _members: m.update(schema="0999_future"))
+    with pytest.raises(UfError, match="请先升级"):
+        receive(county, newer)
+    newer_format = reseal(data, lambda m, _members: m.update(format=99))
+    with pytest.raises(UfError, match="请先升级"):
+        receive(county, newer_format)
+
+    def new_column(m, members):
+        name = "records/representatives.jsonl"
+        lines = members[name].decode().splitlines()
+        head = json.loads(lines[0])
+        head["columns"].append("shoe_size")
+        rows = [json.loads(x) + [42] for x in lines[1:]]
+        members[name] = "\n".join(json.dumps(x, ensure_ascii=False) for x in [head, *rows]).encode()
+
+    with pytest.raises(UfError, match="请先升级"):
+        receive(county, reseal(data, new_column))
+    assert snapshot(county.store) == before
+
+
+def test_package_from_another_county_is_refused(tmp_path, sites):
+    county, _town = sites
+    other = make(tmp_path, "other", "511111100", county=("511111", "别的县"))
+    rep(other, "张三", township="511111100")
+    data, _ = build(other)
+    before = snapshot(county.store)
+    with pytest.raises(UfError, match="来自其他县（别的县"):
+        receive(county, data)
+    assert snapshot(county.store) == before
+    other.store.close()
+
+
+def test_package_for_another_installation_is_refused(tmp_path, sites):
+    county, town = sites
+    t2 = make(tmp_path, "t2", T2)
+    rep(county, "赵六", township=T1)
+    data, _ = build(county, to=T1)
+    before = snapshot(t2.store)
+    with pytest.raises(UfError, match="是发给城关镇的，不是发给本机的"):
+        receive(t2, data)
+    assert snapshot(t2.store) == before
+    with pytest.raises(UfError, match="本机自己导出"):
+        receive(county, data)
+    t2.store.close()
+
+
+def test_crash_in_the_middle_of_an_import_leaves_the_database_as_before(sites, monkeypatch):
+    county, town = sites
+    rep(county, "旧人", township=T1)
+    send_first, _ = build(county, to=T1)
+    receive(town, send_first)
+    for i in range(5):
+        rep(town, f"新人{i}")
+    data, _ = build(town)
+    before = snapshot(county.store)
+    from ufdesk.exchange import package_apply
+
+    calls = {"n": 0}
+    real = package_apply.apply_table
+
+    def crash(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == 3:  # after the representatives were written inside the transaction
+            raise OSError(5, "模拟断电")
+        return real(*a, **k)
+
+    monkeypatch.setattr(package_apply, "apply_table", crash)
+    with pytest.raises(OSError):
+        receive(county, data)
+    assert calls["n"] == 3
+    assert snapshot(county.store) == before
+    ok, lines = check(county.store.path)
+    assert ok, lines
+    monkeypatch.setattr(package_apply, "apply_table", real)
+    assert receive(county, data).counts["representatives"]["new"] == 5  # and it imports afterwards
+
+
+def test_dry_run_counts_and_changes_nothing(sites):
+    county, town = sites
+    for i in range(3):
+        rep(town, f"人{i}")
+    data, _ = build(town)
+    before = snapshot(county.store)
+    dry = receive(county, data, dry_run=True)
+    assert dry.lines()[0] == "representatives: 新增 3 更新 0 未变 0 冲突 0 重复 0 拒收 0"
+    assert snapshot(county.store) == before
+    real = receive(county, data)
+    assert real.counts == dry.counts
+
+
+def test_undo_reverses_the_whole_batch_and_allows_reimport(sites):
+    county, town = sites
+    uuid = rep(town, "王伟", employer="甲单位")
+    receive(county, build(town)[0])
+    before, records_before = snapshot(county.store), record_state(county.store)
+    town.update("representatives", uuid, {"employer": "乙单位"})
+    rep(town, "新人")
+    data, manifest = build(town)
+    result = receive(county, data)
+    assert result.counts["representatives"]["new"] == 1 and result.counts["representatives"]["updated"] == 1
+    from ufdesk.exchange import package_import as I
+
+    assert I.undo(county.store, manifest["package_id"]) == 2
+    after = snapshot(county.store)
+    assert record_state(county.store) == records_before  # (the version counter moved on)
+    for table in ("peers", "conflicts", "duplicates"):
+        assert after[table] == before[table], table
+    assert county.get("representatives", uuid)["employer"] == "甲单位"
+    with pytest.raises(UfError, match="已经撤销过"):
+        I.undo(county.store, manifest["package_id"])
+    again = receive(county, data)
+    assert not again.already and again.counts["representatives"]["new"] == 1
