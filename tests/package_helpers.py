@@ -108,6 +108,20 @@ class ShiftedClock:
         self.time = dt.time
 
 
+class FixedClock(ShiftedClock):
+    """A PC whose clock reads ``when``."""
+
+    def __init__(self, when: dt.datetime):
+        super().__init__(0)
+
+        class _DT(dt.datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return when
+
+        self.datetime = _DT
+
+
 def jsonl_rows(members: dict, table: str) -> list:
     lines = members[f"records/{table}.jsonl"].decode().splitlines()
     return [json.loads(x) for x in lines]
