@@ -114,7 +114,7 @@ def many(services):
 def test_search_finds_exactly_what_like_finds(many, text):
     with many.store.connect() as conn:
         expected = {r[0] for r in conn.execute(
-            sa.text("select id from representatives where deleted = 0 and "
+            sa.text("select id from representatives where deleted = false and "
                     "(name like :p or employer like :p or position like :p)"), {"p": f"%{text}%"})}
     assert expected, "the fixture should hold matches"
     assert set(many.ids(Query("representatives", text=text))) == expected

@@ -34,6 +34,13 @@ def write_error(exc: Exception) -> StoreError:
     return StoreError(f"保存失败（{type(getattr(exc, 'orig', exc)).__name__}），本次修改未保存。")
 
 
+def _drop_everything(engine: sa.Engine) -> None:
+    """Empty a server database for ``--force``: every ufdesk table and the migration stamp."""
+    with engine.begin() as conn:
+        S.metadata.drop_all(conn)
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
 class Store:
     """An open ufdesk database. Create with ``Store.create`` or open with ``Store.open``."""
 
@@ -60,6 +67,14 @@ class Store:
             if readonly:
                 return store
         else:
+            from .engine import database_exists
+
+            try:
+                exists = database_exists(url)
+            except sa.exc.DBAPIError as exc:
+                raise StoreError(f"无法连接数据库服务器：{type(exc.orig).__name__}（请检查地址、用户和密码）") from exc
+            if not exists:
+                raise StoreError("数据库服务器上没有这个数据库，请先运行 ufdesk init 或 ufdesk demo。")
             store = cls(create_engine(db))
         try:
             if migrate_schema:
@@ -99,12 +114,18 @@ class Store:
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(path) + suffix).unlink(missing_ok=True)
             path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            from .engine import create_database
+
+            create_database(url)
         engine = create_engine(db)
+        if not is_sqlite_url(url) and force:
+            _drop_everything(engine)
         migrate(engine)
         store = cls(engine)
         with engine.begin() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(S.installation)).scalar():
-                raise StoreError("该数据库已经初始化过。")
+                raise StoreError("该数据库已经初始化过（如确需覆盖，请加 --force）。")
             conn.execute(
                 sa.insert(S.installation).values(
                     id=secrets.token_hex(8),

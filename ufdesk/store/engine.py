@@ -16,10 +16,64 @@ from ..domain.errors import SchemaTooNew, StoreError
 
 
 def make_url(db: str | os.PathLike) -> str:
+    """A SQLAlchemy URL for a file path (SQLite) or a server address such as
+    ``postgresql://user@host/ufdesk`` (driven by psycopg 3)."""
     text = str(db)
     if "://" in text:
+        if text.startswith(("postgresql://", "postgres://")):
+            return "postgresql+psycopg://" + text.split("://", 1)[1]
         return text
+    mapped = test_server_url(text)
+    if mapped:
+        return mapped
     return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def test_server_url(path: str) -> str | None:
+    """Test setting ``UFDESK_TEST_PG=postgresql://…``: every database *file path* then names a
+    database of its own on that server, so the same test suite runs against PostgreSQL.
+    Never set in production."""
+    server = os.environ.get("UFDESK_TEST_PG")
+    if not server:
+        return None
+    import hashlib
+
+    from sqlalchemy.engine import make_url as sa_url
+
+    name = "ufdesk_" + hashlib.sha1(str(Path(path).expanduser().resolve()).encode()).hexdigest()[:24]
+    base = sa_url(make_url(server))
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def server_database(url: str) -> tuple[str, str]:
+    """``(maintenance URL, database name)`` of a server URL."""
+    from sqlalchemy.engine import make_url as sa_url
+
+    u = sa_url(url)
+    return u.set(database="postgres").render_as_string(hide_password=False), u.database
+
+
+def database_exists(url: str) -> bool:
+    admin, name = server_database(url)
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            return bool(conn.execute(sa.text("select 1 from pg_database where datname = :n"), {"n": name}).scalar())
+    finally:
+        engine.dispose()
+
+
+def create_database(url: str) -> None:
+    """Create the server database named by ``url`` if it does not exist (needs CREATEDB)."""
+    if database_exists(url):
+        return
+    admin, name = server_database(url)
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+    finally:
+        engine.dispose()
 
 
 def is_sqlite_url(url: str) -> bool:
