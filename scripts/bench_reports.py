@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Report figures (issue 4): each template built from the demo county (data gathered and laid
+out, as ``ufdesk report`` does), median of several runs, beside its ratio to a baseline measured
+in the same run — a one-paragraph reportlab PDF in the same Chinese font.
+
+    python scripts/bench_reports.py [--size 2000] [--db /tmp/bench_reports.db] [--reuse] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import Figure, median_time, table  # noqa: E402
+
+TARGETS = {"roster_all": 2.0, "monthly": 1.0}
+
+
+def baseline() -> float:
+    """A trivial PDF: one paragraph of Chinese on one A4 page, fonts embedded."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from ufdesk.reports.page import styles
+
+    st = styles()
+
+    def one():
+        buf = io.BytesIO()
+        SimpleDocTemplate(buf, pagesize=A4).build([Paragraph("本月全县统战工作有序推进。" * 4, st["body"])])
+        return buf.getvalue()
+
+    return median_time(one, repeat=9)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, default=2000, help="representatives in the demo county")
+    ap.add_argument("--db", default="/tmp/bench_reports.db")
+    ap.add_argument("--reuse", action="store_true", help="use an existing --db instead of building it")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    from ufdesk import reports
+    from ufdesk.reports import data as D
+    from ufdesk.reports import roster as R
+    from ufdesk.services import Services
+    from ufdesk.store import Store
+
+    db = Path(args.db)
+    if not (args.reuse and db.exists()):
+        from ufdesk.services.demo import build_demo
+
+        build_demo(db, size=args.size, force=True).close()
+    svc = Services(Store.open(db), user="bench")
+    person = svc.find_by("representatives", status="1")[0]["uuid"]
+
+    start = time.perf_counter()
+    reports.render(svc, "monthly")  # the first report of a session registers the fonts
+    cold = time.perf_counter() - start
+    base = baseline()
+
+    figures = [Figure("基准：一段文字的 A4 PDF", base, unit="s", note="reportlab，同一中文字体，嵌入")]
+    all_reps = D.roster(svc, status=None)  # every representative, present or not: exactly --size rows
+    rows = len(all_reps["rows"])
+    figures.append(Figure(f"roster 花名册（{rows}行，全部人员）", median_time(
+        lambda: R.pdf(D.roster(svc, status=None)), repeat=args.repeat), TARGETS["roster_all"], base,
+        note="汇总数据＋排版，横向，每页表头"))
+    for name, t in reports.TEMPLATES.items():
+        params = {"id": person}
+        pdf = reports.render(svc, name, params)
+        secs = median_time(lambda n=name, p=params: reports.render(svc, n, p), repeat=args.repeat)
+        pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page ")
+        figures.append(Figure(f"{name} {t.label}", secs, TARGETS.get(name), base, note=f"{pages}页" if pages else ""))
+    figures.append(Figure("monthly 月度汇总（Word）", median_time(lambda: reports.render(svc, "monthly", {}, "docx"),
+                                                             repeat=args.repeat), None, base))
+    figures.append(Figure("首次生成（含字体注册）", cold, None, base, note="monthly，进程中第一次"))
+    print(f"演示县：{args.size} 名代表人士；每项取 {args.repeat} 次的中位数。\n")
+    print(table(figures))
+    svc.store.close()
+    return 0 if all(f.ok is not False for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
