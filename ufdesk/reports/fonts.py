@@ -96,22 +96,18 @@ def register() -> dict[str, str]:
         else:
             chosen[role] = BUNDLED[role]
     names: dict[str, str] = {}
+    labels: dict[str, str] = {}
     by_file: dict[tuple[str, int], str] = {}
-    for role, (path, index, _label) in chosen.items():
+    for role, (path, index, label) in chosen.items():
         key = (str(path), index)
-        if key in by_file:
-            names[role] = by_file[key]
-            continue
-        name = f"uf-{role}"
-        if not _try(name, path, index):
-            path, index, _label = BUNDLED[role]
+        if key not in by_file and not _try(f"uf-{role}", path, index):
+            path, index, label = BUNDLED[role]  # the PC's file is unusable: CFF outlines or damaged
             key = (str(path), index)
-            if key in by_file:
-                names[role] = by_file[key]
-                continue
-            _try(name, path, index)
-        by_file[key] = names[role] = name
-    register.labels = {role: label for role, (_p, _i, label) in chosen.items()}  # type: ignore[attr-defined]
+            if key not in by_file:
+                _try(f"uf-{role}", path, index)
+        by_file.setdefault(key, f"uf-{role}")
+        names[role], labels[role] = by_file[key], label
+    register.labels = labels  # type: ignore[attr-defined]  # which face each role got, for tests and About
     return names
 
 

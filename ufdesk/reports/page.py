@@ -48,10 +48,26 @@ def unit_name(store) -> str:
     return store.setting("unit_name") or f"中共{store.county_name}委统战部"
 
 
+# Full-width punctuation that must not begin a line (避头点). reportlab's list lacks the comma,
+# semicolon, colon, ! and ?, so a line could start with "，".
+NO_LINE_START = "，；：！？、。）》」』】〕〉”’"
+
+
+def _kinsoku() -> None:
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    missing = "".join(ch for ch in NO_LINE_START if ch not in paragraph.ALL_CANNOT_START)
+    if missing:
+        paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START = paragraph.ALL_CANNOT_START + missing
+
+
 def styles() -> dict:
     """Paragraph styles keyed by role. 三号 = 16 pt, 四号 = 14 pt, 小四 = 12 pt, 五号 = 10.5 pt."""
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
+
+    _kinsoku()
 
     def s(name, fontname, size, leading=None, **kw):
         return ParagraphStyle(name, fontName=font(fontname), fontSize=size, leading=leading or size * 1.5,
