@@ -31,6 +31,7 @@ class Table:
     weights: list[float]  # relative column widths
     align: str | None = None  # one letter per column: L C R
     marks: set[int] = field(default_factory=set)  # rows printed in 黑体
+    cells: set[tuple[int, int]] = field(default_factory=set)  # single (row, column) cells in 黑体
     totals: bool = False  # the last row is a 合计 row
     empty: str = "（无）"  # said instead of an empty table
 
@@ -92,7 +93,7 @@ def flowables(blocks: list, meta: page.Meta, *, landscape: bool = False, prose: 
                 out.append(Paragraph(page.esc(b.empty), st["body"]))
                 continue
             out.append(tables.grid(b.header, b.rows, tables.scale(b.weights, width), align=b.align,
-                                   marks=b.marks, totals=b.totals))
+                                   marks=b.marks, cells=b.cells, totals=b.totals))
             out.append(Spacer(1, 6))
         elif isinstance(b, (Chart, Charts)):
             out.append(_charts(b.charts if isinstance(b, Charts) else [b], width, charts))
@@ -186,8 +187,9 @@ def to_docx(blocks: list, meta: page.Meta, out) -> None:
             for r, row in enumerate(b.rows, start=1):  # add_row: t.cell(r, c) is slow on long tables
                 bold = (r - 1) in b.marks or (b.totals and r == len(b.rows))
                 st = styles["UF表格强调" if bold else "UF表格"]
-                for cell, v, w, a in zip(t.add_row().cells, row, widths, aligns, strict=False):
-                    _cell(cell, "" if v is None else str(v), st, w, a)
+                for c, (cell, v, w, a) in enumerate(zip(t.add_row().cells, row, widths, aligns, strict=False)):
+                    strong = styles["UF表格强调"] if (r - 1, c) in b.cells else st
+                    _cell(cell, "" if v is None else str(v), strong, w, a)
             doc.add_paragraph()
         elif isinstance(b, (Chart, Charts)):
             continue  # the same figures are in the tables beside them

@@ -91,11 +91,12 @@ def cadres_meta(d: dict) -> Meta:
 
 
 def cadres(d: dict) -> list:
-    rows, marks = [], set()
+    rows, cells = [], set()
     for i, r in enumerate(d["rows"]):
-        gap = r["no_committee"] or r["missing"]
-        if gap:
-            marks.add(i)
+        if r["no_committee"]:
+            cells.add((i, 2))
+        if r["missing"]:
+            cells.update({(i, 6), (i, 7)})
         rows.append([i + 1, r["township"], r["committee"] or "缺", "专职" if r["committee_fulltime"] else
                      ("兼职" if r["committee"] else ""), r["officers"], r["liaisons"], f"{r['covered']}/{r['villages']}",
                      "、".join(r["missing"]) or "", r["total"],
@@ -106,11 +107,11 @@ def cadres(d: dict) -> list:
     return [
         B.P(f"全县在岗统战干部{d['serving']}人（部机关及县直{d['county_staff']}人）。{d['townships']}个乡镇（街道）中"
             f"{d['without_committee']}个缺统战委员；{d['villages']}个村（社区）中{d['villages_without']}个缺统战联络员；"
-            f"近一年离任{d['left_year']}人。有缺口的乡镇以黑体标出。"),
+            f"近一年离任{d['left_year']}人。缺口以黑体标出。"),
         B.H1("一、各乡镇（街道）配备情况"),
         B.Table(["序号", "乡镇（街道）", "统战委员", "专兼职", "统战\n干事", "联络员", "村(社区)\n覆盖", "缺联络员的村（社区）",
                  "在岗\n合计", "平均\n任职", "近一年\n离任"], rows,
-                [1.3, 3.4, 3.6, 1.8, 1.6, 1.8, 2.2, 9, 1.6, 1.8, 1.8], "CLCCCCCLCCC", marks=marks, totals=True),
+                [1.3, 3.4, 3.6, 1.8, 1.6, 1.8, 2.2, 9, 1.6, 1.8, 1.8], "CLCCCCCLCCC", cells=cells, totals=True),
         B.H1("二、岗位与任职年限"),
         B.Charts([B.Chart("bar", "在岗统战干部岗位", [n for n, _v in d["by_post"]], [v for _n, v in d["by_post"]]),
                   B.Chart("pie", "任职年限", [n for n, _v in d["tenure"]], [v for _n, v in d["tenure"]])]),

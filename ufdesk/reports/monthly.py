@@ -140,12 +140,14 @@ def _cadres(d: dict):
 
 
 def _reporting(d: dict):
-    rows, marks = [], set()
+    rows, cells = [], set()
     for i, r in enumerate(d["reporting"]):
         exported = r.get("exported_at")
         imported = r.get("imported_at")
         if not r["reported"]:
-            marks.add(i)
+            cells.add((i, 2))
+        elif not r.get("on_time"):
+            cells.add((i, 6))
         rows.append([i + 1, r["name"], "已报送" if r["reported"] else "未报送",
                      exported.strftime("%m-%d %H:%M") if exported else "", imported.strftime("%m-%d %H:%M") if imported else "",
                      r.get("records") or "" if r["reported"] else "",
@@ -156,5 +158,5 @@ def _reporting(d: dict):
         B.P(f"本月数据应于{due.month}月{due.day}日前报送。{len(rows)}个乡镇（街道）中，已报送{done}个，"
             f"未报送{len(rows) - done}个。"),
         B.Table(["序号", "乡镇（街道）", "报送情况", "导出时间", "收到时间", "记录数", "是否按时"], rows,
-                [1.2, 3.5, 2, 2.6, 2.6, 1.6, 1.8], "CLCCCCC", marks=marks),
+                [1.2, 3.5, 2, 2.6, 2.6, 1.6, 1.8], "CLCCCCC", cells=cells),
     ]

@@ -51,10 +51,12 @@ def wrap(text, width: float, fontname: str, size: float, max_lines: int | None =
 
 def grid(header: list[str] | list[list[str]], rows: list[list], widths: list[float], *, size: float = 9,
          align: str | None = None, marks: set[int] | None = None, totals: bool = False,
-         repeat: bool = True, spans: list | None = None, leading: float | None = None):
+         repeat: bool = True, spans: list | None = None, leading: float | None = None,
+         cells: set[tuple[int, int]] | None = None):
     """A ruled table. ``header`` is one row of labels (or several rows, with ``spans`` for the
     merged header cells), ``align`` one letter per column (L, C, R), ``marks`` the indices of
-    body rows printed in 黑体 (overdue, gaps), ``totals`` makes the last row a 合计 row."""
+    body rows printed in 黑体 (overdue, gaps), ``cells`` single (row, column) cells so printed,
+    ``totals`` makes the last row a 合计 row."""
     from reportlab.lib import colors
     from reportlab.platypus import LongTable
 
@@ -84,6 +86,8 @@ def grid(header: list[str] | list[list[str]], rows: list[list], widths: list[flo
         style.append(("ALIGN", (c, nh), (c, -1), {"L": "LEFT", "C": "CENTER", "R": "RIGHT"}[a]))
     for i in sorted(marks):
         style.append(("FONT", (0, nh + i), (-1, nh + i), hei, size, leading or size * 1.3))
+    for r, c in sorted(cells or ()):
+        style.append(("FONT", (c, nh + r), (c, nh + r), hei, size, leading or size * 1.3))
     if totals and rows:
         style.append(("FONT", (0, -1), (-1, -1), hei, size, leading or size * 1.3))
     for sp in spans or ():
