@@ -48,6 +48,7 @@ class Store:
         self.engine = engine
         self.url = str(engine.url)
         self.readonly = readonly
+        self.location = self.url  # what to pass as --db to reach this database again
         self._codebook: CodeBook | None = None
         self._townships: list[tuple[str, str]] | None = None
         self._villages: list[tuple[str, str, str]] | None = None
@@ -65,6 +66,7 @@ class Store:
             engine = create_engine(db, readonly=readonly)
             store = cls(engine, readonly=readonly)
             if readonly:
+                store.location = str(db)
                 return store
         else:
             from .engine import database_exists
@@ -90,6 +92,7 @@ class Store:
                              "请运行“ufdesk check”检查，并从备份恢复（ufdesk restore）。") from exc
         if inst is None:
             raise StoreError("数据库尚未初始化（没有本机安装信息），请先运行 ufdesk init 或 ufdesk demo。")
+        store.location = str(db)
         return store
 
     @classmethod
@@ -123,6 +126,7 @@ class Store:
             _drop_everything(engine)
         migrate(engine)
         store = cls(engine)
+        store.location = str(db)
         with engine.begin() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(S.installation)).scalar():
                 raise StoreError("该数据库已经初始化过（如确需覆盖，请加 --force）。")
