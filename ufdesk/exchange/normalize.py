@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from decimal import Decimal, InvalidOperation
 
 from ..domain.codes import CodeBook, join_multi
@@ -19,6 +20,7 @@ _FULLWIDTH[0x3000] = 0x20
 _ALNUM_ONLY = {i: i - 0xFEE0 for i in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _ALNUM_ONLY[0x3000] = 0x20
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_UNUSUAL = re.compile(r"[\uff01-\uff5e\s\u00a0]|^$")
 MULTI_SEPARATORS = re.compile(r"[、，,；;/\s\u3000]+")
 
 Result = tuple[object, str | None]
@@ -46,6 +48,8 @@ def ascii_text(raw) -> str:
 def plain_text(raw) -> str:
     """Free text (addresses, unit names): full-width letters, digits and spaces half-width,
     Chinese punctuation kept, runs of spaces made one."""
+    if isinstance(raw, str) and not _UNUSUAL.search(raw):
+        return raw  # the common case: nothing to fold
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, (dt.date, dt.datetime)):
@@ -183,6 +187,17 @@ def codes_multi(raw, codes: CodeBook, table: str) -> Result:
 
 
 def _names_with_separators(codes: CodeBook, table: str) -> list[tuple[str, str]]:
+    t = codes[table]
+    found = _SEPARATED.get(t)
+    if found is None:
+        found = _SEPARATED[t] = _find_names_with_separators(codes, table)
+    return found
+
+
+_SEPARATED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _find_names_with_separators(codes: CodeBook, table: str) -> list[tuple[str, str]]:
     out = []
     for c in codes[table]:
         for name in (c.name, *c.aliases):

@@ -9,6 +9,7 @@ a Cancel midway leaves the database as it was.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -78,8 +79,15 @@ class Source:
 
     def _repeats_header(self, row: list) -> bool:
         """A header repeated on a later page of a printed roster."""
-        cells = [N.plain_text(c) for c in row if not N.is_blank(c)]
-        return len(cells) >= 2 and all(c in self.headers for c in cells)
+        first = next((c for c in row if not N.is_blank(c)), None)
+        if not isinstance(first, str) or N.plain_text(first).replace(" ", "") not in self._header_set:
+            return False
+        cells = [N.plain_text(c).replace(" ", "") for c in row if not N.is_blank(c)]
+        return len(cells) >= 2 and all(c in self._header_set for c in cells)
+
+    @functools.cached_property
+    def _header_set(self) -> set[str]:
+        return set(self.headers)
 
 
 def open_source(path, ledger_name: str, *, sheet: str | None = None, store=None) -> Source:
@@ -159,6 +167,9 @@ def _shown(f: Field | None, raw) -> str:
     return text[:40]
 
 
+_CACHED_TYPES = frozenset({"code", "codes", "date", "bool", "int"})
+
+
 class Checker:
     """Turns the cells of one row into field values and problems; built once per import."""
 
@@ -177,6 +188,7 @@ class Checker:
             self.column_of.setdefault("position", self.column_of[EMPLOYER_POSITION])
         self.fields = {f.name: f for f in self.lg.fields}
         self.seen_ids: dict[str, int] = {}
+        self.cache: dict[tuple, tuple] = {}
 
     def missing_columns(self) -> list[str]:
         mapped = set(self.column_of)
@@ -240,7 +252,14 @@ class Checker:
                     values.setdefault("position", position)
                 continue
             f = self.fields[name]
-            value, msg = self.convert(f, raw, township)
+            if f.type in _CACHED_TYPES:  # the same few values fill these columns: convert each once
+                key = (name, raw)
+                hit = self.cache.get(key)
+                if hit is None:
+                    hit = self.cache[key] = self.convert(f, raw, township)
+                value, msg = hit
+            else:
+                value, msg = self.convert(f, raw, township)
             if msg:
                 bad.add(name)
                 row.problems.append(Problem(number, header, _shown(f, raw), msg))

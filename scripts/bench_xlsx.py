@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Excel figures (issue 5):
+
+1. a 50,000-row roster (office layout: title row, header, 15 columns) imported — read,
+   checked row by row and written in one transaction — beside LibreOffice converting the same
+   file to CSV (``soffice --headless --convert-to csv``); medians of several runs and the ratio;
+2. peak memory (RSS) of exporting 100,000 representatives with openpyxl write-only mode,
+   measured in a fresh subprocess.
+
+    python scripts/bench_xlsx.py [--rows 50000] [--export-rows 100000] [--repeat 3] [--dir /tmp/bench-xlsx]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+COUNTY = ("510599", "基准县")
+TOWNSHIPS = [(f"510599{100 + i:03d}", name) for i, name in enumerate(
+    ["城关镇", "河东乡", "北城街道", "南山镇", "青石镇", "白沙乡", "新华镇", "龙泉镇", "石桥乡", "桂花镇",
+     "永安镇", "太平乡", "金竹镇", "柳溪乡", "双河镇", "凤凰镇", "云台乡", "清平镇", "东岳镇", "西岭乡"])]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰文斌海燕凤梅春林东晓云飞鹏"
+PARTIES = ["民盟", "中国民主同盟盟员", "民建", "民进", "农工党", "九三学社", "无党派人士", "群众", "民革", "致公党"]
+EDUCATION = ["本科", "大学本科", "大专", "研究生", "硕士", "高中", "中专"]
+KINDS = ["民主党派成员", "党外知识分子", "非公有制经济人士", "新的社会阶层人士", "少数民族人士", "无党派人士"]
+HEADERS = ["序号", "姓名", "性别", "民族", "出生年月", "身份证号码", "政治面貌", "文化程度", "工作单位", "职务",
+           "所属乡镇", "人士类别", "手机号码", "家庭住址", "备注"]
+
+
+def _id(rng: random.Random, born: dt.date, male: bool) -> str:
+    from stdnum.iso7064 import mod_11_2
+
+    seq = rng.randrange(0, 50) * 2 + (1 if male else 0)
+    body = f"510599{born:%Y%m%d}{rng.randrange(0, 10)}{seq:02d}"
+    return body + mod_11_2.calc_check_digit(body)
+
+
+def roster_rows(n: int, seed: int = 5):
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    for i in range(1, n + 1):
+        male = rng.random() < 0.6
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
+        id_no = _id(rng, born, male)
+        while id_no in seen:  # one person, one ID number
+            born += dt.timedelta(days=1)
+            id_no = _id(rng, born, male)
+        seen.add(id_no)
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        yield [i, name, "男" if male else "女", rng.choice(["汉", "汉族", "回族", "藏族"]), f"{born.year}.{born.month:02d}",
+               id_no, rng.choice(PARTIES), rng.choice(EDUCATION), f"县第{rng.randrange(1, 60)}中学",
+               rng.choice(["教师", "副校长", "主任", None]), rng.choice(TOWNSHIPS)[1],
+               "、".join(rng.sample(KINDS, rng.choice((1, 2)))), f"13{rng.randrange(0, 10**9):09d}",
+               f"某某路{rng.randrange(1, 999)}号", None]
+
+
+def write_roster(path: Path, n: int) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("花名册")
+    ws.append(["基准县党外代表人士花名册"])
+    ws.append(HEADERS)
+    for row in roster_rows(n):
+        ws.append(row)
+    ws.append([f"合计：{n}人"])
+    wb.save(path)
+    return path
+
+
+def fresh_store(db: Path):
+    from ufdesk.store import Store
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    return Store.create(db, county_code=COUNTY[0], county_name=COUNTY[1], townships=TOWNSHIPS)
+
+
+def time_import(roster: Path, db: Path) -> float:
+    from ufdesk.exchange.xlsx_import import import_file
+    from ufdesk.services import Services
+
+    store = fresh_store(db)
+    start = time.perf_counter()
+    report = import_file(Services(store, user="基准"), "representatives", roster)
+    elapsed = time.perf_counter() - start
+    assert report.written and report.problems == [], report.summary()
+    store.close()
+    return elapsed
+
+
+def time_soffice(roster: Path, outdir: Path) -> float:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        sys.exit("需要 LibreOffice：apt-get install -y libreoffice-calc-nogui")
+    profile = outdir / ".lo-profile"
+    cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "csv",
+           "--outdir", str(outdir), str(roster)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=900)  # first run creates the profile
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, timeout=900)
+    return time.perf_counter() - start
+
+
+def build_export_db(db: Path, n: int) -> None:
+    from ufdesk.exchange import normalize as N
+    from ufdesk.store import records as R
+
+    store = fresh_store(db)
+    codes = store.codebook()
+    towns = N.Townships(TOWNSHIPS)
+    rows = []
+    for r in roster_rows(n, seed=9):
+        rows.append({
+            "name": r[1], "gender": "1" if r[2] == "男" else "2", "ethnicity": codes["ethnicity"].find(r[3]),
+            "birth_date": N.date(r[4])[0], "id_number": r[5], "party": N.code(r[6], codes, "party")[0],
+            "education": codes["education"].find(r[7]), "employer": r[8], "position": r[9],
+            "township": towns.find(r[10])[0], "kinds": N.codes_multi(r[11], codes, "object_kind")[0],
+            "mobile": r[12], "address": r[13], "status": "1",
+        })
+    with store.write("基准") as (conn, ctx):
+        for start in range(0, len(rows), 5000):
+            R.bulk_insert(conn, "representatives", rows[start:start + 5000], ctx)
+    store.close()
+
+
+# Peak RSS from /proc (VmHWM): ru_maxrss would carry over the parent's peak through fork+exec.
+_CHILD = """
+import sys, time
+from ufdesk.exchange.xlsx_export import export_xlsx
+from ufdesk.exchange.xlsx_import import drain
+from ufdesk.services import Services
+from ufdesk.store import Store
+start = time.perf_counter()
+n = drain(export_xlsx(Services(Store.open(sys.argv[1]), user="基准"), "representatives", sys.argv[2], full_ids=True))
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(n, time.perf_counter() - start, int(hwm.split()[1]) / 1024)
+"""
+
+
+def export_peak(db: Path, out: Path) -> tuple[int, float, float]:
+    res = subprocess.run([sys.executable, "-c", _CHILD, str(db), str(out)], check=True, capture_output=True, text=True)
+    n, seconds, mb = res.stdout.split()
+    return int(n), float(seconds), float(mb)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=50_000)
+    ap.add_argument("--export-rows", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--dir", default="/tmp/bench-xlsx")
+    args = ap.parse_args()
+    d = Path(args.dir)
+    d.mkdir(parents=True, exist_ok=True)
+    roster = write_roster(d / f"roster_{args.rows}.xlsx", args.rows)
+    print(f"花名册：{roster}（{args.rows} 行，{roster.stat().st_size / 1e6:.1f} MB）", flush=True)
+    imports, converts = [], []
+    for i in range(args.repeat):  # interleaved so that both see the same machine load
+        imports.append(time_import(roster, d / "import.db"))
+        converts.append(time_soffice(roster, d / "csv"))
+        print(f"  第{i + 1}轮：导入 {imports[-1]:.2f} s，LibreOffice 转 CSV {converts[-1]:.2f} s", flush=True)
+    imp, conv = statistics.median(imports), statistics.median(converts)
+    print(f"导入 {args.rows} 行（读取+逐行检查+写入）：中位数 {imp:.2f} s；"
+          f"LibreOffice 转 CSV：中位数 {conv:.2f} s；比值 {imp / conv:.2f}（<1 即更快）")
+    build_export_db(d / "export.db", args.export_rows)
+    n, seconds, mb = export_peak(d / "export.db", d / "export.xlsx")
+    print(f"导出 {n} 名代表人士：{seconds:.1f} s，峰值内存（RSS）{mb:.0f} MB（目标 < 200 MB）")
+    return 0 if imp < conv and mb < 200 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
