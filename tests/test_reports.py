@@ -233,3 +233,28 @@ def test_sites_proposals_cadres_chambers_figures(demo, svc, tmp_path):
     lay = text(build(svc, tmp_path, "cadres"))
     assert f"个乡镇（街道）中{missing}个缺统战委员" in flat_of(lay)
     assert sum(1 for line in lay.splitlines() if " 缺 " in f" {line} ") == missing
+
+
+def test_roster_by_sort_number_puts_the_numbered_first(demo, tmp_path):
+    svc = Services(demo[1], user="测试员")
+    db = demo[0]
+    last_two = sql(db, "SELECT uuid, name FROM representatives WHERE deleted = 0 AND status = '1' "
+                       "ORDER BY sk_stroke DESC LIMIT 2")
+    for n, (uuid, _name) in enumerate(last_two, 1):
+        svc.update("representatives", uuid, {"sort_no": n})
+    lay = text(build(svc, tmp_path, "roster", order="sort_no"))
+    rows = [line.split() for line in lay.splitlines() if line.strip()[:1].isdigit() and len(line.split()) > 5]
+    assert [r[1] for r in rows[:2]] == [last_two[0][1], last_two[1][1]]
+    assert "按排序号排列" in flat_of(lay)
+
+
+def test_person_form_masks_numbers_for_a_viewer_and_gives_the_age(demo, tmp_path):
+    uuid, id_number, mobile, birth = sql(demo[0], "SELECT uuid, id_number, mobile, birth_date FROM representatives "
+                                                  "WHERE deleted = 0 AND id_number IS NOT NULL AND mobile IS NOT NULL "
+                                                  "AND birth_date IS NOT NULL LIMIT 1")[0]
+    viewer = Services(demo[1], user="访客", role="viewer")
+    txt = flat(build(viewer, tmp_path, "person", id=uuid))
+    assert id_number not in txt and mobile not in txt
+    assert id_number[:4] + "*" * 10 + id_number[-4:] in txt and mobile[:3] + "****" + mobile[-4:] in txt
+    b, today = dt.date.fromisoformat(birth), dt.date.today()
+    assert f"（{today.year - b.year - ((today.month, today.day) < (b.month, b.day))}岁）" in txt

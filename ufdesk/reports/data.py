@@ -354,9 +354,13 @@ def person(svc: Services, ident: str) -> dict:
     arr = [f"{n('arrangement_body', a['body'])}（{n('arrangement_level', a['level'])}级"
            f"{'，' + a['term'] if a.get('term') else ''}{'，常委' if a.get('standing') else ''}）"
            for a in rec["subs"].get("rep_arrangements", [])]
-    return common(svc) | {
+    base = common(svc)
+    birth = rec.get("birth_date")
+    today = base["today"]
+    return base | {
         "name": rec["name"], "gender": n("gender", rec.get("gender")), "ethnicity": n("ethnicity", rec.get("ethnicity")),
-        "birth": rec.get("birth_date"), "native_place": rec.get("native_place") or "",
+        "birth": birth, "age": today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+        if birth else None, "native_place": rec.get("native_place") or "",
         "party": n("party", rec.get("party")), "party_joined": rec.get("party_joined"),
         "education": n("education", rec.get("education")), "degree": n("degree", rec.get("degree")),
         "pro_title": rec.get("pro_title") or "", "employer": rec.get("employer") or "", "position": rec.get("position") or "",

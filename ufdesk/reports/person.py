@@ -61,7 +61,7 @@ def flowables(d: dict) -> list:
     yes = lambda b: "是" if b else "否"  # noqa: E731
     lines = lambda xs: "\n".join(xs) or "无"  # noqa: E731
     rows = [
-        [L("姓名"), V(d["name"]), L("性别"), V(d["gender"]), L("出生年月"), V(_ym(d["birth"])), photo],
+        [L("姓名"), V(d["name"]), L("性别"), V(d["gender"]), L("出生年月\n（岁）"), V(_ym(d["birth"]) + (f"\n（{d['age']}岁）" if d.get("age") is not None else "")), photo],
         [L("民族"), V(d["ethnicity"]), L("籍贯"), V(d["native_place"]), L("政治面貌"), V(d["party"]), ""],
         [L("加入党派\n时间"), V(_ym(d["party_joined"])), L("学历"), V(d["education"]), L("学位"), V(d["degree"]), ""],
         [L("职称"), V(d["pro_title"]), L("身份证号"), V(d["id_number"]), "", "", ""],
