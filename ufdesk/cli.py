@@ -28,6 +28,22 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+}
+
+
+def _zh(text: str) -> str:
+    return _ARGPARSE_ZH.get(text, text)
+
+
+argparse._ = _zh  # argparse's own words (usage:, options …) in Chinese, like the rest
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with Chinese usage errors (exit 2)."""
 
