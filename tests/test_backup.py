@@ -30,6 +30,7 @@ def idno(seq: int) -> str:
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("UFDESK_KDF_LOG_N", "10")  # encrypted copies: the package cipher, cheap for tests
     monkeypatch.setattr(users, "SCRYPT_N", 2**10)
     return tmp_path / "home"
 
@@ -258,7 +259,7 @@ def test_purge_leaves_tombstones_without_personal_data_and_an_audit_entry(store,
 # -- the command line ----------------------------------------------------------------------------
 def ufdesk(*args, env=None, home=None):
     e = {k: v for k, v in os.environ.items() if not k.startswith("UFDESK_")}
-    e.update(UFDESK_SCRYPT_N="1024", UFDESK_HOME=str(home), **(env or {}))
+    e.update(UFDESK_SCRYPT_N="1024", UFDESK_KDF_LOG_N="10", UFDESK_HOME=str(home), **(env or {}))
     return subprocess.run([sys.executable, "-m", "ufdesk", *args], capture_output=True, text=True, env=e,
                           stdin=subprocess.DEVNULL, timeout=120)
 

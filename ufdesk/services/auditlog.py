@@ -75,8 +75,16 @@ def users_seen(svc) -> list[str]:
         return [u for u in conn.execute(sa.select(audit.c.user).distinct().order_by(audit.c.user)).scalars() if u]
 
 
-def details_text(details: str | None) -> str:
-    """``{"name": ["王伟", "王小伟"]}`` → ``姓名：王伟 → 王小伟``-style text (values already masked)."""
+def field_label(table: str | None, name: str) -> str:
+    desc = LEDGERS.get(table or "") or (SUBS[table][1] if table in SUBS else None)
+    for f in getattr(desc, "fields", ()):
+        if f.name == name:
+            return f.label
+    return {"township": "所属乡镇"}.get(name, name)
+
+
+def details_text(details: str | None, table: str | None = None) -> str:
+    """``{"name": ["王伟", "王小伟"]}`` → ``姓名：王伟 → 王小伟`` (values were masked when written)."""
     if not details:
         return ""
     try:
@@ -87,16 +95,17 @@ def details_text(details: str | None) -> str:
         return str(data)
     parts = []
     for k, v in data.items():
+        label = field_label(table, k)
         if isinstance(v, list) and len(v) == 2:
-            parts.append(f"{k}：{'' if v[0] is None else v[0]} → {'' if v[1] is None else v[1]}")
+            parts.append(f"{label}：{'' if v[0] is None else v[0]} → {'' if v[1] is None else v[1]}")
         else:
-            parts.append(f"{k}：{v}")
+            parts.append(f"{label}：{v}")
     return "；".join(parts)
 
 
 def row_values(e: dict) -> tuple:
     return (f"{e['at']:%Y-%m-%d %H:%M:%S}", e["user"] or "", action_label(e["action"]), ledger_label(e["ledger"]),
-            e["record"] or "", e["summary"] or "", details_text(e["details"]))
+            e["record"] or "", e["summary"] or "", details_text(e["details"], e["ledger"]))
 
 
 def audit_rows(svc, *, action=None, user=None, limit=200) -> list[tuple]:

@@ -26,6 +26,7 @@ KINDS = {"auto": "自动", "manual": "手动", "before-restore": "恢复前", "d
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_BEFORE_RESTORE = 10
 AGE_MAGIC = b"age-encryption.org/v1"
+ENC_MAGIC = b"UFPKGENC"  # exchange/pkgcrypt.py
 PG_TEXT = ("PostgreSQL 数据库请用服务器的 pg_dump 备份、pg_restore 恢复"
            "（ufdesk 的备份与恢复只用于 SQLite 数据库文件）。")
 
@@ -147,7 +148,8 @@ def inspect(path: Path) -> BackupInfo:
     info = BackupInfo(path, at, parsed[2] if parsed else "manual", path.stat().st_size)
     try:
         with open(path, "rb") as f:
-            if f.read(len(AGE_MAGIC)) == AGE_MAGIC:
+            head = f.read(len(AGE_MAGIC))
+            if head == AGE_MAGIC or head.startswith(ENC_MAGIC):
                 info.kind, info.counts = "encrypted", {}
                 return info
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -164,6 +166,18 @@ def inspect(path: Path) -> BackupInfo:
         info.ok = False
         info.problem = str(exc) if isinstance(exc, BackupError) else _sqlite_reason(exc)
     return info
+
+
+def has_users(path: Path) -> bool:
+    """Whether a (plain) backup file has users: its restore then needs one of its admins."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("SELECT count(*) FROM users").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 # -- the backups folder -------------------------------------------------------------------------
@@ -248,18 +262,16 @@ def newest_good_backup(db, *, folder: Path | None = None) -> BackupInfo | None:
 
 # -- encrypted copies ---------------------------------------------------------------------------
 def _cipher():
-    """The package engine's passphrase encryption when it has one, else age via pyrage."""
+    """The package engine's passphrase encryption (scrypt + ChaCha20-Poly1305 in authenticated
+    chunks, ``exchange/pkgcrypt.py``) — "encrypted like a package" — else age via pyrage."""
     try:
-        from ..exchange import package as pkg
+        from ..exchange import pkgcrypt
 
-        enc, dec = getattr(pkg, "encrypt_bytes", None), getattr(pkg, "decrypt_bytes", None)
-        if callable(enc) and callable(dec):
-            return enc, dec
+        return pkgcrypt.encrypt, pkgcrypt.decrypt
     except ImportError:
-        pass
-    from pyrage import passphrase
+        from pyrage import passphrase
 
-    return passphrase.encrypt, passphrase.decrypt
+        return passphrase.encrypt, passphrase.decrypt
 
 
 def encrypt(data: bytes, secret: str) -> bytes:
@@ -271,15 +283,21 @@ def encrypt(data: bytes, secret: str) -> bytes:
 def decrypt(data: bytes, secret: str) -> bytes:
     try:
         return _cipher()[1](data, secret)
-    except UfError:
-        raise
     except Exception as exc:  # wrong passphrase, truncated or altered file
-        raise BackupError("无法解密备份：口令错误，或文件不完整、已被改动。") from exc
+        text = str(exc)
+        if "不完整" in text or "截断" in text:
+            reason = "备份文件不完整（被截断），可能是复制时U盘拔出过早。"
+        elif "口令" in text:
+            reason = "口令不正确（或备份文件头已损坏），请核对口令后重试。"
+        else:
+            reason = "备份文件已损坏或被改动。"
+        raise BackupError(f"无法解密备份：{reason}") from exc
 
 
 def is_encrypted(path: Path) -> bool:
     with open(path, "rb") as f:
-        return f.read(len(AGE_MAGIC)) == AGE_MAGIC
+        head = f.read(len(AGE_MAGIC))
+    return head.startswith(ENC_MAGIC) or head == AGE_MAGIC
 
 
 def export_copy(db, out: Path, *, passphrase: str | None = None) -> Path:

@@ -1,0 +1,256 @@
+"""A clerk meets the login, the idle lock, and the 用户管理 / 审计日志 / 备份与恢复 dialogs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from ufdesk.domain.errors import PermissionDenied
+from ufdesk.gui import backup_dialog as BD
+from ufdesk.gui import security as G
+from ufdesk.gui import users_dialog as UD
+from ufdesk.services import Query, backup
+from ufdesk.services import users as U
+
+PW = "correct-horse-1"
+TIMEOUT = 15000
+
+
+@pytest.fixture
+def office(ctx, monkeypatch, tmp_path):
+    """The demo county with an administrator, a clerk and a viewer; backups in tmp."""
+    monkeypatch.setattr(U, "SCRYPT_N", 2**10)
+    monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("UFDESK_KDF_LOG_N", "10")
+    U.add_user(ctx.store, "张主任", PW, "admin")
+    U.add_user(ctx.store, "小李", PW, "editor", by="张主任")
+    U.add_user(ctx.store, "老王", PW, "viewer", by="张主任")
+    for name in ("question", "information", "warning"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.Yes))
+    return ctx
+
+
+def log_in(qtbot, ctx, name, password):
+    d = G.LoginDialog(ctx)
+    qtbot.addWidget(d)
+    d.name.setText(name)
+    d.password.setText(password)
+    d.ok.click()
+    return d
+
+
+def test_no_users_means_no_login_question(ctx):
+    assert G.login(ctx) is True and G.needs_admin(ctx)
+
+
+def test_wrong_password_is_refused_and_the_fifth_locks(qtbot, office):
+    for left in (4, 3, 2, 1):
+        d = log_in(qtbot, office, "小李", "wrong-password")
+        assert d.result() == 0 and f"还可再试 {left} 次" in d.message.text()
+        assert d.password.text() == "", "the wrong password is not left in the field"
+    d = log_in(qtbot, office, "小李", "wrong-password")
+    assert "已锁定" in d.message.text()
+    d = log_in(qtbot, office, "小李", PW)
+    assert d.result() == 0 and "已锁定" in d.message.text(), "locked even with the right password"
+    d = log_in(qtbot, office, "张主任", PW)
+    assert d.result() == 1 and d.user_row["role"] == "admin"
+
+
+def test_viewer_cannot_save_or_export_full_ids(qtbot, office):
+    from ufdesk.gui.export_dialog import ExportDialog
+    from ufdesk.gui.form import RecordForm
+
+    d = log_in(qtbot, office, "老王", PW)
+    assert d.result() == 1
+    G._become(office, d.user_row)
+    svc = office.services
+    assert svc.role == "viewer"
+    uuid = svc.page(Query("representatives"), 0, 1, ["uuid"])[0]["uuid"]
+    form = RecordForm(office, "representatives", uuid)
+    qtbot.addWidget(form)
+    with qtbot.waitSignal(form.ready, timeout=TIMEOUT):
+        form.show()
+    assert not form.save_button.isVisibleTo(form)
+    with pytest.raises(PermissionDenied):
+        svc.update("representatives", uuid, {"name": "改个名字"})
+    export = ExportDialog(office, "representatives")
+    qtbot.addWidget(export)
+    assert not export.full_ids.isEnabled()
+    with pytest.raises(PermissionDenied):
+        svc.require("export_full_ids")
+
+
+def test_users_dialog_adds_a_user_and_unlocks_one(qtbot, office, monkeypatch):
+    G._become(office, {"name": "张主任", "role": "admin"})
+    for _ in range(5):
+        with pytest.raises(U.LoginFailed):
+            U.login(office.store, "小李", "nope-nope")
+    dialog = UD.UsersDialog(office)
+    qtbot.addWidget(dialog)
+    names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert names == ["张主任", "小李", "老王"]
+    states = {dialog.table.item(r, 0).text(): dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
+    assert states["小李"] == "已锁定"
+
+    def fill(self):
+        self.name.setText("赵会计")
+        self.role.setCurrentIndex(self.role.findData("viewer"))
+        self.pw1.setText("a-good-password")
+        self.pw2.setText("a-good-password")
+        self._check()
+        return self.result()
+
+    monkeypatch.setattr(UD.PasswordDialog, "exec", fill)
+    dialog.buttons["add"].click()
+    assert "赵会计" in [u["name"] for u in U.list_users(office.store)]
+    dialog.table.selectRow([u["name"] for u in dialog.rows].index("小李"))
+    dialog.buttons["unlock"].click()
+    assert U.login(office.store, "小李", PW)["role"] == "editor"
+    dialog.grab().save("/tmp/ufdesk-users-dialog.png")
+
+
+def test_a_clerk_may_only_change_their_own_password(qtbot, office):
+    G._become(office, {"name": "小李", "role": "editor"})
+    dialog = UD.UsersDialog(office)
+    qtbot.addWidget(dialog)
+    assert dialog.buttons["passwd"].isEnabled()
+    assert not any(dialog.buttons[k].isEnabled() for k in ("add", "role", "unlock", "disable"))
+
+
+def test_audit_dialog_filters_is_read_only_and_shows_masked_values(qtbot, office, tmp_path, monkeypatch):
+    G._become(office, {"name": "张主任", "role": "admin"})
+    svc = office.services
+    row = svc.page(Query("representatives", filters={"id_number": ("notnull",)}), 0, 1, ["uuid", "id_number"])
+    uuid = row[0]["uuid"] if row else svc.page(Query("representatives"), 0, 1, ["uuid"])[0]["uuid"]
+    svc.update("representatives", uuid, {"mobile": "13987654321"})
+    with pytest.raises(U.LoginFailed):
+        U.login(office.store, "老王", "not-his-password")
+    dialog = G.AuditDialog(office)
+    qtbot.addWidget(dialog)
+    dialog.action.setCurrentText("登录失败")
+    dialog.reload()
+    shown = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert shown and set(shown) == {"登录失败"}
+    item = dialog.table.item(0, 5)
+    assert not (item.flags() & item.flags().ItemIsEditable)
+    dialog.action.setCurrentText("修改")
+    dialog.reload()
+    details = " ".join(dialog.table.item(r, 6).text() for r in range(dialog.table.rowCount()))
+    assert "139****4321" in details and "13987654321" not in details
+    out = tmp_path / "审计.xlsx"
+    monkeypatch.setattr(G.AuditDialog.__mro__[0], "export_xlsx", G.AuditDialog.export_xlsx)
+    from ufdesk.gui import audit_dialog as AD
+
+    monkeypatch.setattr(AD.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    dialog.export.click()
+    assert out.exists()
+    dialog.grab().save("/tmp/ufdesk-audit-dialog.png")
+
+
+def test_audit_dialog_is_closed_to_a_viewer(qtbot, office):
+    G._become(office, {"name": "老王", "role": "viewer"})
+    dialog = G.AuditDialog(office)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0 and "只有管理员" in dialog.status.text()
+
+
+def count(svc) -> int:
+    return svc.count(Query("representatives"))
+
+
+def test_backup_now_then_restore_from_the_list(qtbot, office, monkeypatch):
+    G._become(office, {"name": "张主任", "role": "admin"})
+    svc = office.services
+    before = count(svc)
+    dialog = G.BackupDialog(office)
+    qtbot.addWidget(dialog)
+    dialog.b_now.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and office.worker.busy == 0, timeout=TIMEOUT)
+    assert dialog.table.item(0, 1).text() == "手动" and int(dialog.table.item(0, 2).text()) > before
+    victims = svc.page(Query("representatives"), 0, 3, ["uuid"])
+    for v in victims:
+        svc.delete("representatives", v["uuid"])
+    assert count(svc) == before - 3
+    monkeypatch.setattr(BD.RestoreLogin, "exec", lambda self: (self.password.setText(PW), 1)[-1])
+    dialog.table.selectRow(0)
+    dialog.b_restore.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2 and office.worker.busy == 0, timeout=TIMEOUT)
+    assert count(svc) == before
+    kinds = {dialog.table.item(r, 1).text() for r in range(2)}
+    assert kinds == {"手动", "恢复前"}
+    dialog.grab().save("/tmp/ufdesk-backup-dialog.png")
+
+
+def test_copy_to_a_stick_is_always_encrypted(qtbot, office, tmp_path, monkeypatch):
+    G._become(office, {"name": "小李", "role": "editor"})
+    dialog = G.BackupDialog(office)
+    qtbot.addWidget(dialog)
+    assert dialog.b_copy.isEnabled() and not dialog.b_restore.isEnabled()
+    out = tmp_path / "stick" / "备份.ufbak"
+    out.parent.mkdir()
+    monkeypatch.setattr(BD.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+
+    def secret(self):
+        self.first.setText("county-secret")
+        self.second.setText("county-secret")
+        self._check()
+        return self.result()
+
+    monkeypatch.setattr(BD.SecretDialog, "exec", secret)
+    dialog.b_copy.click()
+    qtbot.waitUntil(lambda: office.worker.busy == 0, timeout=TIMEOUT)
+    assert backup.is_encrypted(out)
+
+
+def test_idle_window_locks_and_asks_for_the_password(qtbot, office):
+    G._become(office, {"name": "小李", "role": "editor"})
+    win = QMainWindow()
+    win.setCentralWidget(QWidget())
+    qtbot.addWidget(win)
+    win.show()
+    lock = G.install_idle_lock(win, office, minutes=1)
+    lock.timer.setInterval(100)
+    lock.timer.start()
+    seen = {}
+
+    def answer():
+        d = getattr(lock, "dialog", None)
+        if d is None:
+            QTimer.singleShot(30, answer)
+            return
+        seen["hidden"] = not win.centralWidget().isVisible()
+        d.password.setText("wrong-password")
+        d.ok.click()
+        seen["message"] = d.message.text()
+        d.password.setText(PW)
+        d.ok.click()
+        seen["done"] = True
+
+    QTimer.singleShot(30, answer)
+    qtbot.waitUntil(lambda: bool(seen.get("done")) and not lock.locked, timeout=TIMEOUT)
+    assert seen["hidden"], "the records are hidden while locked"
+    assert "还可再试" in seen["message"]
+    assert win.centralWidget().isVisible()
+    lock.timer.stop()
+
+
+def test_damaged_database_offers_the_newest_good_backup(qtbot, office, monkeypatch):
+    path = str(office.store.path)
+    info = backup.make_backup(office.store, "auto", now=dt.datetime.now() - dt.timedelta(hours=1))
+    n = count(office.services)
+    office.store.close()
+    with open(path, "r+b") as f:
+        f.write(b"\x00" * 4096)
+    monkeypatch.setattr(BD.RestoreLogin, "exec", lambda self: (self.name.setText("张主任"),
+                                                               self.password.setText(PW), 1)[-1])
+    assert G.offer_newest_backup(path) is True
+    from ufdesk.app import open_services
+
+    svc = open_services(path)
+    try:
+        assert count(svc) == n and info.total >= n
+    finally:
+        svc.store.close()

@@ -1,0 +1,238 @@
+"""Logging in, locking an idle window, and the 设置 dialogs for users, the audit log and backups.
+
+``login(ctx, parent)`` is called at start: a database with no users lets everyone in (the
+window shows a banner offering to create the administrator: ``create_admin(ctx, parent)``).
+``install(window, ctx)`` gives the main window its idle lock and its backup at close.
+``offer_newest_backup(db, parent)`` is what start-up calls when a database cannot be opened.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from ..domain.errors import UfError
+from ..services import backup as B
+from ..services import users as U
+from .audit_dialog import AuditDialog
+from .backup_dialog import BackupDialog
+from .messages import error_text, show_error
+from .users_dialog import AdminDialog, UsersDialog
+
+IDLE_SETTING = "idle_lock_minutes"  # kept in the database: the office decides, not each PC
+IDLE_DEFAULT = 15
+
+
+class LoginDialog(QDialog):
+    """User name and password; a wrong password says how many tries are left."""
+
+    def __init__(self, ctx, parent=None, *, user: str = "", title: str = "登录", locking: bool = False):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user_row: dict | None = None
+        self.setWindowTitle(title)
+        self.setObjectName("loginDialog")
+        store = ctx.store
+        place = store.township_name(store.township) if store.township else "县委统战部"
+        head = QLabel(f"<b>统战工作台账</b><br>{store.county_name} {place}", self)
+        head.setAlignment(Qt.AlignCenter)
+        if locking:
+            head.setText(f"<b>窗口已锁定</b><br>离开时间过长，请输入 {user} 的密码继续。")
+        self.name = QLineEdit(user, self)
+        self.name.setObjectName("loginName")
+        self.name.setReadOnly(locking)
+        self.password = QLineEdit(self)
+        self.password.setObjectName("loginPassword")
+        self.password.setEchoMode(QLineEdit.Password)
+        self.message = QLabel(self)
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        if store.readonly:
+            self.message.setText("注意：数据库是只读的，登录后只能查看。")
+        form = QFormLayout()
+        form.addRow("用户名", self.name)
+        form.addRow("密码", self.password)
+        buttons = QDialogButtonBox(self)
+        self.ok = buttons.addButton("登录" if not locking else "解锁", QDialogButtonBox.AcceptRole)
+        self.ok.setObjectName("loginButton")
+        self.ok.setDefault(True)
+        quit_button = buttons.addButton("退出程序", QDialogButtonBox.RejectRole)
+        quit_button.setAutoDefault(False)
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        (self.password if user else self.name).setFocus()
+        self.setMinimumWidth(360)
+
+    def try_login(self) -> None:
+        try:
+            self.user_row = U.login(self.ctx.store, self.name.text(), self.password.text())
+        except UfError as exc:
+            self.message.setText(str(exc))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.password.clear()
+        self.accept()
+
+
+def login(ctx, parent: QWidget | None = None) -> bool:
+    """Ask for a login when the database has users; set the services' user and role. False when
+    the clerk gives up (the program then closes)."""
+    if not U.has_users(ctx.store):
+        return True
+    dialog = LoginDialog(ctx, parent)
+    if not dialog.exec():
+        return False
+    _become(ctx, dialog.user_row)
+    return True
+
+
+def _become(ctx, row: dict) -> None:
+    ctx.services.user = row["name"]
+    ctx.services.role = row["role"]
+
+
+def needs_admin(ctx) -> bool:
+    """True while the database has no users (the window's banner offers ``create_admin``)."""
+    return not U.has_users(ctx.store)
+
+
+def create_admin(ctx, parent: QWidget | None = None) -> bool:
+    """The step that creates the administrator (first run, or the banner); logs them in."""
+    dialog = AdminDialog(ctx, parent)
+    if not dialog.exec():
+        return False
+    _become(ctx, {"name": dialog.created, "role": "admin"})
+    ctx.notify("*")
+    return True
+
+
+# -- idle lock ----------------------------------------------------------------------------------
+class IdleLock(QObject):
+    """Watches the keyboard and mouse; after ``minutes`` without either, hides the window's
+    contents behind the login dialog of the same user."""
+
+    ACTIVITY = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel, QEvent.TouchBegin}
+
+    def __init__(self, window: QWidget, ctx, minutes: float):
+        super().__init__(window)
+        self.window, self.ctx = window, ctx
+        self.locked = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(max(int(minutes * 60_000), 1000))
+        self.timer.timeout.connect(self.lock)
+        QApplication.instance().installEventFilter(self)
+        self.timer.start()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in self.ACTIVITY and not self.locked:
+            self.timer.start()
+        return False
+
+    def lock(self) -> None:
+        if self.locked or not U.has_users(self.ctx.store) or not self.ctx.services.user:
+            self.timer.start()
+            return
+        self.locked = True
+        central = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
+        if central is not None:
+            central.setVisible(False)
+        dialog = LoginDialog(self.ctx, self.window, user=self.ctx.services.user, title="窗口已锁定", locking=True)
+        self.dialog = dialog
+        ok = dialog.exec()
+        self.dialog = None
+        if not isValid(self.window):  # the window went away while the lock was up
+            return
+        if not ok:
+            self.window.close()
+            return
+        if central is not None:
+            central.setVisible(True)
+        self.locked = False
+        self.timer.start()
+
+
+def install_idle_lock(window: QWidget, ctx, minutes: float | None = None) -> IdleLock | None:
+    """Lock ``window`` after ``minutes`` idle (default: the database's setting, 15; 0 = never)."""
+    if minutes is None:
+        try:
+            minutes = float(ctx.store.setting(IDLE_SETTING, str(IDLE_DEFAULT)))
+        except (TypeError, ValueError):
+            minutes = IDLE_DEFAULT
+    if minutes <= 0:
+        return None
+    lock = IdleLock(window, ctx, minutes)
+    window._idle_lock = lock
+    return lock
+
+
+def backup_at_close(ctx) -> B.BackupInfo | None:
+    """The automatic backup when the program closes (at most one a day); never raises."""
+    try:
+        if ctx.store.is_sqlite and not ctx.store.readonly:
+            return B.auto_backup(ctx.store)
+    except (UfError, OSError) as exc:
+        import logging
+
+        logging.getLogger("ufdesk").warning("automatic backup failed: %s", type(exc).__name__)
+    return None
+
+
+def install(window, ctx) -> None:
+    """Idle lock plus the automatic backup when ``window`` emits ``closed``."""
+    install_idle_lock(window, ctx)
+    if hasattr(window, "closed"):
+        window.closed.connect(lambda: backup_at_close(ctx))
+
+
+# -- a damaged database at start ----------------------------------------------------------------
+def offer_newest_backup(db: str, parent: QWidget | None = None) -> bool:
+    """When ``db`` cannot be opened: offer the newest good backup; True when it was restored
+    (the caller then opens ``db`` again)."""
+    try:
+        info = B.newest_good_backup(db)
+    except UfError:
+        return False
+    if info is None:
+        QMessageBox.warning(parent, "数据库已损坏", f"数据库 {db} 无法打开，而且没有找到可用的备份。\n"
+                            "请不要删除该文件，联系维护人员处理。")
+        return False
+    text = (f"数据库 {db} 已损坏，无法打开。\n\n最新的完好备份：\n{info.describe()}\n\n"
+            "是否用它恢复？恢复前会先保存损坏的文件，不会删除。")
+    if QMessageBox.question(parent, "数据库已损坏", text) != QMessageBox.Yes:
+        return False
+    from .backup_dialog import RestoreLogin
+
+    who = RestoreLogin.ask(parent, info.path)
+    if who is None:
+        return False
+    try:
+        done = B.restore(db, info.path, user=who[0], password=who[1])
+    except UfError as exc:
+        show_error(parent, exc, "恢复失败")
+        return False
+    QMessageBox.information(parent, "已恢复", f"已从备份恢复：{info.describe()}\n损坏的原文件已保存为：{done.before}")
+    return True
+
+
+__all__ = ["AuditDialog", "BackupDialog", "IdleLock", "LoginDialog", "UsersDialog", "backup_at_close",
+           "create_admin", "error_text", "install", "install_idle_lock", "login", "needs_admin",
+           "offer_newest_backup"]

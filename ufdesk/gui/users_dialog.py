@@ -1,0 +1,240 @@
+"""用户管理: list users, add one, change a password or role, unlock, disable; the idle-lock time.
+
+Administrators manage everyone; any other user may only change their own password. While the
+database has no users, the dialog offers to create the administrator.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from ..domain.errors import UfError
+from ..services import users as U
+from .messages import show_error
+
+COLUMNS = ("用户名", "姓名", "角色", "状态", "最近登录")
+
+
+class PasswordDialog(QDialog):
+    """A new password, typed twice."""
+
+    def __init__(self, title: str, parent=None, *, with_name: bool = False, roles: bool = False):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        self.name = QLineEdit(self)
+        self.name.setObjectName("newName")
+        self.full_name = QLineEdit(self)
+        self.role = QComboBox(self)
+        self.role.setObjectName("newRole")
+        for code, label in U.ROLES.items():
+            self.role.addItem(label, code)
+        if with_name:
+            form.addRow("用户名", self.name)
+            form.addRow("姓名", self.full_name)
+        if roles:
+            form.addRow("角色", self.role)
+        self.pw1, self.pw2 = QLineEdit(self), QLineEdit(self)
+        self.pw1.setObjectName("newPassword")
+        self.pw2.setObjectName("newPassword2")
+        for w in (self.pw1, self.pw2):
+            w.setEchoMode(QLineEdit.Password)
+        form.addRow("密码", self.pw1)
+        form.addRow("再输入一次", self.pw2)
+        hint = QLabel(f"密码至少 {U.MIN_PASSWORD} 个字符。请勿使用生日、电话号码。", self)
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.message = QLabel(self)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setObjectName("passwordMessage")
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.button(QDialogButtonBox.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        if self.pw1.text() != self.pw2.text():
+            self.message.setText("两次输入的密码不一致。")
+            return
+        try:
+            U.check_password(self.pw1.text())
+            if self.name.isVisible() or self.name.text():
+                U.check_name(self.name.text())
+        except UfError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+class AdminDialog(PasswordDialog):
+    """The step that creates the first user, the administrator."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__("建立管理员", parent, with_name=True)
+        self.ctx = ctx
+        self.created: str | None = None
+
+    def _check(self) -> None:
+        if self.pw1.text() != self.pw2.text():
+            self.message.setText("两次输入的密码不一致。")
+            return
+        try:
+            U.add_user(self.ctx.store, self.name.text(), self.pw1.text(), "admin",
+                       full_name=self.full_name.text() or None, by=self.name.text().strip())
+        except UfError as exc:
+            self.message.setText(str(exc))
+            return
+        self.created = self.name.text().strip()
+        self.accept()
+
+
+class UsersDialog(QDialog):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("用户管理")
+        self.setObjectName("usersDialog")
+        svc = ctx.services
+        self.admin = svc.allowed("admin")
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        row = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (("add", "新增用户…", self.add), ("passwd", "修改密码…", self.passwd),
+                                ("role", "修改角色…", self.change_role), ("unlock", "解锁", self.unlock),
+                                ("disable", "停用/启用", self.toggle)):
+            b = QPushButton(text, self)
+            b.setObjectName(f"users_{key}")
+            b.clicked.connect(slot)
+            self.buttons[key] = b
+            row.addWidget(b)
+        row.addStretch(1)
+        idle = QHBoxLayout()
+        idle.addWidget(QLabel("无操作多久后锁定窗口：", self))
+        self.idle = QSpinBox(self)
+        self.idle.setRange(0, 240)
+        self.idle.setSuffix(" 分钟")
+        self.idle.setSpecialValueText("从不")
+        self.idle.setValue(int(float(ctx.store.setting("idle_lock_minutes", "15") or 15)))
+        self.idle.setEnabled(self.admin and not ctx.store.readonly)
+        self.idle.valueChanged.connect(lambda v: ctx.store.set_setting("idle_lock_minutes", str(v)))
+        idle.addWidget(self.idle)
+        idle.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.Close, self)
+        close.button(QDialogButtonBox.Close).setText("关闭")
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addLayout(idle)
+        layout.addWidget(close)
+        self.resize(720, 420)
+        self.reload()
+
+    def reload(self) -> None:
+        rows = U.list_users(self.ctx.store)
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, u in enumerate(rows):
+            state = "已停用" if u["disabled"] else ("已锁定" if u["locked"] else "正常")
+            last = f"{u['last_login']:%Y-%m-%d %H:%M}" if u["last_login"] else "从未登录"
+            for c, v in enumerate((u["name"], u["full_name"] or "", u["role_label"], state, last)):
+                item = QTableWidgetItem(v)
+                item.setFlags(item.flags() & ~Qt.ItemIsEditable)
+                self.table.setItem(r, c, item)
+        if not rows:
+            self.banner.setText("尚未设置用户：任何人打开本程序都能查看和修改全部数据。请先建立管理员。")
+            self.buttons["add"].setText("建立管理员…")
+        elif not self.admin:
+            self.banner.setText("只有管理员可以管理用户；您可以修改自己的密码。")
+        else:
+            self.banner.setText("管理员：用户、设置、恢复备份、完整身份证号；录入员：新增修改、导入导出、报表、数据包；"
+                                "查阅：查看和打印（证件号遮盖）。")
+        first = not rows
+        for key, b in self.buttons.items():
+            b.setEnabled((self.admin or first) if key != "passwd" else bool(rows))
+        if first:
+            for key in ("passwd", "role", "unlock", "disable"):
+                self.buttons[key].setEnabled(False)
+        self.table.resizeColumnsToContents()
+
+    def _selected(self) -> str | None:
+        r = self.table.currentRow()
+        if r < 0 or r >= len(self.rows):
+            QMessageBox.information(self, "用户管理", "请先在列表中选择一个用户。")
+            return None
+        return self.rows[r]["name"]
+
+    def _run(self, fn, *args, **kw) -> bool:
+        try:
+            fn(self.ctx.store, *args, by=self.ctx.services.user, **kw)
+        except UfError as exc:
+            show_error(self, exc)
+            return False
+        self.reload()
+        return True
+
+    def add(self) -> None:
+        if not self.rows:
+            from .security import create_admin
+
+            create_admin(self.ctx, self)
+            self.admin = self.ctx.services.allowed("admin")
+            self.reload()
+            return
+        d = PasswordDialog("新增用户", self, with_name=True, roles=True)
+        if d.exec():
+            self._run(U.add_user, d.name.text(), d.pw1.text(), d.role.currentData(), full_name=d.full_name.text() or None)
+
+    def passwd(self) -> None:
+        name = self.ctx.services.user if not self.admin else self._selected()
+        if name and (d := PasswordDialog(f"修改 {name} 的密码", self)).exec():
+            if self._run(U.set_password, name, d.pw1.text()):
+                QMessageBox.information(self, "用户管理", f"已修改 {name} 的密码。")
+
+    def change_role(self) -> None:
+        name = self._selected()
+        if not name:
+            return
+        labels = list(U.ROLES.values())
+        from PySide6.QtWidgets import QInputDialog
+
+        label, ok = QInputDialog.getItem(self, "修改角色", f"{name} 的角色：", labels, 0, False)
+        if ok:
+            self._run(U.set_role, name, label)
+
+    def unlock(self) -> None:
+        if name := self._selected():
+            self._run(U.unlock, name)
+
+    def toggle(self) -> None:
+        name = self._selected()
+        if name:
+            row = next(u for u in self.rows if u["name"] == name)
+            self._run(U.disable, name, disabled=not row["disabled"])
