@@ -109,3 +109,17 @@ def test_missing_person_is_told_in_chinese(qtbot, dialog, monkeypatch):
     qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
     assert "找不到代表人士“查无此人”" in shown[0]
     assert dialog.pdf is None and not dialog.btn_save.isEnabled()
+
+
+def test_person_chosen_from_the_completer(qtbot, dialog, ctx, tmp_path):
+    choose(dialog.template, "person")
+    qtbot.waitUntil(lambda: bool(dialog.people), timeout=TIMEOUT)
+    label, uuid = next(iter(dialog.people.items()))
+    rec = ctx.services.get("representatives", uuid)
+    assert label.startswith(rec["name"] + "（")
+    dialog.person.setText(label)
+    preview(qtbot, dialog)
+    assert dialog.page_count == 1
+    out = tmp_path / "p.pdf"
+    dialog.save_to(str(out))
+    assert rec["name"] in flat(out)

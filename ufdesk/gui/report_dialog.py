@@ -72,6 +72,7 @@ class ReportDialog(QDialog):
         self.pdf: bytes | None = None
         self.built_for: tuple | None = None  # (template, params) of self.pdf
         self.page_count = 0
+        self.people: dict[str, str] = {}  # completer label → UUID
         self.setWindowTitle("报表")
         self.resize(1180, 820)
         self._build_form()
@@ -146,20 +147,30 @@ class ReportDialog(QDialog):
             self.form.setRowVisible(widget, key in t.params)
         self._clear_preview("选择参数后点“生成预览”。")
 
-    def _names(self) -> list[str]:
-        """Every representative's name, for the completer of the 代表人士 box (on the worker)."""
+    def _names(self) -> dict[str, str]:
+        """"姓名（乡镇，出生年月）" → UUID for every representative: the 代表人士 box completes
+        these, so that namesakes can be told apart (runs on the worker)."""
         from ..services.query import Query
 
-        return [r["name"] for r in self.ctx.services.page(Query("representatives"), 0, 10**6, columns=["name"])]
+        store = self.ctx.store
+        out: dict[str, str] = {}
+        rows = self.ctx.services.page(Query("representatives"), 0, 10**6, columns=["uuid", "name", "township", "birth_date"])
+        for r in rows:
+            born = r["birth_date"].strftime("%Y.%m") if r["birth_date"] else "出生年月不详"
+            label = f"{r['name']}（{store.township_name(r['township']) if r['township'] else '县直'}，{born}）"
+            out[label if label not in out else f"{label} {r['uuid'][:8]}"] = r["uuid"]
+        return out
 
-    def _set_names(self, names: list[str]) -> None:
-        completer = QCompleter(sorted(set(names)), self)
+    def _set_names(self, names: dict[str, str]) -> None:
+        self.people = names
+        completer = QCompleter(list(names), self)
         completer.setFilterMode(Qt.MatchContains)
         self.person.setCompleter(completer)
 
     def params(self) -> dict:
         return {"month": self.month.currentData(), "year": self.year.value(), "township": self.township.currentData(),
-                "kind": self.kind.currentData(), "order": self.order.currentData(), "id": self.person.text().strip(),
+                "kind": self.kind.currentData(), "order": self.order.currentData(),
+                "id": self.people.get(self.person.text().strip(), self.person.text().strip()),
                 "summary": self.summary.toPlainText()}
 
     def current(self) -> tuple[str, dict]:
