@@ -258,3 +258,21 @@ def test_person_form_masks_numbers_for_a_viewer_and_gives_the_age(demo, tmp_path
     assert id_number[:4] + "*" * 10 + id_number[-4:] in txt and mobile[:3] + "****" + mobile[-4:] in txt
     b, today = dt.date.fromisoformat(birth), dt.date.today()
     assert f"（{today.year - b.year - ((today.month, today.day) < (b.month, b.day))}岁）" in txt
+
+
+def test_a_report_with_full_numbers_is_audited(demo, tmp_path):
+    from ufdesk.services import audit
+
+    admin = Services(demo[1], user="管理员", role="admin")
+    viewer = Services(demo[1], user="访客", role="viewer")
+
+    def audited():
+        with demo[1].connect() as conn:
+            return [e["summary"] for e in audit.entries(conn, action="report_full_ids")]
+
+    before = len(audited())
+    build(viewer, tmp_path, "roster")
+    assert len(audited()) == before  # masked: nothing to record
+    build(admin, tmp_path, "roster")
+    after = audited()
+    assert len(after) == before + 1 and "党外代表人士花名册" in after[0]

@@ -102,8 +102,27 @@ def build(svc, name: str, params: dict | None = None, fmt: str = "pdf") -> Gener
     d = gather(svc, t.name, params or {})
     yield 1, 3, f"正在排版{t.label}…"
     content = lay_out(t.name, d, params, fmt)
+    if t.name in SHOWS_NUMBERS and d.get("full_ids"):
+        _audit_full(svc, t, d)
     yield 3, 3, "完成"
     return content
+
+
+# Reports that print ID or phone numbers in full for a user allowed to see them (view_full_ids).
+SHOWS_NUMBERS = ("roster", "person", "sites")
+
+
+def _audit_full(svc, t: Template, d: dict) -> None:
+    """A paper with full ID and phone numbers leaves the program: the audit log says who made it
+    (as exporting a spreadsheet with full numbers does). Not on a read-only database."""
+    if svc.store.readonly:
+        return
+    from ..services import audit
+
+    what = d.get("name") or (f"{len(d['rows'])}人" if "rows" in d else f"{len(d.get('sites', []))}处")
+    with svc.store.write(svc.user) as (conn, ctx):
+        audit.write(conn, user=svc.user, installation=ctx.installation, action="report_full_ids",
+                    summary=f"生成含完整身份证号、电话的报表：{t.label}（{what}）", at=ctx.now)
 
 
 def render(svc, name: str, params: dict | None = None, fmt: str = "pdf") -> bytes:
