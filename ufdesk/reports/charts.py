@@ -68,6 +68,7 @@ def pie(labels: list[str], values: list[float], *, width: float, height: float =
     lg.alignment = "right"
     lg.columnMaximum = 12
     lg.dx = lg.dy = 7
+    lg.deltay = min(14, (height - 36) / max(len(shown), 1))  # the legend stays inside the drawing
     lg.colorNamePairs = [
         (p.slices[i].fillColor, f"{lab}  {v}（{v * 100 / total:.1f}%）")
         for i, (lab, v) in enumerate(zip(shown, [v for v in values if v] or [0], strict=False))

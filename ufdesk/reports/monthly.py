@@ -58,6 +58,8 @@ def _activities(d: dict):
     tw = [[name, n] for name, n in a["by_township"]]
     half = (len(tw) + 1) // 2
     paired = [left + (tw[i + half] if i + half < len(tw) else ["", ""]) for i, left in enumerate(tw[:half])]
+    listing = [[i, dot_date(x["date"]), x["title"], x["kind"], x["township"], x["headcount"]]
+               for i, x in enumerate(a["list"], 1)]
     body = [
         B.H2("（一）按活动类型"),
         B.Table(["活动类型", "次数", "参加人次", "捐资(万元)"], rows, [4, 2, 2, 2], "LCCC", totals=True,
@@ -68,6 +70,9 @@ def _activities(d: dict):
             B.Chart("bar", "近六个月活动次数", [m[5:].lstrip("0") + "月" for m, _n in d["trend"]], [n for _m, n in d["trend"]]),
             B.Chart("pie", "本月活动类型构成", [x["name"] for x in a["by_type"]], [x["count"] for x in a["by_type"]]),
         ]),
+        B.H2(f"（三）活动一览（{len(listing)}次）"),
+        B.Table(["序号", "日期", "活动名称", "类型", "乡镇（街道）", "人数"], listing, [1.2, 2.4, 8, 2.6, 3.4, 1.4],
+                "CCLCLC", empty="本月没有登记活动。"),
     ]
     return "活动开展情况", body
 

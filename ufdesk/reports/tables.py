@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .fonts import font
+from .page import NO_LINE_START
 
 PAD = 3  # points of padding left and right of a cell
 
@@ -31,7 +32,9 @@ def wrap(text, width: float, fontname: str, size: float, max_lines: int | None =
             if w + cw > width and line:
                 # keep digits/latin runs together when the run started on this line
                 cut = len(line)
-                if ch.isascii() and ch.isalnum():
+                if ch in NO_LINE_START and len(line) > 1:
+                    cut = len(line) - 1  # 避头点: the mark goes down with the character before it
+                elif ch.isascii() and ch.isalnum():
                     i = len(line)
                     while i > 0 and line[i - 1].isascii() and line[i - 1].isalnum():
                         i -= 1
