@@ -3,6 +3,7 @@ PDF (and the monthly summary as Word), prints, and meets a clear message for a m
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,10 +11,34 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reports_helpers import flat, pages  # noqa: E402
 
 TIMEOUT = 30000
+
+
+@pytest.fixture(scope="module")
+def report_db(tmp_path_factory):
+    from ufdesk.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("report_dialog") / "demo.db"
+    build_demo(path, size=300).close()
+    return path
+
+
+@pytest.fixture
+def ctx(report_db, qapp):
+    """The demo county opened as the GUI opens it, with its own worker thread."""
+    from ufdesk.app import open_services
+    from ufdesk.gui.context import AppContext
+    from ufdesk.gui.tasks import Worker
+
+    services = open_services(report_db)
+    worker = Worker()
+    yield AppContext(services, worker)
+    worker.shutdown()
+    services.store.close()
 
 
 @pytest.fixture
