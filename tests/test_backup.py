@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 import sqlalchemy as sa
@@ -155,7 +153,8 @@ def test_encrypted_copy_reveals_nothing_and_restores_with_the_passphrase(store, 
 
 def test_rotation_keeps_7_daily_4_weekly_12_monthly(store, home):
     start = dt.datetime(2026, 11, 23, 18, 0)
-    for day in range(399, -1, -1):  # a backup every day for more than a year, two on some days
+    days = [*range(0, 60), *range(60, 400, 4)]  # daily for two months, then every few days, to 400 days
+    for day in sorted(days, reverse=True):  # oldest first, as time goes; two on some days
         if day % 50 == 0:
             backup.make_backup(store, "manual", now=start - dt.timedelta(days=day, hours=3))
         backup.make_backup(store, "auto", now=start - dt.timedelta(days=day))
@@ -257,14 +256,26 @@ def test_purge_leaves_tombstones_without_personal_data_and_an_audit_entry(store,
 
 
 # -- the command line ----------------------------------------------------------------------------
-def ufdesk(*args, env=None, home=None):
-    e = {k: v for k, v in os.environ.items() if not k.startswith("UFDESK_")}
-    e.update(UFDESK_SCRYPT_N="1024", UFDESK_KDF_LOG_N="10", UFDESK_HOME=str(home), **(env or {}))
-    return subprocess.run([sys.executable, "-m", "ufdesk", *args], capture_output=True, text=True, env=e,
-                          stdin=subprocess.DEVNULL, timeout=120)
+@pytest.fixture
+def ufdesk(monkeypatch, capsys):
+    """Run the command line in this process (stdin is no terminal, as in a script)."""
+    from types import SimpleNamespace
+
+    from ufdesk.cli import main
+
+    def run(*args, env=None, home=None):
+        for k in ("UFDESK_USER", "UFDESK_PASSWORD", "UFDESK_NEW_PASSWORD", "UFDESK_PASSPHRASE"):
+            monkeypatch.delenv(k, raising=False)
+        for k, v in (env or {}).items():
+            monkeypatch.setenv(k, v)
+        code = main([str(a) for a in args])
+        io = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=io.out, stderr=io.err)
+
+    return run
 
 
-def test_cli_backup_restore_purge_and_audit(store, services, tmp_path, home):
+def test_cli_backup_restore_purge_and_audit(store, services, tmp_path, home, ufdesk):
     fill(services, 4)
     users.add_user(store, "张主任", PW, "admin")
     users.add_user(store, "查阅员", PW, "viewer", by="张主任")

@@ -3,9 +3,7 @@ CLI refusing without a valid login."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from dataclasses import dataclass
 
 import pytest
 
@@ -127,11 +125,28 @@ def test_viewer_cannot_save_and_cannot_export_full_ids(admin):
 
 
 # -- the command line ---------------------------------------------------------------------------
-def ufdesk(*args, env=None, stdin=subprocess.DEVNULL):
-    e = {k: v for k, v in os.environ.items() if not k.startswith("UFDESK_") or k == "UFDESK_HOME"}
-    e.update(UFDESK_SCRYPT_N="1024", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "ufdesk", *args], capture_output=True, text=True,
-                          env=e, stdin=stdin, timeout=120)
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def ufdesk(monkeypatch, capsys):
+    """Run the command line in this process (stdin is no terminal, as in a script)."""
+    from ufdesk.cli import main
+
+    def run(*args, env=None):
+        for k in ("UFDESK_USER", "UFDESK_PASSWORD", "UFDESK_NEW_PASSWORD", "UFDESK_PASSPHRASE"):
+            monkeypatch.delenv(k, raising=False)
+        for k, v in (env or {}).items():
+            monkeypatch.setenv(k, v)
+        code = main([str(a) for a in args])
+        io = capsys.readouterr()
+        return Run(code, io.out, io.err)
+
+    return run
 
 
 @pytest.fixture
@@ -141,7 +156,7 @@ def places(tmp_path):
     return p
 
 
-def test_cli_init_with_admin_then_every_command_needs_a_login(tmp_path, places):
+def test_cli_init_with_admin_then_every_command_needs_a_login(tmp_path, places, ufdesk):
     db = str(tmp_path / "c.db")
     r = ufdesk("init", "--db", db, "--county", "测试县", "--county-code", "510599", "--townships", str(places),
                "--admin", "张主任", env={"UFDESK_PASSWORD": PW})
@@ -168,7 +183,7 @@ def test_cli_init_with_admin_then_every_command_needs_a_login(tmp_path, places):
         s.close()
 
 
-def test_cli_init_refuses_a_short_admin_password_before_creating_anything(tmp_path, places):
+def test_cli_init_refuses_a_short_admin_password_before_creating_anything(tmp_path, places, ufdesk):
     db = tmp_path / "c.db"
     r = ufdesk("init", "--db", str(db), "--county", "测试县", "--county-code", "510599", "--townships", str(places),
                "--admin", "张主任", env={"UFDESK_PASSWORD": "short"})
@@ -176,7 +191,7 @@ def test_cli_init_refuses_a_short_admin_password_before_creating_anything(tmp_pa
     assert not db.exists()
 
 
-def test_cli_database_without_users_runs_without_login(tmp_path, places):
+def test_cli_database_without_users_runs_without_login(tmp_path, places, ufdesk):
     db = str(tmp_path / "c.db")
     assert ufdesk("init", "--db", db, "--county", "测试县", "--county-code", "510599",
                   "--townships", str(places)).returncode == 0

@@ -370,9 +370,11 @@ def restore(db, source, *, user: str | None = None, password: str | None = None,
         info = inspect(work)
         if not info.ok:
             raise BackupError(f"备份文件不能使用：{info.problem}")
+        base = _max_audit_id(work)
         who = _check_login(work, target, user, password)
         before = _save_current(target, folder)
-        _finish(work, source, info, who, before)
+        carried = _carry_audit(target, work, base)
+        _finish(work, source, info, who, before, carried)
         _remove_db_files(target, main=False)  # a stale -wal must never be replayed onto the new file
         os.replace(work, target)
     finally:
@@ -423,7 +425,35 @@ def _save_current(target: Path, folder: Path) -> Path | None:
         return dest
 
 
-def _finish(work: Path, source: Path, info: BackupInfo, who: str | None, before: Path | None) -> None:
+def _max_audit_id(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _carry_audit(target: Path, work: Path, base: int) -> int:
+    """Keep the audit rows written since the backup was taken: a restore brings records back,
+    it must not erase who did what in between. Skipped when the current file cannot be read."""
+    if not target.exists():
+        return 0
+    conn = sqlite3.connect(work)
+    try:
+        conn.execute("ATTACH DATABASE ? AS cur", (str(target),))  # only read; it is replaced next
+        cols = "at, user, installation, action, ledger, record, summary, details, batch"
+        with conn:
+            n = conn.execute(f"INSERT INTO main.audit ({cols}) SELECT {cols} FROM cur.audit WHERE id > ? "
+                             "ORDER BY id", (base,)).rowcount
+        return max(n, 0)
+    except sqlite3.Error:  # the current file is too damaged: its copy was kept as it is
+        return 0
+    finally:
+        conn.close()
+
+
+def _finish(work: Path, source: Path, info: BackupInfo, who: str | None, before: Path | None,
+            carried: int = 0) -> None:
     """Bring the restored copy to this program's schema and note the restore in its audit log."""
     from ..store import Store
     from . import audit
@@ -433,7 +463,8 @@ def _finish(work: Path, source: Path, info: BackupInfo, who: str | None, before:
         with store.write(who) as (conn, ctx):
             audit.write(conn, user=who, installation=ctx.installation, action="restore", at=ctx.now,
                         summary=f"从备份恢复：{source.name}（{info.at:%Y-%m-%d %H:%M}，{info.total} 条记录）"
-                                + (f"；恢复前的数据已存为 {before.name}" if before else ""))
+                                + (f"；恢复前的数据已存为 {before.name}" if before else "")
+                                + (f"；保留了备份之后的审计记录 {carried} 条" if carried else ""))
     finally:
         store.close()
     conn = sqlite3.connect(work)
