@@ -166,8 +166,23 @@ def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx:
         row.update(derived(table_name, row))
         batch.append(row)
     if batch:
-        conn.execute(sa.insert(t), batch)
+        _executemany(conn, t, batch)
     return len(batch)
+
+
+def _executemany(conn: sa.Connection, t: sa.Table, batch: list[dict]) -> None:
+    """``conn.execute(sa.insert(t), batch)``; on SQLite straight to the driver with SQLAlchemy's
+    own bind processors (the same stored values), skipping the per-row parameter compilation
+    that costs as much as SQLite itself on a 50,000-row import."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.insert(t), batch)
+        return
+    cols = list(batch[0])
+    procs = [t.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in cols]
+    pairs = list(zip(cols, procs, strict=True))
+    params = [tuple(p(r.get(c)) if p else r.get(c) for c, p in pairs) for r in batch]
+    names = ", ".join(f'"{c}"' for c in cols)
+    conn.exec_driver_sql(f'INSERT INTO "{t.name}" ({names}) VALUES ({", ".join("?" * len(cols))})', params)
 
 
 def _equal(a, b) -> bool:
