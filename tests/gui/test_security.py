@@ -254,3 +254,21 @@ def test_damaged_database_offers_the_newest_good_backup(qtbot, office, monkeypat
         assert count(svc) == n and info.total >= n
     finally:
         svc.store.close()
+
+
+def test_login_sets_up_the_idle_lock_and_the_backup_at_quit(qtbot, ctx, monkeypatch, tmp_path):
+    monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
+    assert G.login(ctx) is True  # no users yet: no question asked
+    lock = ctx._security["lock"]
+    window = QMainWindow()
+    window.setCentralWidget(QWidget())
+    window.ctx = ctx
+    qtbot.addWidget(window)
+    window.show()
+    assert lock is not None and lock._window() is window
+    lock.lock()  # no users: nothing to unlock with, so it does not lock
+    assert not lock.locked and window.centralWidget().isVisible()
+    info = G.backup_at_close(ctx)
+    assert info is not None and info.kind == "auto" and info.counts["representatives"] > 0
+    assert G.backup_at_close(ctx) is None, "at most one automatic backup a day"
+    lock.timer.stop()

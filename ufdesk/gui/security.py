@@ -2,7 +2,9 @@
 
 ``login(ctx, parent)`` is called at start: a database with no users lets everyone in (the
 window shows a banner offering to create the administrator: ``create_admin(ctx, parent)``).
-``install(window, ctx)`` gives the main window its idle lock and its backup at close.
+``login`` also sets up the idle lock (it finds the window showing ``ctx``) and the automatic
+backup when the program quits; ``install(window, ctx)`` does the same for a window opened
+without ``login``.
 ``offer_newest_backup(db, parent)`` is what start-up calls when a database cannot be opened.
 """
 
@@ -94,14 +96,27 @@ class LoginDialog(QDialog):
 
 def login(ctx, parent: QWidget | None = None) -> bool:
     """Ask for a login when the database has users; set the services' user and role. False when
-    the clerk gives up (the program then closes)."""
-    if not U.has_users(ctx.store):
-        return True
-    dialog = LoginDialog(ctx, parent)
-    if not dialog.exec():
-        return False
-    _become(ctx, dialog.user_row)
+    the clerk gives up (the program then closes). Also sets up the idle lock and the automatic
+    backup at quit for this database (once per context)."""
+    if U.has_users(ctx.store):
+        dialog = LoginDialog(ctx, parent)
+        if not dialog.exec():
+            return False
+        _become(ctx, dialog.user_row)
+    attach(ctx)
     return True
+
+
+def attach(ctx, window: QWidget | None = None) -> None:
+    """Idle lock (finding the context's main window when it locks) and the backup at quit."""
+    state = getattr(ctx, "_security", None)
+    if state is None:
+        state = ctx._security = {"lock": install_idle_lock(window, ctx)}
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(lambda: backup_at_close(ctx))
+    elif window is not None and state["lock"] is not None:
+        state["lock"].window = window
 
 
 def _become(ctx, row: dict) -> None:
@@ -127,14 +142,15 @@ def create_admin(ctx, parent: QWidget | None = None) -> bool:
 # -- idle lock ----------------------------------------------------------------------------------
 class IdleLock(QObject):
     """Watches the keyboard and mouse; after ``minutes`` without either, hides the window's
-    contents behind the login dialog of the same user."""
+    contents behind the login dialog of the same user (a database without users never locks)."""
 
     ACTIVITY = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel, QEvent.TouchBegin}
 
-    def __init__(self, window: QWidget, ctx, minutes: float):
-        super().__init__(window)
+    def __init__(self, window: QWidget | None, ctx, minutes: float):
+        super().__init__(window if window is not None else ctx)
         self.window, self.ctx = window, ctx
         self.locked = False
+        self.dialog = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(int(minutes * 60_000), 1000))
@@ -147,41 +163,49 @@ class IdleLock(QObject):
             self.timer.start()
         return False
 
+    def _window(self) -> QWidget | None:
+        if self.window is not None and isValid(self.window):
+            return self.window
+        for w in QApplication.topLevelWidgets():
+            if getattr(w, "ctx", None) is self.ctx and w.isVisible() and hasattr(w, "centralWidget"):
+                return w
+        return None
+
     def lock(self) -> None:
-        if self.locked or not U.has_users(self.ctx.store) or not self.ctx.services.user:
+        window = self._window()
+        if self.locked or window is None or not self.ctx.services.user or not U.has_users(self.ctx.store):
             self.timer.start()
             return
         self.locked = True
-        central = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
+        central = window.centralWidget()
         if central is not None:
             central.setVisible(False)
-        dialog = LoginDialog(self.ctx, self.window, user=self.ctx.services.user, title="窗口已锁定", locking=True)
+        dialog = LoginDialog(self.ctx, window, user=self.ctx.services.user, title="窗口已锁定", locking=True)
         self.dialog = dialog
         ok = dialog.exec()
         self.dialog = None
-        if not isValid(self.window):  # the window went away while the lock was up
+        if not isValid(window) or not isValid(self):  # the window went away while the lock was up
             return
+        self.locked = False
         if not ok:
-            self.window.close()
+            window.close()
             return
         if central is not None:
             central.setVisible(True)
-        self.locked = False
         self.timer.start()
 
 
-def install_idle_lock(window: QWidget, ctx, minutes: float | None = None) -> IdleLock | None:
-    """Lock ``window`` after ``minutes`` idle (default: the database's setting, 15; 0 = never)."""
+def install_idle_lock(window: QWidget | None, ctx, minutes: float | None = None) -> IdleLock | None:
+    """Lock ``window`` (None: the main window showing ``ctx``) after ``minutes`` idle (default:
+    the database's setting, 15; 0 = never)."""
     if minutes is None:
         try:
             minutes = float(ctx.store.setting(IDLE_SETTING, str(IDLE_DEFAULT)))
         except (TypeError, ValueError):
             minutes = IDLE_DEFAULT
-    if minutes <= 0:
+    if minutes <= 0 or QApplication.instance() is None:
         return None
-    lock = IdleLock(window, ctx, minutes)
-    window._idle_lock = lock
-    return lock
+    return IdleLock(window, ctx, minutes)
 
 
 def backup_at_close(ctx) -> B.BackupInfo | None:
@@ -197,10 +221,8 @@ def backup_at_close(ctx) -> B.BackupInfo | None:
 
 
 def install(window, ctx) -> None:
-    """Idle lock plus the automatic backup when ``window`` emits ``closed``."""
-    install_idle_lock(window, ctx)
-    if hasattr(window, "closed"):
-        window.closed.connect(lambda: backup_at_close(ctx))
+    """For a main window built without ``login``: the idle lock and the backup at quit."""
+    attach(ctx, window)
 
 
 # -- a damaged database at start ----------------------------------------------------------------
@@ -233,6 +255,6 @@ def offer_newest_backup(db: str, parent: QWidget | None = None) -> bool:
     return True
 
 
-__all__ = ["AuditDialog", "BackupDialog", "IdleLock", "LoginDialog", "UsersDialog", "backup_at_close",
+__all__ = ["AuditDialog", "BackupDialog", "IdleLock", "LoginDialog", "UsersDialog", "attach", "backup_at_close",
            "create_admin", "error_text", "install", "install_idle_lock", "login", "needs_admin",
            "offer_newest_backup"]
