@@ -111,7 +111,11 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
     applied: set[str] = set()
     mode = "fields"
     if ldel == idel:
-        if rdel == "incoming":
+        if ldel:  # deleted on both sides: nothing to decide, every copy takes the larger dot
+            if later(ldot(D), idot(D)) != ldot(D):
+                clock[D] = idot(D)
+                applied.add(D)
+        elif rdel == "incoming":
             clock[D] = idot(D)
             applied.add(D)
         elif rdel == "concurrent":
@@ -149,17 +153,27 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
                                       "theirs_dot": max(unseen, key=dot_order)})
             mode = "none"
 
-    if mode in ("fields", "dots"):
+    if mode == "dots":
+        # A tombstone's cleared fields carry no value and its dots decide nothing: a write this
+        # copy absorbed into its vv while the record was deleted was never applied here, so
+        # "seen" proves nothing. A pure max over the dots (a total order, not a clock) makes
+        # every copy agree; the values kept on a tombstone (township, parent) follow their dot.
+        for f in cols:
+            if later(ldot(f), idot(f)) != ldot(f):
+                clock[f] = idot(f)
+                if (f == "township" or f in KEEP_ON_DELETE) and not equal(loc[f], inc[f]):
+                    out.values[f] = inc[f]
+    elif mode == "fields":
         for f in cols:
             rel = relation(ldot(f), idot(f), lvv, ivv, ipend.get(f, ()))
             if rel in ("same", "local"):
                 continue
             if rel == "incoming":
                 clock[f] = idot(f)
-                if mode == "fields" and not equal(loc[f], inc[f]):
+                if not equal(loc[f], inc[f]):
                     out.values[f] = inc[f]
                 applied.add(f)
-            elif mode == "dots" or equal(loc[f], inc[f]):
+            elif equal(loc[f], inc[f]):
                 clock[f] = later(ldot(f), idot(f))
             else:
                 out.conflicts.append({"field": f, "mine": loc[f], "theirs": inc[f], "theirs_dot": idot(f)})

@@ -36,6 +36,26 @@ DERIVED = ["search", "sk_stroke", "sk_pinyin"]
 PENDING = "_pending"  # {field: [dots]} of the sender's open conflicts on the row (see merge)
 
 
+_REVISIONS: dict[str, object] = {}
+
+
+def schema_head(engine) -> str:
+    """The Alembic head this program writes (read once: loading the scripts is slow)."""
+    if "head" not in _REVISIONS:
+        from ..store.engine import head_revision
+
+        _REVISIONS["head"] = head_revision(engine)
+    return _REVISIONS["head"]
+
+
+def schema_known(engine) -> set[str]:
+    if "known" not in _REVISIONS:
+        from ..store.engine import known_revisions
+
+        _REVISIONS["known"] = known_revisions(engine)
+    return _REVISIONS["known"]
+
+
 class PackageError(UfError):
     """A package refused or unreadable; the message says why and what to do."""
 

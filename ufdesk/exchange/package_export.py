@@ -24,7 +24,6 @@ from .. import __version__
 from ..domain import LEDGERS
 from ..domain.errors import UfError
 from ..store import records as R
-from ..store.engine import head_revision
 from ..store.schema import (
     ALL_RECORD_TABLES,
     LEDGER_TABLES,
@@ -38,7 +37,7 @@ from ..store.schema import (
     townships,
     villages,
 )
-from .package import FORMAT, PENDING, SUFFIX, build_zip, encode_rows, export_columns, seal
+from .package import FORMAT, PENDING, SUFFIX, build_zip, encode_rows, export_columns, schema_head, seal
 
 COUNTY = "county"
 
@@ -147,7 +146,7 @@ def build(store, *, passphrase: str, to: str | None = None, everything: bool = F
             package_log.c.direction == "sent", package_log.c.recipient == to)).scalar() or 0) + 1
         now = dt.datetime.now().replace(microsecond=0)
         manifest = {
-            "format": FORMAT, "app": __version__, "schema": head_revision(store.engine),
+            "format": FORMAT, "app": __version__, "schema": schema_head(store.engine),
             "package_id": uuidlib.uuid4().hex, "seq": seq,
             "sender": me, "sender_township": inst["township"],
             "sender_name": store.township_name(inst["township"]),

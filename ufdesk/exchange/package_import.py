@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from ..domain import LEDGERS
 from ..domain.errors import UfError
 from ..services import audit
-from ..store.engine import known_revisions
 from ..store.schema import (
     ALL_RECORD_TABLES,
     code_overrides,
@@ -33,7 +32,7 @@ from ..store.schema import (
     villages,
 )
 from . import package_apply as A
-from .package import Package, PackageError, decode_row, open_bytes
+from .package import Package, PackageError, decode_row, open_bytes, schema_known
 from .package_export import COUNTY
 
 
@@ -76,7 +75,7 @@ def check(store, pkg: Package) -> None:
     if m.get("county_code") != inst["county_code"]:
         raise PackageError(f"该数据包来自其他县（{m.get('county_name', '')}，代码 {m.get('county_code')}），"
                            f"本机属于{inst['county_name']}，不能导入。")
-    if m.get("schema") not in known_revisions(store.engine):
+    if m.get("schema") not in schema_known(store.engine):
         raise PackageError(f"数据包由较新版本的 ufdesk（{m.get('app')}，结构版本 {m.get('schema')}）生成，"
                            "请先升级 ufdesk 后再导入。")
     if m.get("sender") == inst["id"]:
