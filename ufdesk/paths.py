@@ -31,6 +31,10 @@ def data_file(*parts: str) -> Path:
 
 
 def migrations_dir() -> Path:
+    """Alembic's script folder (env.py, versions/). In a PyInstaller bundle the modules live in
+    an archive, so the folder is the copy installer.spec puts under sys._MEIPASS."""
+    if getattr(sys, "_MEIPASS", None):
+        return ROOT / "ufdesk" / "store" / "migrations"
     return Path(__file__).resolve().parent / "store" / "migrations"
 
 
