@@ -18,17 +18,22 @@ _ARRANGEMENTS = SubLedger(
     ),
     order_by="elected_on",
 )
-_REP_TRAININGS = SubLedger(
-    "rep_trainings",
-    "培训",
-    (
-        F("start_on", "开始日期", "date", required=True),
-        F("end_on", "结束日期", "date"),
-        F("course", "培训名称", required=True, width=20),
-        F("organiser", "主办单位", width=14),
-    ),
-    order_by="start_on",
-)
+def _trainings(name: str) -> SubLedger:
+    """Trainings attended: the same rows for representatives and for cadres."""
+    return SubLedger(
+        name,
+        "培训",
+        (
+            F("start_on", "开始日期", "date", required=True),
+            F("end_on", "结束日期", "date"),
+            F("course", "培训名称", required=True, width=20),
+            F("organiser", "主办单位", width=14),
+        ),
+        order_by="start_on",
+    )
+
+
+_REP_TRAININGS = _trainings("rep_trainings")
 _SECONDMENTS = SubLedger(
     "rep_secondments",
     "挂职",
@@ -269,17 +274,7 @@ CADRES = Ledger(
         F("notes", "备注", "memo", width=16, in_table=False),
     ),
     subs=(
-        SubLedger(
-            "cadre_trainings",
-            "培训",
-            (
-                F("start_on", "开始日期", "date", required=True),
-                F("end_on", "结束日期", "date"),
-                F("course", "培训名称", required=True, width=20),
-                F("organiser", "主办单位", width=14),
-            ),
-            order_by="start_on",
-        ),
+        _trainings("cadre_trainings"),
     ),
 )
 

@@ -191,6 +191,24 @@ def _equal(a, b) -> bool:
     return a == b
 
 
+def _stamp(row: dict, ctx: WriteCtx, fields) -> dict:
+    """The bookkeeping of one change to ``fields`` of ``row``: who and when, the next local
+    version, each field's clock set to this change's dot, this installation in the vector."""
+    clock = clock_load(row["clock"])
+    for name in fields:
+        clock[name] = ctx.dot
+    vv = vv_load(row["vv"])
+    vv[ctx.installation] = max(vv.get(ctx.installation, 0), ctx.counter)
+    return {
+        "updated_at": ctx.now,
+        "updated_by": ctx.user,
+        "changed_by": ctx.installation,
+        "version": row["version"] + 1,
+        "clock": clock_dump(clock),
+        "vv": vv_dump(vv),
+    }
+
+
 def update(
     conn: sa.Connection,
     table_name: str,
@@ -212,21 +230,9 @@ def update(
     diff = {k: (before.get(k), v) for k, v in changes.items() if not _equal(before.get(k), v)}
     if not diff:
         return before, {}
-    clock = clock_load(before["clock"])
-    for k in diff:
-        clock[k] = ctx.dot
-    vv = vv_load(before["vv"])
-    vv[ctx.installation] = max(vv.get(ctx.installation, 0), ctx.counter)
     new = {k: v for k, (_, v) in diff.items()}
     merged = {**before, **new}
-    new.update(
-        updated_at=ctx.now,
-        updated_by=ctx.user,
-        changed_by=ctx.installation,
-        version=before["version"] + 1,
-        clock=clock_dump(clock),
-        vv=vv_dump(vv),
-    )
+    new.update(_stamp(before, ctx, diff))
     new.update(derived(table_name, merged))
     t = table(table_name)
     res = conn.execute(
@@ -245,28 +251,11 @@ def tombstone(conn: sa.Connection, table_name: str, uuid: str, ctx: WriteCtx, *,
         raise NotFound(f"记录不存在：{uuid}")
     if before["deleted"]:
         return before
-    clock = clock_load(before["clock"])
-    clock[DELETED] = ctx.dot
-    vv = vv_load(before["vv"])
-    vv[ctx.installation] = max(vv.get(ctx.installation, 0), ctx.counter)
     cleared = {c: None for c in data_columns(table_name) if c not in ("parent", "owner_table", "owner", "kind")}
     if table_name in LEDGER_TABLES:
         cleared.update(search=None, sk_stroke=None, sk_pinyin=None)
     t = table(table_name)
-    conn.execute(
-        sa.update(t)
-        .where(t.c.uuid == uuid)
-        .values(
-            **cleared,
-            deleted=True,
-            updated_at=ctx.now,
-            updated_by=ctx.user,
-            changed_by=ctx.installation,
-            version=before["version"] + 1,
-            clock=clock_dump(clock),
-            vv=vv_dump(vv),
-        )
-    )
+    conn.execute(sa.update(t).where(t.c.uuid == uuid).values(**cleared, deleted=True, **_stamp(before, ctx, [DELETED])))
     if table_name in LEDGERS:
         for sub in LEDGERS[table_name].subs:
             st = SUB_TABLES[sub.name]
@@ -282,26 +271,8 @@ def undelete(conn: sa.Connection, table_name: str, before: dict, ctx: WriteCtx) 
     """Bring a deleted record back with the values it had (undo of a delete): a new change,
     so it travels to other installations like any edit."""
     current = get_row(conn, table_name, before["uuid"])
-    clock = clock_load(current["clock"])
     values = {c: before.get(c) for c in data_columns(table_name)}
-    for c in values:
-        clock[c] = ctx.dot
-    clock[DELETED] = ctx.dot
-    vv = vv_load(current["vv"])
-    vv[ctx.installation] = max(vv.get(ctx.installation, 0), ctx.counter)
+    stamp = _stamp(current, ctx, [*values, DELETED])
     values.update(derived(table_name, {**before, **values}))
     t = table(table_name)
-    conn.execute(
-        sa.update(t)
-        .where(t.c.uuid == before["uuid"])
-        .values(
-            **values,
-            deleted=False,
-            updated_at=ctx.now,
-            updated_by=ctx.user,
-            changed_by=ctx.installation,
-            version=current["version"] + 1,
-            clock=clock_dump(clock),
-            vv=vv_dump(vv),
-        )
-    )
+    conn.execute(sa.update(t).where(t.c.uuid == before["uuid"]).values(**values, deleted=False, **stamp))
