@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Set up everything the tests need and run them:  python3 scripts/test.py [pytest args]
+"""Set up everything the tests need and run them:  python3 scripts/test.py [--bundle] [pytest args]
 
 Creates .venv with ufdesk and its test extras; on Debian/Ubuntu, installs the system packages
 the tests use (CJK fonts, poppler-utils for pdftotext/pdffonts/pdftoppm, LibreOffice Calc for
 reading exported workbooks) when they are missing; then runs ruff and pytest.
+
+In CI (CI=true) or with --bundle, once pytest has passed it also builds the program folder with
+PyInstaller (scripts/build_installer.py) and runs the built program (scripts/smoke_bundle.py:
+commands, a report, and the GUI under Xvfb with a screenshot in build/smoke/gui.png).
 """
 
 from __future__ import annotations
@@ -27,10 +31,24 @@ APT_PACKAGES = {  # command or file that shows the package is there → Debian p
     "/usr/lib/x86_64-linux-gnu/libfontconfig.so.1": "libfontconfig1",
 }
 
+BUNDLE_APT_PACKAGES = {  # building the bundle (PyInstaller: ldd, objdump) and its GUI under Xvfb
+    "objdump": "binutils",
+    "Xvfb": "xvfb",
+    "/usr/lib/x86_64-linux-gnu/libX11-xcb.so.1": "libx11-xcb1",
+    "/usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0": "libxcb-cursor0",
+    "/usr/lib/x86_64-linux-gnu/libxcb-icccm.so.4": "libxcb-icccm4",
+    "/usr/lib/x86_64-linux-gnu/libxcb-image.so.0": "libxcb-image0",
+    "/usr/lib/x86_64-linux-gnu/libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "/usr/lib/x86_64-linux-gnu/libxcb-randr.so.0": "libxcb-randr0",
+    "/usr/lib/x86_64-linux-gnu/libxcb-render-util.so.0": "libxcb-render-util0",
+    "/usr/lib/x86_64-linux-gnu/libxcb-shape.so.0": "libxcb-shape0",
+    "/usr/lib/x86_64-linux-gnu/libxcb-xkb.so.1": "libxcb-xkb1",
+}
 
-def missing_apt() -> list[str]:
+
+def missing_apt(packages: dict[str, str] = APT_PACKAGES) -> list[str]:
     out = []
-    for probe, package in APT_PACKAGES.items():
+    for probe, package in packages.items():
         present = Path(probe).exists() if probe.startswith("/") else shutil.which(probe)
         if not present:
             out.append(package)
@@ -48,9 +66,25 @@ def install_apt(packages: list[str]) -> None:
                    check=True, env=env, stdout=subprocess.DEVNULL)
 
 
+def bundle_smoke() -> int:
+    """Build dist/ufdesk/ and run the built program; prints how long each took."""
+    import time
+
+    for script in ("build_installer.py", "smoke_bundle.py"):
+        started = time.monotonic()
+        code = subprocess.call([str(PY), str(ROOT / "scripts" / script)], cwd=ROOT)
+        print(f"{script}：用时 {time.monotonic() - started:.0f} 秒", flush=True)
+        if code:
+            return code
+    return 0
+
+
 def main() -> int:
+    args = sys.argv[1:]
+    bundle = "--bundle" in args or os.environ.get("CI", "").lower() == "true"
+    args = [a for a in args if a != "--bundle"]
     if sys.platform.startswith("linux"):
-        install_apt(missing_apt())
+        install_apt(missing_apt() + (missing_apt(BUNDLE_APT_PACKAGES) if bundle else []))
     ensure_venv("[test]")
     lint = subprocess.call([str(PY), "-m", "ruff", "check", str(ROOT / "ufdesk"), str(ROOT / "tests"),
                             str(ROOT / "scripts")])
@@ -58,7 +92,10 @@ def main() -> int:
         print("ruff 检查未通过。")
         return lint
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.call([str(PY), "-m", "pytest", *sys.argv[1:]], cwd=ROOT, env=env)
+    code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
+    if code or not bundle:
+        return code
+    return bundle_smoke()
 
 
 if __name__ == "__main__":
