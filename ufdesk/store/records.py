@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import uuid as uuidlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -177,10 +178,16 @@ def _executemany(conn: sa.Connection, t: sa.Table, batch: list[dict]) -> None:
     if conn.dialect.name != "sqlite":
         conn.execute(sa.insert(t), batch)
         return
-    cols = list(batch[0])
-    procs = [t.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in cols]
-    pairs = list(zip(cols, procs, strict=True))
-    params = [tuple(p(r.get(c)) if p else r.get(c) for c, p in pairs) for r in batch]
+    cols = list(batch[0])  # every row of a batch has the same keys (see bulk_insert)
+    get = operator.itemgetter(*cols)
+    procs = [(i, p) for i, c in enumerate(cols)
+             if (p := t.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
+    params = []
+    for r in batch:
+        values = list(get(r))
+        for i, p in procs:
+            values[i] = p(values[i])
+        params.append(tuple(values))
     names = ", ".join(f'"{c}"' for c in cols)
     conn.exec_driver_sql(f'INSERT INTO "{t.name}" ({names}) VALUES ({", ".join("?" * len(cols))})', params)
 
