@@ -147,6 +147,34 @@ def test_a_failure_midway_leaves_the_database_as_it_was(services, tmp_path, monk
     assert import_file(services, "representatives", path).new == 25
 
 
+def _indexes(store) -> set[str]:
+    with store.connect() as conn:
+        return set(conn.exec_driver_sql(
+            "select name from sqlite_master where type='index' and tbl_name='representatives'").scalars())
+
+
+def test_large_imports_rebuild_indexes_and_a_cancel_keeps_them(services, tmp_path, monkeypatch):
+    import ufdesk.exchange.xlsx_import as X
+
+    rows = roster_rows()[:3] + [[i, f"人员{i}", "男", "汉", "1975.03", None, "民盟", "本科", "单位", "城关", "党外知识分子",
+                                 None, None] for i in range(1, 31)]
+    path = write_openpyxl(tmp_path / "many.xlsx", rows)
+    monkeypatch.setattr(X, "CHUNK", 10)
+    monkeypatch.setattr(X, "DEFER_INDEXES_FROM", 20)
+    before = _indexes(services.store)
+    assert len(before) > 10
+    gen = run_import(services, open_source(path, "representatives", store=services.store))
+    for done, _total, _ in gen:
+        if done > 40:  # indexes dropped, two chunks written
+            gen.close()
+            break
+    assert _indexes(services.store) == before and _records(services) == {}
+    assert import_file(services, "representatives", path).new == 30
+    assert _indexes(services.store) == before
+    with services.store.connect() as conn:
+        assert conn.exec_driver_sql("pragma integrity_check").scalar() == "ok"
+
+
 def test_missing_required_column_is_refused_before_reading_rows(services, tmp_path):
     rows = [[c for i, c in enumerate(r) if i != 1] for r in roster_rows()[:6]]
     with pytest.raises(ImportRefused, match="姓名"):
