@@ -4,7 +4,7 @@ Members::
 
     manifest.json          format/app/schema versions, sender, recipient, package id, seq,
                            counter, months, row counts, sha256 of every other member, acks
-    records/<table>.jsonl  line 1: {"columns": [...]}; then one JSON array per row
+    records/<table>.json   {"columns": [...], "rows": [[...], ...]} — one array per row
     places.json            townships, villages, code-table edits (from the county only)
 
 Values are JSON: dates and datetimes as ISO text, binary (attachments) as base64; the reader
@@ -79,6 +79,10 @@ def dumps(v) -> str:
     return json.dumps(v, default=_enc, ensure_ascii=False, separators=(",", ":"))
 
 
+def _b64(v):
+    return None if v is None else base64.b64decode(v)
+
+
 def _decoder(col: sa.Column):
     t = col.type
     if isinstance(t, sa.DateTime):
@@ -86,7 +90,7 @@ def _decoder(col: sa.Column):
     if isinstance(t, sa.Date):
         return lambda v: None if v is None else dt.date.fromisoformat(v)
     if isinstance(t, sa.LargeBinary):
-        return lambda v: None if v is None else base64.b64decode(v)
+        return _b64
     if isinstance(t, sa.Boolean):
         return lambda v: None if v is None else bool(v)
     return None
@@ -103,6 +107,14 @@ def decoders(table_name: str) -> dict:
     return _DECODERS[table_name]
 
 
+def binary_columns(table_name: str) -> set[str]:
+    return {c for c, fn in decoders(table_name).items() if fn is _b64}
+
+
+def datetime_columns(table_name: str) -> set[str]:
+    return {c.name for c in ALL_RECORD_TABLES[table_name].columns if isinstance(c.type, sa.DateTime)}
+
+
 def decode_row(table_name: str, row: dict) -> dict:
     for name, fn in decoders(table_name).items():
         if name in row:
@@ -110,27 +122,30 @@ def decode_row(table_name: str, row: dict) -> dict:
     return row
 
 
-def encode_rows(table_name: str, columns: list[str], rows) -> bytes:
-    out = io.StringIO()
-    out.write(dumps({"columns": columns}))
-    out.write("\n")
-    for r in rows:
-        out.write(dumps([r[c] for c in columns]))
-        out.write("\n")
-    return out.getvalue().encode("utf-8")
+def encode_rows(table_name: str, columns: list[str], rows: list[list]) -> bytes:
+    """One member: rows as arrays in ``columns`` order (one C-speed dump, not one per row)."""
+    binary = [i for i, c in enumerate(columns) if decoders(table_name).get(c) is _b64]
+    if binary:
+        rows = [list(r) for r in rows]
+        for r in rows:
+            for i in binary:
+                if isinstance(r[i], (bytes, bytearray, memoryview)):
+                    r[i] = base64.b64encode(bytes(r[i])).decode("ascii")
+    return json.dumps({"columns": columns, "rows": rows}, default=_enc, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
 
 
-def read_rows(table_name: str, data: bytes) -> list[dict]:
-    """Rows of a records member, still JSON-typed (dates as text)."""
-    lines = data.decode("utf-8").splitlines()
-    if not lines:
-        return []
-    columns = json.loads(lines[0])["columns"]
+def read_table(table_name: str, data: bytes) -> tuple[list[str], list[list]]:
+    """``(columns, rows as arrays)`` of a records member, still JSON-typed (dates as text)."""
+    doc = json.loads(data)
+    columns = doc["columns"]
     known = set(c.name for c in ALL_RECORD_TABLES[table_name].columns) | {PENDING}
     unknown = [c for c in columns if c not in known]
     if unknown:
         raise PackageError(f"数据包含本程序不认识的字段（{table_name}.{unknown[0]}），请先升级 ufdesk 后再导入。")
-    return [dict(zip(columns, json.loads(line), strict=True)) for line in lines[1:] if line]
+    if "uuid" not in columns or any(len(r) != len(columns) for r in doc["rows"]):
+        raise PackageError(f"数据包中 {table_name} 的数据格式不对，请重新导出。")
+    return columns, doc["rows"]
 
 
 @dataclass
@@ -143,9 +158,13 @@ class Package:
     def id(self) -> str:
         return self.manifest["package_id"]
 
+    def table(self, table_name: str) -> tuple[list[str], list[list]]:
+        data = self.members.get(f"records/{table_name}.json")
+        return read_table(table_name, data) if data else ([], [])
+
     def rows(self, table_name: str) -> list[dict]:
-        data = self.members.get(f"records/{table_name}.jsonl")
-        return read_rows(table_name, data) if data else []
+        columns, rows = self.table(table_name)
+        return [dict(zip(columns, r, strict=True)) for r in rows]
 
     def places(self) -> dict | None:
         data = self.members.get("places.json")

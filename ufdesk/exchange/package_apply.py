@@ -8,6 +8,7 @@ lookup (a re-import of 100,000 unchanged rows takes seconds). New rows are inser
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from ..domain import LEDGERS, SUBS
 from ..store import records as R
 from ..store.schema import ALL_RECORD_TABLES, LEDGER_TABLES, conflicts, duplicates, package_changes
 from . import merge
-from .package import decode_row, dumps
+from .package import binary_columns, datetime_columns, decode_row, dumps
 
 CHUNK = 500
 KEY_TYPES = ("idcard", "uscc", "site_reg")  # natural keys that suggest a duplicate, never merge
@@ -42,12 +43,32 @@ def _chunks(seq, n=CHUNK):
 
 
 def _meta_of(conn, t, uuids) -> dict[str, tuple]:
+    cols = (t.c.uuid, t.c.born, t.c.clock, t.c.vv, t.c.deleted)
     out = {}
+    if len(uuids) > 2000:  # most of the table: one pass beats thousands of lookups
+        wanted = set(uuids)
+        for r in conn.execute(sa.select(*cols)):
+            if r[0] in wanted:
+                out[r[0]] = (r[1], r[2], r[3], bool(r[4]))
+        return out
     for part in _chunks(uuids):
-        for r in conn.execute(sa.select(t.c.uuid, t.c.born, t.c.clock, t.c.vv, t.c.deleted)
-                              .where(t.c.uuid.in_(part))):
+        for r in conn.execute(sa.select(*cols).where(t.c.uuid.in_(part))):
             out[r[0]] = (r[1], r[2], r[3], bool(r[4]))
     return out
+
+
+def insert_many(conn, table: sa.Table, rows: list[dict]) -> None:
+    """executemany without SQLAlchemy's per-row parameter processing (values must already be
+    what the driver stores: on SQLite, ISO text for dates)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.insert(table), rows)
+        return
+    cols = list(rows[0])
+    sql = f'INSERT INTO "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) ' \
+          f'VALUES ({", ".join("?" for _ in cols)})'
+    conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
 
 
 def _full_rows(conn, t, uuids) -> dict[str, dict]:
@@ -72,31 +93,32 @@ def before_json(row: dict) -> str:
     return dumps({k: v for k, v in row.items() if k != "id"})
 
 
-def apply_table(conn, ctx, table_name: str, rows: list[dict], package_id: str) -> TableOutcome:
-    """Merge ``rows`` (JSON-typed, from the package) into ``table_name``."""
+def apply_table(conn, ctx, table_name: str, columns: list[str], rows: list[list], package_id: str) -> TableOutcome:
+    """Merge ``rows`` (arrays in ``columns`` order, JSON-typed, from the package) into the table."""
     t = ALL_RECORD_TABLES[table_name]
     res = TableOutcome()
     if not rows:
         return res
-    local = _meta_of(conn, t, [r["uuid"] for r in rows])
+    ix = {c: i for i, c in enumerate(columns)}
+    iu, ib, ic, iv, idl = ix["uuid"], ix["born"], ix["clock"], ix["vv"], ix["deleted"]
+    local = _meta_of(conn, t, [r[iu] for r in rows])
     new, full = [], []
     for r in rows:
-        m = local.get(r["uuid"])
+        m = local.get(r[iu])
         if m is None:
             new.append(r)
-        elif m[0] != r["born"]:
-            res.outcomes[r["uuid"]] = "rejected"  # same UUID, another record: never merged
-        elif m[1] == r["clock"] and m[2] == r["vv"] and m[3] == bool(r["deleted"]):
-            res.outcomes[r["uuid"]] = "unchanged"
+        elif m[0] != r[ib]:
+            res.outcomes[r[iu]] = "rejected"  # same UUID, another record: never merged
+        elif m[1] == r[ic] and m[2] == r[iv] and m[3] == bool(r[idl]):
+            res.outcomes[r[iu]] = "unchanged"
         else:
-            full.append(r)
+            full.append(dict(zip(columns, r, strict=True)))
     log: list[dict] = []
     if full:
         _merge_existing(conn, ctx, t, table_name, full, package_id, res, log)
     if new:
-        _insert_new(conn, ctx, t, table_name, new, package_id, res, log)
-    if log:
-        conn.execute(sa.insert(package_changes), log)
+        _insert_new(conn, ctx, t, table_name, columns, new, package_id, res, log)
+    insert_many(conn, package_changes, log)
     return res
 
 
@@ -134,24 +156,41 @@ def _merge_existing(conn, ctx, t, table_name, rows, package_id, res, log) -> Non
             conn.execute(sa.update(conflicts).where(conflicts.c.id == cid).values(mine=dumps(value)))
 
 
-def _insert_new(conn, ctx, t, table_name, rows, package_id, res, log) -> None:
-    decoded = [decode_row(table_name, dict(r)) for r in rows]
+def _insert_new(conn, ctx, t, table_name, columns, rows, package_id, res, log) -> None:
+    ix = {c: i for i, c in enumerate(columns)}
+    iu = ix["uuid"]
     if table_name in SUBS:
-        decoded = _drop_orphans(conn, table_name, decoded, res)
-    dups = _duplicates(conn, t, table_name, decoded)
+        rows = _drop_orphans(conn, table_name, rows, ix["parent"], iu, res)
+    dups = _duplicates(conn, t, table_name, rows, ix)
+    cols = [c for c in columns if c != merge.PENDING]
+    raw = conn.dialect.name == "sqlite" and (table_name not in LEDGER_TABLES or "sk_stroke" in ix)
+    binary, stamps = binary_columns(table_name) & set(cols), datetime_columns(table_name) & set(cols)
+    idel = ix["deleted"]
     batch = []
-    for r in decoded:
-        row = dict(r)
-        row.pop(merge.PENDING, None)
+    for r in rows:
+        row = {c: r[ix[c]] for c in cols}
+        row["deleted"] = bool(row["deleted"])
+        if raw:
+            for c in binary:
+                if row[c] is not None:
+                    row[c] = base64.b64decode(row[c])
+            for c in stamps:  # a package from PostgreSQL writes "T" between date and time
+                v = row[c]
+                if v is not None and "T" in v:
+                    row[c] = v.replace("T", " ")
+        else:
+            row = decode_row(table_name, row)
+            if table_name in LEDGER_TABLES and "sk_stroke" not in row and not row["deleted"]:
+                row.update(R.derived(table_name, row))
         row["version"] = 1
-        row["deleted"] = bool(row.get("deleted"))
-        if table_name in LEDGER_TABLES and "sk_stroke" not in row:
-            row.update(R.derived(table_name, row) if not row["deleted"] else {})
         batch.append(row)
-        res.outcomes[row["uuid"]] = "duplicate" if row["uuid"] in dups else ("new" if not row["deleted"] else "updated")
+        uuid = r[iu]
+        res.outcomes[uuid] = "duplicate" if uuid in dups else ("new" if not r[idel] else "updated")
         log.append({"package_id": package_id, "counter": ctx.counter, "table_name": table_name,
-                    "uuid": row["uuid"], "before": None, "after_version": 1})
-    if batch:
+                    "uuid": uuid, "before": None, "after_version": 1})
+    if raw:
+        insert_many(conn, t, batch)
+    elif batch:
         keys = set().union(*(b.keys() for b in batch))
         for b in batch:
             for k in keys:
@@ -165,38 +204,40 @@ def _insert_new(conn, ctx, t, table_name, rows, package_id, res, log) -> None:
         res.duplicates += len(dups)
 
 
-def _drop_orphans(conn, table_name, rows, res) -> list[dict]:
+def _drop_orphans(conn, table_name, rows, ip, iu, res) -> list[list]:
     """Sub-records whose main record exists neither here nor in the package are refused."""
     parent_t = LEDGER_TABLES[SUBS[table_name][0].name]
-    parents = sorted({r["parent"] for r in rows if r.get("parent")})
-    found = set()
-    for part in _chunks(parents):
-        found.update(u for (u,) in conn.execute(sa.select(parent_t.c.uuid).where(parent_t.c.uuid.in_(part))))
+    parents = sorted({r[ip] for r in rows if r[ip]})
+    found = set(_meta_of(conn, parent_t, parents))
     keep = []
     for r in rows:
-        if r.get("parent") in found:
+        if r[ip] in found:
             keep.append(r)
         else:
-            res.outcomes[r["uuid"]] = "rejected"
+            res.outcomes[r[iu]] = "rejected"
     return keep
 
 
-def _duplicates(conn, t, table_name, rows) -> dict[str, tuple[str, str]]:
+def _duplicates(conn, t, table_name, rows, ix) -> dict[str, tuple[str, str]]:
     """New live records whose ID number (credit code, registration number) matches a
     different live local record: {new uuid: (other uuid, key field)}."""
     out: dict[str, tuple[str, str]] = {}
+    iu, idl = ix["uuid"], ix["deleted"]
     for key in natural_keys(table_name):
+        if key not in ix:
+            continue
+        ik = ix[key]
         wanted: dict[str, str] = {}
         for r in rows:
-            v = r.get(key)
-            if v and not r.get("deleted") and r["uuid"] not in out:
-                wanted.setdefault(v, r["uuid"])
+            v = r[ik]
+            if v and not r[idl] and r[iu] not in out:
+                wanted.setdefault(v, r[iu])
         if not wanted:
             continue
         values = list(wanted)
         for part in _chunks(values):
             for uuid, v in conn.execute(sa.select(t.c.uuid, t.c[key]).where(
-                    t.c[key].in_(part), t.c.deleted.is_(False))):
+                    t.c[key].in_(part), t.c.deleted == sa.false())):
                 if uuid != wanted[v] and wanted[v] not in out:
                     out[wanted[v]] = (uuid, key)
     return out
@@ -207,18 +248,19 @@ LABELS = [("new", "新增"), ("updated", "更新"), ("unchanged", "未变"), ("c
           ("duplicate", "重复"), ("rejected", "拒收")]
 
 
-def ledger_counts(per_table: dict[str, TableOutcome], rows_by_table: dict[str, list[dict]]) -> dict[str, dict]:
+def ledger_counts(per_table: dict[str, TableOutcome], parents: dict[str, dict[str, tuple]]) -> dict[str, dict]:
     """One count line per ledger: its main records, each counted once; a change in a sub-record
-    or attachment counts as an update of the record it belongs to."""
+    or attachment counts as an update of the record it belongs to. ``parents``: for each
+    sub-table, {uuid: (ledger, parent uuid)}."""
     owner: dict[str, dict[str, str]] = {name: {} for name in LEDGERS}
     for name in LEDGERS:
         owner[name].update(per_table.get(name, TableOutcome()).outcomes)
     for name, res in per_table.items():
         if name in LEDGERS:
             continue
-        parents = {r["uuid"]: (_parent(name, r)) for r in rows_by_table.get(name, [])}
+        of = parents.get(name, {})
         for uuid, outcome in res.outcomes.items():
-            lg, parent = parents.get(uuid, (None, None))
+            lg, parent = of.get(uuid, (None, None))
             if lg not in owner or outcome == "unchanged":
                 continue
             mapped = {"new": "updated", "duplicate": "updated"}.get(outcome, outcome)
@@ -231,10 +273,17 @@ def ledger_counts(per_table: dict[str, TableOutcome], rows_by_table: dict[str, l
     return counts
 
 
-def _parent(table_name: str, row: dict) -> tuple[str | None, str | None]:
+def parents_of(table_name: str, columns: list[str], rows: list[list]) -> dict[str, tuple]:
+    if table_name in LEDGERS or not rows:
+        return {}
+    ix = {c: i for i, c in enumerate(columns)}
+    iu = ix["uuid"]
     if table_name == "attachments":
-        return row.get("owner_table"), row.get("owner")
-    return SUBS[table_name][0].name, row.get("parent")
+        io, it = ix["owner"], ix["owner_table"]
+        return {r[iu]: (r[it], r[io]) for r in rows}
+    lg = SUBS[table_name][0].name
+    ip = ix["parent"]
+    return {r[iu]: (lg, r[ip]) for r in rows}
 
 
 def now() -> dt.datetime:

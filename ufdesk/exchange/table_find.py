@@ -12,6 +12,7 @@ from .normalize import is_blank
 
 SCAN_ROWS = 30  # how far down a header row may sit
 SERIAL_HEADERS = {"序号", "编号序号", "No", "NO", "no", "No.", "序"}
+_FOOTER = re.compile(r"^(填表人|审核人|制表人|负责人|联系人|填报人|注|说明)")
 _TOTAL = re.compile(r"^(合计|总计|小计|共计|累计)")
 
 
@@ -52,11 +53,19 @@ def is_total_row(row: list) -> bool:
 
 def is_blank_row(row: list, serial_cols: set[int] = frozenset()) -> bool:
     """Blank, or holding nothing but a serial number."""
-    return all(is_blank(c) for i, c in enumerate(row) if i not in serial_cols)
+    for i, c in enumerate(row):
+        if c is None or c == "" or i in serial_cols:
+            continue
+        if not is_blank(c):
+            return False
+    return True
 
 
 def is_footer_row(row: list) -> bool:
     """Notes under the table: "填表人：", "审核人：", "注：…"."""
+    first = next((c for c in row if c is not None and c != ""), None)
+    if not isinstance(first, str) or not _FOOTER.match(first.strip()):
+        return False
     cells = [c for c in row if not is_blank(c)]
     if len(cells) > 2 or not cells or not isinstance(cells[0], str):
         return False

@@ -265,7 +265,7 @@ class Checker:
         values["township"] = township
         for i, name, header in self.columns:
             raw = cells[i] if i < len(cells) else None
-            if name == TOWNSHIP or N.is_blank(raw):
+            if raw is None or raw == "" or name == TOWNSHIP or N.is_blank(raw):
                 continue
             if name == UUID:
                 text = N.ascii_text(raw).lower()
