@@ -173,12 +173,24 @@ def test_cli_init_with_admin_then_every_command_needs_a_login(tmp_path, places, 
     assert "代表人士" in r.stdout
     r = ufdesk("check", "--db", db)
     assert r.returncode == 0, "check needs no login"
+    r = ufdesk("user", "add", "--db", db, "查阅员", "--role", "查阅",
+               env={"UFDESK_USER": "张主任", "UFDESK_PASSWORD": PW, "UFDESK_NEW_PASSWORD": PW})
+    assert r.returncode == 0, r.stderr
+    roster = tmp_path / "r.csv"
+    roster.write_text("姓名,性别\n王伟,男\n", encoding="utf-8")
+    viewer = {"UFDESK_USER": "查阅员", "UFDESK_PASSWORD": PW}
+    r = ufdesk("import-xlsx", "--db", db, "--ledger", "representatives", roster, env=viewer)
+    assert r.returncode == 1 and "没有权限" in r.stderr, "a viewer cannot save records from the command line"
+    r = ufdesk("export-xlsx", "--db", db, "--ledger", "representatives", "--out", tmp_path / "x.xlsx", "--full-ids",
+               env=viewer)
+    assert r.returncode == 1 and not (tmp_path / "x.xlsx").exists()
     from ufdesk.store import Store
 
     s = Store.open(db)
     try:
         entries = log(s)
-        assert [e["action"] for e in entries if e["action"].startswith("login")][:2] == ["login", "login_failed"]
+        logins = [(e["action"], e["user"]) for e in entries if e["action"].startswith("login")]
+        assert ("login_failed", "张主任") in logins and ("login", "张主任") in logins and ("login", "查阅员") in logins
     finally:
         s.close()
 
