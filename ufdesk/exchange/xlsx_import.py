@@ -237,6 +237,10 @@ class Checker:
             f = self.fields.get(name)
             if f is None or name in found:
                 continue
+            if f.type in ("text", "memo"):  # always text here: only the length can be wrong
+                if f.max_len and len(value) > f.max_len:
+                    found[name] = f"不能超过{f.max_len}个字"
+                continue
             if f.type in _CACHED_TYPES:
                 key = (name, value)
                 msg = self.checked.get(key, _MISSING)
