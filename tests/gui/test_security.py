@@ -272,3 +272,25 @@ def test_login_sets_up_the_idle_lock_and_the_backup_at_quit(qtbot, ctx, monkeypa
     assert info is not None and info.kind == "auto" and info.counts["representatives"] > 0
     assert G.backup_at_close(ctx) is None, "at most one automatic backup a day"
     lock.timer.stop()
+
+
+def test_admin_purges_people_who_left_long_ago(qtbot, office):
+    from ufdesk.services import retention
+
+    G._become(office, {"name": "张主任", "role": "admin"})
+    svc = office.services
+    uuid = svc.page(Query("representatives"), 0, 1, ["uuid"])[0]["uuid"]
+    svc.update("representatives", uuid, {"status": "3", "recognized_on": dt.date(1995, 1, 1),
+                                         "left_on": dt.date(2001, 5, 1)})
+    before = count(svc)
+    dialog = UD.UsersDialog(office)
+    qtbot.addWidget(dialog)
+    dialog.years.setValue(10)
+    expected = retention.candidates(office.store, 10).total
+    assert expected >= 1
+    dialog.purge_button.click()
+    assert retention.candidates(office.store, 10).total == 0
+    assert count(svc) <= before - 1
+    assert office.store.setting("retention_years") == "10"
+    gone = svc.get("representatives", uuid, with_subs=False)
+    assert gone["deleted"] and gone["name"] is None and gone["id_number"] is None

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import UfError
 from ..services import users as U
+from ..services.retention import SETTING as RETENTION_SETTING
 from .messages import show_error
 
 COLUMNS = ("用户名", "姓名", "角色", "状态", "最近登录")
@@ -144,6 +145,20 @@ class UsersDialog(QDialog):
         self.idle.setEnabled(self.admin and not ctx.store.readonly)
         self.idle.valueChanged.connect(lambda v: ctx.store.set_setting("idle_lock_minutes", str(v)))
         idle.addWidget(self.idle)
+        idle.addSpacing(24)
+        idle.addWidget(QLabel("退出、去世或离任满", self))
+        self.years = QSpinBox(self)
+        self.years.setRange(1, 50)
+        self.years.setSuffix(" 年")
+        self.years.setValue(int(ctx.store.setting(RETENTION_SETTING, "5") or 5))
+        idle.addWidget(self.years)
+        idle.addWidget(QLabel("的人员记录：", self))
+        self.purge_button = QPushButton("按保留期限清除…", self)
+        self.purge_button.setObjectName("users_purge")
+        self.purge_button.clicked.connect(self.purge)
+        idle.addWidget(self.purge_button)
+        for w in (self.years, self.purge_button):
+            w.setEnabled(self.admin and not ctx.store.readonly)
         idle.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close, self)
         close.button(QDialogButtonBox.Close).setText("关闭")
@@ -238,3 +253,33 @@ class UsersDialog(QDialog):
         if name:
             row = next(u for u in self.rows if u["name"] == name)
             self._run(U.disable, name, disabled=not row["disabled"])
+
+    def purge(self) -> None:
+        from ..domain import LEDGERS
+        from ..services import retention
+
+        years = self.years.value()
+        try:
+            self.ctx.store.set_setting(RETENTION_SETTING, str(years))
+            found = retention.candidates(self.ctx.store, years)
+        except UfError as exc:
+            show_error(self, exc)
+            return
+        undated = f"\n（另有 {found.undated} 人状态为退出或去世但未填退出时间，不会清除。）" if found.undated else ""
+        if not found.total:
+            QMessageBox.information(self, "按保留期限清除", f"没有 {found.cutoff:%Y-%m-%d} 以前退出、去世或离任的人员记录。"
+                                    + undated)
+            return
+        parts = "，".join(f"{LEDGERS[n].label} {len(u)}" for n, u in found.uuids.items() if u)
+        text = (f"将清除 {found.cutoff:%Y-%m-%d} 以前退出、去世或离任人员的记录 {found.total} 条（{parts}）。\n"
+                "清除后只留下不含个人信息的删除标记，并记入审计日志；除非从备份恢复，否则无法找回。" + undated
+                + "\n\n是否继续？")
+        if QMessageBox.question(self, "按保留期限清除", text) != QMessageBox.Yes:
+            return
+        try:
+            done = retention.purge(self.ctx.services, years)
+        except UfError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.notify("*")
+        QMessageBox.information(self, "按保留期限清除", f"已清除 {done.total} 条记录。")
