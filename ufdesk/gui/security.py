@@ -32,6 +32,7 @@ from .backup_dialog import BackupDialog
 from .messages import error_text, show_error
 from .users_dialog import AdminDialog, UsersDialog
 
+READONLY_TEXT = "数据库文件是只读的（文件或所在文件夹没有写权限，或在只读的U盘、光盘上）：只能查看和打印，不能保存修改。"
 IDLE_SETTING = "idle_lock_minutes"  # kept in the database: the office decides, not each PC
 IDLE_DEFAULT = 15
 
@@ -62,7 +63,7 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         if store.readonly:
-            self.message.setText("注意：数据库是只读的，登录后只能查看。")
+            self.message.setText(READONLY_TEXT)
         form = QFormLayout()
         form.addRow("用户名", self.name)
         form.addRow("密码", self.password)
@@ -103,6 +104,8 @@ def login(ctx, parent: QWidget | None = None) -> bool:
         if not dialog.exec():
             return False
         _become(ctx, dialog.user_row)
+    elif ctx.store.readonly:
+        QMessageBox.information(parent, "只读数据库", READONLY_TEXT)
     attach(ctx)
     return True
 
