@@ -91,9 +91,31 @@ def _is_csv(path: Path) -> bool:
     return path.suffix.lower() in (".csv", ".txt")
 
 
+MAX_UNPACKED = 1 << 30  # 1 GiB of XML is far beyond a roster
+MAX_RATIO = 100  # a real sheet's XML packs 5–30 to 1; a zip bomb, about 1000 to 1
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse a zip bomb by the sizes its zip directory declares, before anything is unpacked
+    (calamine would unpack it into memory)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: calamine says so
+    total = sum(i.file_size for i in infos)
+    bomb = any(i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
+    if total > MAX_UNPACKED or bomb:
+        raise SpreadsheetError(f"{path.name} 解压后有 {total >> 20} MB，远超任何花名册：文件可能已损坏或是恶意构造的，"
+                               "已拒绝读取。请在 Excel 中打开检查后另存为新文件再导入")
+
+
 def _open(path: Path):
     from python_calamine import CalamineError, CalamineWorkbook
 
+    _check_unpacked(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except CalamineError as exc:
@@ -186,4 +208,9 @@ def read_csv(path: Path) -> list[list]:
     text = decode_text(path.read_bytes(), path.name)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:  # a cell over 128 KiB, a stray NUL: not a roster a person typed
+        why = "有超过 13 万个字符的单元格" if "field larger" in str(exc) else "含有不可见的控制字符或引号不配对"
+        raise SpreadsheetError(f"{path.name} 无法按 CSV 读取：{why}。请在 Excel 中打开检查后另存为“CSV UTF-8”再导入"
+                               ) from None
