@@ -61,6 +61,7 @@ def bit_flips(data: bytes, n: int, seed: int) -> list[tuple[str, bytes]]:
 
 def zip_bomb_member(z: zipfile.ZipFile, name: str, size: int, head: bytes = b"", tail: bytes = b"") -> None:
     """A member of ``size`` bytes that compresses to about a thousandth of that."""
+    z.compresslevel = 9
     with z.open(name, "w", force_zip64=True) as f:
         f.write(head)
         chunk = b"A" * (1 << 22)

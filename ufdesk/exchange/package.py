@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -188,23 +189,41 @@ def seal(zip_bytes: bytes, passphrase: str) -> bytes:
     return pkgcrypt.encrypt(zip_bytes, passphrase)
 
 
+MAX_UNPACKED = 4 << 30  # more than any county's records and attachments
+MAX_RATIO = 200  # records pack about 5–10 to 1, photos about 1 to 1; a zip bomb about 1000 to 1
+
+
+def _check_unpacked(z: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb by the sizes the zip declares, before anything is unpacked."""
+    infos = z.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED or any(i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1)
+                                   for i in infos):
+        raise PackageError(f"数据包解压后有 {total >> 20} MB，与其大小极不相称：可能已损坏或是恶意构造的，已拒收。")
+
+
 def open_bytes(data: bytes, passphrase: str) -> Package:
     """Decrypt, unzip and verify every member against the manifest's hashes."""
     plain = pkgcrypt.decrypt(data, passphrase)
     try:
         with zipfile.ZipFile(io.BytesIO(plain)) as z:
+            _check_unpacked(z)
             manifest = json.loads(z.read("manifest.json"))
             members = {n: z.read(n) for n in z.namelist() if n != "manifest.json"}
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except PackageError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            OSError) as exc:  # a damaged or odd zip inside a correctly sealed package
         raise PackageError("数据包内容无法读取（缺少清单或格式不对），请重新导出。") from exc
-    if not isinstance(manifest, dict) or "format" not in manifest:
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("format"), int):
         raise PackageError("数据包缺少清单信息，请重新导出。")
     if manifest["format"] > FORMAT:
         raise PackageError(f"数据包格式为第 {manifest['format']} 版，比本程序新：请先升级 ufdesk 后再导入。")
     listed = manifest.get("members") or {}
-    if set(listed) != set(members):
+    if not isinstance(listed, dict) or set(listed) != set(members):
         raise PackageError("数据包内容与清单不符（文件缺失或多余），请重新导出。")
     for name, data in members.items():
-        if hashlib.sha256(data).hexdigest() != listed[name]["sha256"]:
+        entry = listed[name]
+        if not isinstance(entry, dict) or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             raise PackageError(f"数据包中的 {name} 校验不符，请重新导出。")
     return Package(manifest, members, hashlib.sha256(plain).hexdigest())
