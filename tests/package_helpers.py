@@ -4,7 +4,6 @@ the same county, and sending packages between them the way the CLI and GUI do.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 
 import sqlalchemy as sa
@@ -120,8 +119,3 @@ class FixedClock(ShiftedClock):
                 return when
 
         self.datetime = _DT
-
-
-def jsonl_rows(members: dict, table: str) -> list:
-    lines = members[f"records/{table}.jsonl"].decode().splitlines()
-    return [json.loads(x) for x in lines]

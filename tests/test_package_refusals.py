@@ -55,7 +55,7 @@ def test_same_id_with_different_bytes_is_refused(sites):
     before = snapshot(county.store)
 
     def forge(manifest, members):
-        name = "records/representatives.jsonl"
+        name = "records/representatives.json"
         members[name] = members[name].replace("王伟".encode(), "王伪".encode())
 
     with pytest.raises(UfError, match="内容与那次不同"):
@@ -128,12 +128,12 @@ def test_package_from_a_newer_schema_asks_to_upgrade(sites):
         receive(county, newer_format)
 
     def new_column(m, members):
-        name = "records/representatives.jsonl"
-        lines = members[name].decode().splitlines()
-        head = json.loads(lines[0])
-        head["columns"].append("shoe_size")
-        rows = [json.loads(x) + [42] for x in lines[1:]]
-        members[name] = "\n".join(json.dumps(x, ensure_ascii=False) for x in [head, *rows]).encode()
+        name = "records/representatives.json"
+        doc = json.loads(members[name])
+        doc["columns"].append("shoe_size")
+        for row in doc["rows"]:
+            row.append(42)
+        members[name] = json.dumps(doc, ensure_ascii=False).encode()
 
     with pytest.raises(UfError, match="请先升级"):
         receive(county, reseal(data, new_column))
@@ -232,3 +232,41 @@ def test_undo_reverses_the_whole_batch_and_allows_reimport(sites):
         I.undo(county.store, manifest["package_id"])
     again = receive(county, data)
     assert not again.already and again.counts["representatives"]["new"] == 1
+
+
+def test_first_big_import_rebuilds_indexes_and_a_crash_leaves_them_intact(sites, monkeypatch):
+    county, town = sites
+    from ufdesk.exchange import package_apply
+    from ufdesk.store import records as R
+
+    with town.store.write("批量") as (conn, ctx):
+        R.bulk_insert(conn, "representatives",
+                      ({"name": f"代表{i}", "gender": "1", "township": T1} for i in range(6000)), ctx)
+    data, _ = build(town)
+
+    def indexes():
+        with county.store.connect() as conn:
+            return sorted(r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='representatives'"))
+
+    before, index_names = snapshot(county.store), indexes()
+    assert len(index_names) > 5
+    real = package_apply.apply_table
+    calls = {"n": 0}
+
+    def crash(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("模拟程序崩溃")
+        return real(*a, **k)
+
+    monkeypatch.setattr(package_apply, "apply_table", crash)
+    with pytest.raises(RuntimeError):
+        receive(county, data)
+    assert indexes() == index_names and snapshot(county.store) == before
+    monkeypatch.setattr(package_apply, "apply_table", real)
+    assert receive(county, data).counts["representatives"]["new"] == 6000
+    assert indexes() == index_names
+    ok, lines = check(county.store.path)
+    assert ok, lines
+    assert len(county.find_by("representatives", name="代表5999")) == 1

@@ -120,6 +120,9 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
     if store.readonly and not dry_run:
         raise UfError("数据库是只读的（文件或文件夹没有写权限），不能导入数据包。")
     conn = store.engine.connect()
+    big = sum(len(d) for d in pkg.members.values()) > 4_000_000
+    if big and conn.dialect.name == "sqlite":  # many index pages: keep them in memory while merging
+        _pragma(conn, "PRAGMA cache_size=-400000")
     trans = conn.begin()
     try:
         prev = _previous(conn, pkg)
@@ -167,8 +170,18 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
         trans.rollback()
         raise
     finally:
+        if big and conn.dialect.name == "sqlite":
+            _pragma(conn, "PRAGMA cache_size=-32000")
         conn.close()
     return result
+
+
+def _pragma(conn, sql: str) -> None:
+    cur = conn.connection.cursor()  # the driver's own cursor: outside SQLAlchemy's transaction
+    try:
+        cur.execute(sql)
+    finally:
+        cur.close()
 
 
 def _apply_places(conn, places: dict) -> int:
