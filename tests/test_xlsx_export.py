@@ -56,6 +56,17 @@ def test_full_export_imports_back_field_for_field(demo, full_export, tmp_path):
         for uuid, old in before.items():
             new = after[uuid]
             assert {c: old[c] or None for c in cols} == {c: new[c] or None for c in cols}, (name, uuid)
+        for sub in lg.subs:  # trainings, arrangements … come back from their own sheets
+            assert _sub_rows(demo, sub.name) == _sub_rows(target.store, sub.name), sub.name
+        assert report.subs == sum(len(_sub_rows(demo, sub.name)) for sub in lg.subs)
+    assert sum(len(_sub_rows(demo, s.name)) for lg in LEDGERS.values() for s in lg.subs) > 100
+
+
+def _sub_rows(store, table: str) -> list[tuple]:
+    cols = ["township", *data_columns(table)]
+    with store.connect() as conn:
+        rows = conn.execute(sa.text(f"select {', '.join(cols)} from {table} where deleted = 0")).all()
+    return sorted(tuple("" if v is None else str(v) for v in r) for r in rows)
 
 
 def test_export_is_what_a_clerk_expects(demo, full_export):

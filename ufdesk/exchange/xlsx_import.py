@@ -133,6 +133,7 @@ class ImportReport:
     existing: int = 0
     updated: int = 0
     rejected: int = 0
+    subs: int = 0  # sub-record rows (trainings …) from the extra sheets of a full export
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
     dry_run: bool = False
@@ -145,6 +146,8 @@ class ImportReport:
     def summary(self) -> str:
         head = "检查完毕（未写入）" if self.dry_run else ("导入完成" if self.written else "未导入（数据库未作任何修改）")
         text = f"{head}：共{self.total}行，新增{self.new}，已存在{self.existing}，更新{self.updated}，拒收{self.rejected}"
+        if self.subs:
+            text += f"，另有明细{self.subs}条"
         if self.problems:
             text += f"，发现问题{len(self.problems)}处"
         if self.rejects_path:
@@ -407,6 +410,12 @@ def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid:
     good = [r for r in rows if not r.problems]
     bad = [r for r in rows if r.problems]
     new_rows = [r for r in good if r.existing is None]
+    from .xlsx_subs import check_subs, write_subs
+
+    subs, sub_problems = check_subs(checker, source, {r.values["uuid"] for r in new_rows if "uuid" in r.values},
+                                    Problem)
+    report.problems.extend(sub_problems)
+    report.subs = sum(len(g.rows) for g in subs)
     old_rows = [r for r in good if r.existing is not None]
     report.new, report.existing = len(new_rows), len(old_rows)
     report.rejected = len(bad)
@@ -414,8 +423,8 @@ def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid:
         remember(services.store, lg, source.headers, source.mapping)
     if dry_run:
         return report
-    if bad and not skip_invalid:
-        report.new = report.existing = 0
+    if (bad or sub_problems) and not skip_invalid:
+        report.new = report.existing = report.subs = 0
         report.rejected = len(rows)
         return report
     if bad and skip_invalid:
@@ -437,6 +446,10 @@ def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid:
             yield done, total, "正在重建索引…"
             for sql in indexes:
                 conn.exec_driver_sql(sql)
+        if subs:
+            yield done, total, "正在写入明细（培训、政治安排等）…"
+            write_subs(conn, ctx, subs, {r.values["uuid"]: r.values.get("township") for r in new_rows
+                                         if "uuid" in r.values})
         if update:
             for n, row in enumerate(old_rows, 1):
                 report.updated += _update_one(conn, ctx, services, lg, row)
