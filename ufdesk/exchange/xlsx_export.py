@@ -145,6 +145,7 @@ def _start_sheet(wb, title: str, cols: list[Column]):
     for i, c in enumerate(cols, 1):
         ws.column_dimensions[_col_letter(i)].width = _excel_width(c.width)
     ws.freeze_panes = "A2"
+    _print_setup(ws)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     head = []
     for c in cols:
@@ -154,6 +155,16 @@ def _start_sheet(wb, title: str, cols: list[Column]):
     ws.append(head)
     ws._ufdesk_date_cols = {i for i, c in enumerate(cols) if c.field is not None and c.field.type == "date"}
     return ws
+
+
+def _print_setup(ws) -> None:
+    """A4 landscape, all columns on one page width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _row_cells(ws, values: list) -> list:

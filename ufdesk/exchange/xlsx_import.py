@@ -457,7 +457,8 @@ def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid:
                     yield done + n, total, f"正在更新第{n}/{len(old_rows)}条已有记录…"
         audit.write(conn, user=services.user, installation=ctx.installation, action="import", ledger=lg.name,
                     summary=f"导入{lg.label}：{source.path.name}（{source.sheet}），新增{report.new}，"
-                            f"已存在{report.existing}，更新{report.updated}，拒收{report.rejected}", at=ctx.now)
+                            f"已存在{report.existing}，更新{report.updated}，拒收{report.rejected}，明细{report.subs}",
+                    at=ctx.now)
     report.written = True
     return report
 
