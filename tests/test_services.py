@@ -8,7 +8,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_id
+from idnumbers import make_id
 
 from ufdesk.domain.errors import NotFound, StaleRecord, ValidationError
 from ufdesk.services import Query, Services
