@@ -1,0 +1,131 @@
+"""The exchange dialog as a clerk uses it: a township exports to a folder standing in for the
+stick; the county previews the package (counts shown, nothing changed), imports it, sees it in
+the log and in this month's reporting table, and can undo it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["UFDESK_KDF_LOG_N"] = "10"
+
+COUNTY = ("510599", "测试县")
+T1 = "510599100"
+TOWNSHIPS = [(T1, "城关镇"), ("510599101", "河东乡")]
+PW = "县里统一的交换口令2026"
+
+
+@pytest.fixture
+def pair(tmp_path):
+    from ufdesk.gui.context import AppContext
+    from ufdesk.services import Services
+    from ufdesk.store import Store
+
+    county = Store.create(tmp_path / "county.db", county_code=COUNTY[0], county_name=COUNTY[1], townships=TOWNSHIPS)
+    town = Store.create(tmp_path / "t1.db", county_code=COUNTY[0], county_name=COUNTY[1], townships=TOWNSHIPS,
+                        township=T1)
+    tsvc = Services(town, user="乡镇录入员")
+    for name in ("王伟", "李娜"):
+        tsvc.create("representatives", {"name": name, "gender": "1"})
+    ctx_t, ctx_c = AppContext(tsvc), AppContext(Services(county, user="县管理员"))
+    yield ctx_t, ctx_c, tmp_path
+    for ctx in (ctx_t, ctx_c):
+        ctx.worker.shutdown()
+        ctx.store.close()
+
+
+def _idle(qtbot, ctx):
+    qtbot.waitUntil(lambda: ctx.worker.busy == 0, timeout=20000)
+
+
+def test_export_then_preview_import_log_completeness_and_undo(qtbot, pair):
+    from ufdesk.gui.exchange_dialog import ExchangeDialog
+
+    ctx_t, ctx_c, tmp = pair
+    stick = tmp / "U盘"
+    stick.mkdir()
+    dlg = ExchangeDialog(ctx_t)
+    qtbot.addWidget(dlg)
+    assert dlg.to.currentData() == "county"
+    dlg.set_target(str(stick))
+    dlg.export_pw.setText(PW)
+    dlg.export_pw2.setText(PW + "x")
+    dlg.export_button.click()
+    assert "不一致" in dlg.export_result.text() and not list(stick.iterdir())
+    dlg.export_pw2.setText(PW)
+    dlg.export_button.click()
+    qtbot.waitUntil(lambda: "可以安全拔出" in dlg.export_result.text(), timeout=20000)
+    [pkg] = list(stick.glob("*.ufpkg"))
+    assert "2 条台账记录" in dlg.export_result.text()
+    _idle(qtbot, ctx_t)
+    assert dlg.log.rowCount() == 1 and dlg.log.item(0, 1).text() == "发出"
+    dlg.close()
+
+    county = ExchangeDialog(ctx_c)
+    qtbot.addWidget(county)
+    assert county.to.findData("county") == -1  # the county names a township
+    county.tabs.setCurrentIndex(1)
+    county.file.setText(str(pkg))
+    county.import_pw.setText("错误的口令")
+    county.preview_button.click()
+    qtbot.waitUntil(lambda: "口令不正确" in county.import_info.text(), timeout=20000)
+    assert not county.import_button.isEnabled()
+    county.import_pw.setText(PW)
+    county.preview_button.click()
+    qtbot.waitUntil(county.import_button.isEnabled, timeout=20000)
+    assert "预览" in county.import_info.text() and "城关镇" in county.import_info.text()
+    assert county.counts.item(0, 0).text() == "代表人士" and county.counts.item(0, 1).text() == "2"
+    assert ctx_c.services.find_by("representatives", name="王伟") == []  # the preview changed nothing
+    county.tabs.grab().save(str(tmp / "preview.png"))
+    county.import_button.click()
+    qtbot.waitUntil(lambda: "已导入" in county.import_info.text(), timeout=20000)
+    _idle(qtbot, ctx_c)
+    assert len(ctx_c.services.find_by("representatives", name="王伟")) == 1
+    assert county.log.rowCount() == 1 and county.log.item(0, 1).text() == "收到"
+    row = next(r for r in range(county.report.rowCount()) if county.report.item(r, 0).text() == "城关镇")
+    assert county.report.item(row, 1).text() == "已报送" and county.report.item(row, 4).text() == "2"
+    assert "未报送：河东乡" in county.report_note.text()
+    county.tabs.setCurrentIndex(3)
+    county.grab().save(str(tmp / "completeness.png"))
+
+    from PySide6.QtWidgets import QMessageBox
+
+    county.log.selectRow(0)
+    import unittest.mock as mock
+
+    with mock.patch.object(QMessageBox, "question", return_value=QMessageBox.Yes), \
+            mock.patch.object(QMessageBox, "information") as info:
+        county.undo_selected()
+        qtbot.waitUntil(lambda: info.called, timeout=20000)
+    assert "已撤销" in info.call_args[0][2]
+    assert ctx_c.services.find_by("representatives", name="王伟") == []
+    _idle(qtbot, ctx_c)
+    assert county.log.item(0, 6).text() == "已撤销"
+
+
+def test_drives_are_listed_off_the_ui_thread_and_a_stick_is_suggested(qtbot, pair, monkeypatch):
+    from ufdesk.gui import exchange_dialog as X
+
+    ctx_t, _ctx_c, tmp = pair
+    seen = {}
+
+    def fake():
+        import threading
+
+        seen["thread"] = threading.current_thread().name
+        return [{"root": "/media/clerk/KINGSTON", "name": "KINGSTON", "free": 8e9, "fs": "vfat", "removable": True},
+                {"root": "/", "name": "系统盘", "free": 50e9, "fs": "ext4", "removable": False}]
+
+    monkeypatch.setattr(X, "list_drives", fake)
+    dlg = X.ExchangeDialog(ctx_t)
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.drive.count() == 2, timeout=5000)
+    assert seen["thread"] == "ufdesk-drives"
+    assert dlg.target_dir() == "/media/clerk/KINGSTON" and "【U盘】" in dlg.drive.currentText()
+    assert "已找到U盘" in dlg.drive_hint.text()
+    dlg.grab().save(str(tmp / "export.png"))
+    assert X.looks_removable("/media/clerk/STICK", "vfat", False)
+    assert not X.looks_removable("/", "ext4", True)
+    assert X.list_drives()  # the real QStorageInfo call works here too
