@@ -129,3 +129,61 @@ def test_drives_are_listed_off_the_ui_thread_and_a_stick_is_suggested(qtbot, pai
     assert X.looks_removable("/media/clerk/STICK", "vfat", False)
     assert not X.looks_removable("/", "ext4", True)
     assert X.list_drives()  # the real QStorageInfo call works here too
+
+
+def test_conflicts_side_by_side_and_merging_two_duplicate_people(qtbot, tmp_path):
+    from package_helpers import T2, make, rep, send
+
+    from ufdesk.gui.conflicts_dialog import ConflictsDialog
+    from ufdesk.gui.context import AppContext
+
+    county, t1, t2 = make(tmp_path, "county"), make(tmp_path, "t1", T1), make(tmp_path, "t2", T2)
+    uuid = rep(t1, "王伟", employer="镇政府")
+    send(t1, county)
+    county.update("representatives", uuid, {"employer": "县政协", "gender": "2"})
+    t1.update("representatives", uuid, {"employer": "镇商会", "position": "副主任"})
+    county.update("representatives", uuid, {"position": "主任"})
+    idn = "510522198001011230"
+    a = rep(t1, "张敏", id_number=idn, employer="甲厂")
+    b = rep(t2, "张敏", id_number=idn, position="村主任")
+    send(t1, county)
+    send(t2, county)
+    ctx = AppContext(county)
+    dlg = ConflictsDialog(ctx)
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.records.count() == 1, timeout=10000)
+    assert "王伟（2 处）" in dlg.records.item(0).text()
+    rows = {dlg.fields.item(r, 0).text(): (dlg.fields.item(r, 1).text(), dlg.fields.item(r, 2).text())
+            for r in range(dlg.fields.rowCount())}
+    assert rows == {"工作单位": ("县政协", "镇商会"), "职务": ("主任", "副主任")}
+    assert county.get("representatives", uuid)["gender"] == "2"  # changed on one side only: merged
+    dlg.grab().save(str(tmp_path / "conflicts.png"))
+    row = next(r for r in range(dlg.fields.rowCount()) if dlg.fields.item(r, 0).text() == "工作单位")
+    dlg.fields.selectRow(row)
+    dlg.resolve_selected("theirs")
+    qtbot.waitUntil(lambda: dlg.fields.rowCount() == 1, timeout=10000)
+    assert county.get("representatives", uuid)["employer"] == "镇商会"
+    dlg.fields.selectRow(0)
+    dlg.resolve_selected("edit", "主任（兼）")
+    qtbot.waitUntil(lambda: dlg.records.count() == 0, timeout=10000)
+    assert county.get("representatives", uuid)["position"] == "主任（兼）"
+    assert dlg.empty.text() == "没有待处理的冲突。"
+
+    dlg.tabs.setCurrentIndex(1)
+    assert dlg.pairs.count() == 1 and "城关镇 ／ 河东乡" in dlg.pairs.currentText()
+    names = [dlg.compare.item(r, 0).text() for r in range(dlg.compare.rowCount())]
+    id_row = names.index("身份证号")
+    assert dlg.compare.item(id_row, 1).text() == idn  # no users yet: everyone may see full numbers
+    gender = names.index("性别")
+    assert dlg.compare.item(gender, 1).text() == "男"  # code names, not codes
+    pos = names.index("职务")
+    assert dlg.compare.cellWidget(pos, 3).currentIndex() == 1  # the empty side defaults to the other's value
+    dlg.grab().save(str(tmp_path / "duplicates.png"))
+    dlg.merge_selected()
+    qtbot.waitUntil(lambda: dlg.pairs.count() == 0, timeout=10000)
+    kept = county.get("representatives", a)
+    assert (kept["employer"], kept["position"]) == ("甲厂", "村主任")
+    assert county.get("representatives", b)["deleted"] is True
+    ctx.worker.shutdown()
+    for s in (county, t1, t2):
+        s.store.close()
