@@ -5,6 +5,8 @@ Members::
     manifest.json          format/app/schema versions, sender, recipient, package id, seq,
                            counter, months, row counts, sha256 of every other member, acks
     records/<table>.json   {"columns": [...], "rows": [[...], ...]} — one array per row
+    records/<table>.keys.json   the same rows' uuid/born/clock/vv/deleted only, in the same
+                           order: a re-import decides "unchanged" without parsing whole rows
     places.json            townships, villages, code-table edits (from the county only)
 
 Values are JSON: dates and datetimes as ISO text, binary (attachments) as base64; the reader
@@ -34,6 +36,7 @@ FORMAT = 1
 SUFFIX = ".ufpkg"
 META = ["born", "clock", "vv", "deleted", "created_at", "created_by", "updated_at", "updated_by", "changed_by"]
 DERIVED = ["search", "sk_stroke", "sk_pinyin"]
+KEY_COLUMNS = ("uuid", "born", "clock", "vv", "deleted")
 PENDING = "_pending"  # {field: [dots]} of the sender's open conflicts on the row (see merge)
 
 
@@ -136,6 +139,12 @@ def encode_rows(table_name: str, columns: list[str], rows: list[list]) -> bytes:
                       separators=(",", ":")).encode("utf-8")
 
 
+def encode_keys(columns: list[str], rows: list[list]) -> bytes:
+    pick = [columns.index(c) for c in KEY_COLUMNS]
+    return json.dumps({"columns": list(KEY_COLUMNS), "rows": [[r[i] for i in pick] for r in rows]},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def read_table(table_name: str, data: bytes) -> tuple[list[str], list[list]]:
     """``(columns, rows as arrays)`` of a records member, still JSON-typed (dates as text)."""
     doc = json.loads(data)
@@ -162,6 +171,20 @@ class Package:
     def table(self, table_name: str) -> tuple[list[str], list[list]]:
         data = self.members.get(f"records/{table_name}.json")
         return read_table(table_name, data) if data else ([], [])
+
+    def keys(self, table_name: str) -> tuple[list[str], list[list]]:
+        """(columns, rows) of uuid, born, clock, vv, deleted — a small member read first."""
+        data = self.members.get(f"records/{table_name}.keys.json")
+        if data is None:
+            columns, rows = self.table(table_name)
+            if not rows:
+                return [], []
+            pick = [columns.index(c) for c in KEY_COLUMNS]
+            return list(KEY_COLUMNS), [[r[i] for i in pick] for r in rows]
+        doc = json.loads(data)
+        if doc.get("columns") != list(KEY_COLUMNS):
+            raise PackageError(f"数据包中 {table_name} 的索引格式不对，请重新导出。")
+        return doc["columns"], doc["rows"]
 
     def rows(self, table_name: str) -> list[dict]:
         columns, rows = self.table(table_name)

@@ -36,6 +36,7 @@ class TableOutcome:
     outcomes: dict[str, str] = field(default_factory=dict)  # uuid → new/updated/unchanged/conflict/…
     conflicts: int = 0
     duplicates: int = 0
+    parents: dict[str, tuple] = field(default_factory=dict)  # sub-record uuid → (ledger, parent uuid)
 
 
 def _chunks(seq, n=CHUNK):
@@ -48,7 +49,10 @@ def _meta_of(conn, t, uuids) -> dict[str, tuple]:
     out = {}
     if len(uuids) > 2000:  # most of the table: one pass beats thousands of lookups
         wanted = set(uuids)
-        for r in conn.execute(sa.select(*cols)):
+        q = sa.select(*cols)
+        rows = (conn.exec_driver_sql(str(q.compile(dialect=conn.dialect))).fetchall()
+                if conn.dialect.name == "sqlite" else conn.execute(q))
+        for r in rows:
             if r[0] in wanted:
                 out[r[0]] = (r[1], r[2], r[3], bool(r[4]))
         return out
@@ -94,26 +98,41 @@ def before_json(row: dict) -> str:
     return dumps({k: v for k, v in row.items() if k != "id"})
 
 
-def apply_table(conn, ctx, table_name: str, columns: list[str], rows: list[list], package_id: str) -> TableOutcome:
-    """Merge ``rows`` (arrays in ``columns`` order, JSON-typed, from the package) into the table."""
+def apply_table(conn, ctx, table_name: str, keys: tuple[list[str], list[list]], load_full,
+                package_id: str) -> TableOutcome:
+    """Merge one table of a package. ``keys``: (columns, rows) of uuid/born/clock/vv/deleted;
+    ``load_full()`` gives (columns, rows) of the whole rows, in the same order — read only when
+    some row is not unchanged (a re-import of 100,000 unchanged rows never parses them)."""
     t = ALL_RECORD_TABLES[table_name]
     res = TableOutcome()
-    if not rows:
+    kcols, krows = keys
+    if not krows:
         return res
-    ix = {c: i for i, c in enumerate(columns)}
-    iu, ib, ic, iv, idl = ix["uuid"], ix["born"], ix["clock"], ix["vv"], ix["deleted"]
-    local = _meta_of(conn, t, [r[iu] for r in rows])
-    new, full = [], []
-    for r in rows:
+    kx = {c: i for i, c in enumerate(kcols)}
+    iu, ib, ic, iv, idl = kx["uuid"], kx["born"], kx["clock"], kx["vv"], kx["deleted"]
+    local = _meta_of(conn, t, [r[iu] for r in krows])
+    new_at, full_at = [], []
+    for n, r in enumerate(krows):
         m = local.get(r[iu])
         if m is None:
-            new.append(r)
+            new_at.append(n)
         elif m[0] != r[ib]:
             res.outcomes[r[iu]] = "rejected"  # same UUID, another record: never merged
+            full_at.append(-1 - n)
         elif m[1] == r[ic] and m[2] == r[iv] and m[3] == bool(r[idl]):
             res.outcomes[r[iu]] = "unchanged"
         else:
-            full.append(dict(zip(columns, r, strict=True)))
+            full_at.append(n)
+    if not new_at and not full_at:
+        return res
+    columns, rows = load_full()
+    if len(rows) != len(krows):
+        from .package import PackageError
+
+        raise PackageError(f"数据包中 {table_name} 的数据不完整，请重新导出。")
+    res.parents = parents_of(table_name, columns, [rows[n if n >= 0 else -1 - n] for n in new_at + full_at])
+    full = [dict(zip(columns, rows[n], strict=True)) for n in full_at if n >= 0]
+    new = [rows[n] for n in new_at]
     log: list[dict] = []
     if full:
         _merge_existing(conn, ctx, t, table_name, full, package_id, res, log)
@@ -288,17 +307,16 @@ LABELS = [("new", "新增"), ("updated", "更新"), ("unchanged", "未变"), ("c
           ("duplicate", "重复"), ("rejected", "拒收")]
 
 
-def ledger_counts(per_table: dict[str, TableOutcome], parents: dict[str, dict[str, tuple]]) -> dict[str, dict]:
+def ledger_counts(per_table: dict[str, TableOutcome]) -> dict[str, dict]:
     """One count line per ledger: its main records, each counted once; a change in a sub-record
-    or attachment counts as an update of the record it belongs to. ``parents``: for each
-    sub-table, {uuid: (ledger, parent uuid)}."""
+    or attachment counts as an update of the record it belongs to."""
     owner: dict[str, dict[str, str]] = {name: {} for name in LEDGERS}
     for name in LEDGERS:
         owner[name].update(per_table.get(name, TableOutcome()).outcomes)
     for name, res in per_table.items():
         if name in LEDGERS:
             continue
-        of = parents.get(name, {})
+        of = res.parents
         for uuid, outcome in res.outcomes.items():
             lg, parent = of.get(uuid, (None, None))
             if lg not in owner or outcome == "unchanged":

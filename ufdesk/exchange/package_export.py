@@ -37,7 +37,17 @@ from ..store.schema import (
     townships,
     villages,
 )
-from .package import FORMAT, PENDING, SUFFIX, build_zip, encode_rows, export_columns, schema_head, seal
+from .package import (
+    FORMAT,
+    PENDING,
+    SUFFIX,
+    build_zip,
+    encode_keys,
+    encode_rows,
+    export_columns,
+    schema_head,
+    seal,
+)
 
 COUNTY = "county"
 
@@ -144,6 +154,7 @@ def build(store, *, passphrase: str, to: str | None = None, everything: bool = F
             cols, rows = _rows(conn, name, to, since, me, touched)
             counts[name] = len(rows)
             if rows:
+                members[f"records/{name}.keys.json"] = encode_keys(cols, rows)
                 members[f"records/{name}.json"] = encode_rows(name, cols, rows)
             if name in LEDGERS:
                 records += len(rows)

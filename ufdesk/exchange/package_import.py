@@ -143,16 +143,14 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
 
         ctx = WriteCtx(store.installation["id"], counter, user)
         per_table: dict[str, A.TableOutcome] = {}
-        parents: dict[str, dict] = {}
         yield 0, total, "正在核对数据包…"
         for i, name in enumerate(tables, 1):
-            columns, rows = pkg.table(name)
-            parents[name] = A.parents_of(name, columns, rows)
-            per_table[name] = A.apply_table(conn, ctx, name, columns, rows, pkg.id)
+            keys = pkg.keys(name)
+            per_table[name] = A.apply_table(conn, ctx, name, keys, lambda name=name: pkg.table(name), pkg.id)
             if name in LEDGERS:
-                result.records += len(rows)
-            yield i, total, f"已合并：{name}（{len(rows)} 条）"
-        result.counts = A.ledger_counts(per_table, parents)
+                result.records += len(keys[1])
+            yield i, total, f"已合并：{name}（{len(keys[1])} 条）"
+        result.counts = A.ledger_counts(per_table)
         result.conflicts = sum(r.conflicts for r in per_table.values())
         result.duplicates = sum(r.duplicates for r in per_table.values())
         if pkg.places() is not None and m.get("sender_township") is None and store.township is not None:
