@@ -526,7 +526,7 @@ def write_rejects(source: Source, rows: list[Row], out: Path) -> Path:
         for i in id_cols:
             v = cells[i]
             if isinstance(v, float) and v.is_integer():
-                cells[i] = str(int(v))
+                cells[i] = N.excel_digits(v)  # as Excel showed it, as text from now on
         cells = [None if (isinstance(v, str) and v == "") else v for v in cells]
         reasons = "；".join(f"{p.column}：{p.message}" for p in row.problems)
         ws.append([*cells, reasons])
