@@ -270,3 +270,39 @@ def test_first_big_import_rebuilds_indexes_and_a_crash_leaves_them_intact(sites,
     ok, lines = check(county.store.path)
     assert ok, lines
     assert len(county.find_by("representatives", name="代表5999")) == 1
+
+
+def test_undo_is_refused_once_the_records_were_changed_here(sites):
+    county, town = sites
+    uuid = rep(town, "王伟")
+    data, manifest = build(town)
+    receive(county, data)
+    county.update("representatives", uuid, {"employer": "县里后来改的"})
+    from ufdesk.exchange import package_import as I
+
+    before = snapshot(county.store)
+    with pytest.raises(UfError, match="已有 1 条记录在本机又被修改过"):
+        I.undo(county.store, manifest["package_id"])
+    assert snapshot(county.store) == before
+
+
+def test_package_from_an_older_program_without_a_column_still_merges(sites):
+    county, town = sites
+    uuid = rep(town, "王伟", employer="甲")
+    receive(county, build(town)[0])
+    town.update("representatives", uuid, {"position": "主任"})
+    data, _ = build(town)
+
+    def drop_notes(m, members):
+        for name in ("records/representatives.json", "records/representatives.keys.json"):
+            doc = json.loads(members[name])
+            if "notes" in doc["columns"]:
+                i = doc["columns"].index("notes")
+                doc["columns"].pop(i)
+                for row in doc["rows"]:
+                    row.pop(i)
+            members[name] = json.dumps(doc, ensure_ascii=False).encode()
+
+    r = receive(county, reseal(data, drop_notes))
+    assert r.counts["representatives"]["updated"] == 1
+    assert county.get("representatives", uuid)["position"] == "主任"

@@ -136,8 +136,8 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
             deleted, clock[D] = False, idot(D)
             applied.add(D)
             for f in cols:
-                if not equal(loc[f], inc[f]):
-                    out.values[f] = inc[f]
+                if not equal(loc[f], inc.get(f)):
+                    out.values[f] = inc.get(f)
                 if idot(f) != born:
                     clock[f] = idot(f)
                 else:
@@ -149,7 +149,7 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
                 unseen.append(idot(D))
             if unseen:
                 out.conflicts.append({"field": D, "mine": {"deleted": True},
-                                      "theirs": {"deleted": False, "values": {f: inc[f] for f in cols}},
+                                      "theirs": {"deleted": False, "values": {f: inc.get(f) for f in cols}},
                                       "theirs_dot": max(unseen, key=dot_order)})
             mode = "none"
 
@@ -161,8 +161,8 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
         for f in cols:
             if later(ldot(f), idot(f)) != ldot(f):
                 clock[f] = idot(f)
-                if (f == "township" or f in KEEP_ON_DELETE) and not equal(loc[f], inc[f]):
-                    out.values[f] = inc[f]
+                if (f == "township" or f in KEEP_ON_DELETE) and not equal(loc[f], inc.get(f)):
+                    out.values[f] = inc.get(f)
     elif mode == "fields":
         for f in cols:
             rel = relation(ldot(f), idot(f), lvv, ivv, ipend.get(f, ()))
@@ -170,13 +170,13 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
                 continue
             if rel == "incoming":
                 clock[f] = idot(f)
-                if not equal(loc[f], inc[f]):
-                    out.values[f] = inc[f]
+                if not equal(loc[f], inc.get(f)):
+                    out.values[f] = inc.get(f)
                 applied.add(f)
-            elif equal(loc[f], inc[f]):
+            elif equal(loc[f], inc.get(f)):
                 clock[f] = later(ldot(f), idot(f))
             else:
-                out.conflicts.append({"field": f, "mine": loc[f], "theirs": inc[f], "theirs_dot": idot(f)})
+                out.conflicts.append({"field": f, "mine": loc[f], "theirs": inc.get(f), "theirs_dot": idot(f)})
 
     # Queued conflicts that the incoming writer had seen both sides of are superseded.
     for c in open_conflicts:
