@@ -287,3 +287,13 @@ def test_cli_prints_each_problem_then_a_summary(roster_files, store, capsys, tmp
     assert rejects.exists()
     assert main(["import-xlsx", "--db", db, "--ledger", "representatives", str(src), "--dry-run"]) == 1
     assert "已存在4" in capsys.readouterr().out
+
+
+def test_loaded_sheet_size_is_checked_too(services, roster_files, monkeypatch):
+    """xls and ods declare no cheap size: the range calamine loaded is checked before rows are built."""
+    import ufdesk.exchange.xlsx_read as XR
+
+    monkeypatch.setattr(XR, "MAX_CELLS", 100)
+    for fmt in ("xls", "ods"):
+        with pytest.raises(SpreadsheetError, match="范围过大（18 行 × 13 列）"):
+            open_source(roster_files[fmt], "representatives")

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtWidgets import QMessageBox, QWizard
 
 from ufdesk.services import Query
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def ctx(store):
+    """A three-township county with a few representatives, and its GUI context."""
+    from ufdesk.gui.context import AppContext
+    from ufdesk.gui.tasks import Worker
+    from ufdesk.services import Services
+
+    services = Services(store, user="测试员")
+    for i, (code, _) in enumerate(store.townships()):
+        services.create("representatives", {"name": f"代表{i}", "township": code, "party": "05"})
+    worker = Worker()
+    yield AppContext(services, worker)
+    worker.shutdown()
 
 
 @pytest.fixture
@@ -23,7 +42,7 @@ def _roster(path, townships, rows):
 
     wb = Workbook()
     ws = wb.active
-    ws.append(["青岚湖县代表人士名单"])
+    ws.append(["测试县代表人士名单"])
     ws.merge_cells("A1:F1")
     ws.append(["序号", "姓名", "性别", "出生年月", "乡镇(街道)", "党派", "简历"])
     for i, r in enumerate(rows, 1):
