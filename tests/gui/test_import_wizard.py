@@ -51,7 +51,7 @@ def _roster(path, townships, rows):
     return path
 
 
-def test_wizard_file_mapping_check_import(qtbot, ctx, tmp_path, quiet_boxes):
+def test_wizard_file_mapping_check_import(qtbot, ctx, tmp_path, quiet_boxes, monkeypatch):
     from ufdesk.gui.import_wizard import ImportWizard
 
     tw = ctx.store.townships()[0][1]
@@ -65,6 +65,12 @@ def test_wizard_file_mapping_check_import(qtbot, ctx, tmp_path, quiet_boxes):
     wiz = ImportWizard(ctx, "representatives")
     qtbot.addWidget(wiz)
     wiz.show()
+    import ufdesk.gui.import_wizard as W
+
+    template = tmp_path / "模板.xlsx"
+    monkeypatch.setattr(W.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(template), "")))
+    wiz.file_page._save_template()
+    assert template.exists() and "已保存模板" in wiz.file_page.note.text()
     wiz.file_page.path_edit.setText(str(path))
     assert wiz.file_page.sheet_combo.count() == 2  # automatic + the one sheet
     wiz.next()
@@ -82,16 +88,9 @@ def test_wizard_file_mapping_check_import(qtbot, ctx, tmp_path, quiet_boxes):
     page.skip.setChecked(True)
     assert page.isComplete()
     rejects = tmp_path / "退回.xlsx"
-    from PySide6.QtWidgets import QFileDialog
-
-    import ufdesk.gui.import_wizard as W
-
-    W.QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (str(rejects), ""))
-    try:
-        wiz.accept()
-        qtbot.waitUntil(lambda: wiz.result_report is not None, timeout=20000)
-    finally:
-        W.QFileDialog.getSaveFileName = QFileDialog.getSaveFileName
+    monkeypatch.setattr(W.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(rejects), "")))
+    wiz.accept()
+    qtbot.waitUntil(lambda: wiz.result_report is not None, timeout=20000)
     rep = wiz.result_report
     assert rep.written and (rep.new, rep.rejected) == (2, 1)
     assert rejects.exists()

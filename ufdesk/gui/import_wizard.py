@@ -65,11 +65,32 @@ class FilePage(QWizardPage):
         lay.addLayout(sheet_row)
         lay.addWidget(self.note)
         lay.addStretch(1)
+        template = QPushButton("另存空白导入模板…")
+        template.setToolTip("表头齐全、代码项带下拉列表的空白表格，填好后从这里导入")
+        template.clicked.connect(self._save_template)
+        tail = QHBoxLayout()
+        tail.addWidget(template)
+        tail.addStretch(1)
+        lay.addLayout(tail)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择要导入的表格", str(Path.home()), FILE_FILTER)
         if path:
             self.path_edit.setText(path)
+
+    def _save_template(self) -> None:
+        from ..exchange.xlsx_export import write_template
+
+        lg, store = self.wiz.lg, self.wiz.ctx.store
+        path, _ = QFileDialog.getSaveFileName(self, "另存空白导入模板", str(Path.home() / f"{lg.label}导入模板.xlsx"),
+                                              "Excel 工作簿 (*.xlsx)")
+        if path:
+            try:
+                write_template(lg.name, path, codes=store.codebook(), townships=store.townships())
+            except Exception as exc:
+                QMessageBox.warning(self, "未能保存模板", error_text(exc))
+                return
+            self.note.setText(f"已保存模板：{path}")
 
     def _path_changed(self, text: str) -> None:
         from ..exchange.xlsx_read import sheet_names
