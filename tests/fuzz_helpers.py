@@ -52,9 +52,10 @@ def bit_flips(data: bytes, n: int, seed: int) -> list[tuple[str, bytes]]:
     out = []
     for i in range(n):
         b = bytearray(data)
-        for _ in range(rng.randint(1, 8)):
-            pos = rng.randrange(min(len(b), 1024)) if i % 2 else rng.randrange(len(b))
-            b[pos] ^= 1 << rng.randrange(8)
+        span = min(len(b), 1024) if i % 2 else len(b)
+        flips = {(rng.randrange(span), rng.randrange(8)) for _ in range(rng.randint(1, 8))}  # distinct: none undone
+        for pos, bit in flips:
+            b[pos] ^= 1 << bit
         out.append((f"flip{i}", bytes(b)))
     return out
 

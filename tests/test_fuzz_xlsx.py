@@ -40,6 +40,13 @@ def roster_rows(n: int = 40) -> list[list]:
     return rows
 
 
+class Work(dict):
+    """The fixture's parts (a short repr keeps hypothesis' reports readable)."""
+
+    def __repr__(self) -> str:
+        return "<fuzz work>"
+
+
 @pytest.fixture(scope="module")
 def work(tmp_path_factory):
     """A county database with a few people, and the real files the mutations start from."""
@@ -64,7 +71,7 @@ def work(tmp_path_factory):
     buf = io.BytesIO()
     wb.save(buf)
     csv_text = "\n".join(",".join(str(c) for c in row) for row in [HEADERS, *roster_rows()]) + "\n"
-    yield {"dir": d, "svc": svc, "xlsx": buf.getvalue(), "csv": csv_text.encode("utf-8")}
+    yield Work(dir=d, svc=svc, xlsx=buf.getvalue(), csv=csv_text.encode("utf-8"))
     store.close()
 
 

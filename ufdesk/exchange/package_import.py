@@ -174,6 +174,27 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
     return result
 
 
+_import_unguarded = import_package
+
+
+def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | None = None
+                   ) -> Generator[tuple[int, int, str], None, ImportResult]:
+    """``import_package`` above, with every failure told as a sentence: a package whose records
+    do not have the shape this program writes (found by fuzzing: wrong types, missing columns,
+    broken clocks) is refused like any other bad package, and the transaction is rolled back."""
+    try:
+        return (yield from _import_unguarded(store, pkg, dry_run=dry_run, user=user))
+    except UfError:
+        raise
+    except sa.exc.OperationalError as exc:  # disk full, database locked: say which
+        from ..store.db import write_error
+
+        raise write_error(exc) from exc
+    except (sa.exc.SQLAlchemyError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise PackageError(f"数据包中的记录格式不对（{type(exc).__name__}），已拒收，数据库未作任何修改。"
+                           "可能是文件被改动过，或由有问题的程序生成：请让对方重新导出。") from exc
+
+
 def _pragma(conn, sql: str) -> None:
     cur = conn.connection.cursor()  # the driver's own cursor: outside SQLAlchemy's transaction
     try:
