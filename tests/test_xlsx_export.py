@@ -186,3 +186,26 @@ def test_template_filled_in_imports(services, tmp_path):
     assert report.written and report.new == 1, [p.line() for p in report.problems]
     rec = services.find_by("cadres")[0]
     assert (rec["name"], rec["township"], rec["birth_date"]) == ("刘洋", "510599101", dt.date(1988, 9, 1))
+
+
+def test_cli_export_masks_by_default_and_audits_full_ids(demo, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from ufdesk.cli import main
+
+    out = tmp_path / "干部.xlsx"
+    assert main(["export-xlsx", "--db", str(demo.path), "--ledger", "统战干部", "--out", str(out)]) == 0
+    n = Services(demo).count(Query("cadres"))
+    assert capsys.readouterr().out.strip() == f"已导出 {n} 条记录到 {out}（身份证号、电话已部分隐藏）"
+    ws = load_workbook(out)["统战干部"]
+    headers = [c.value for c in ws[1]]
+    phones = [r[headers.index("电话")] for r in ws.iter_rows(min_row=2, values_only=True) if r[headers.index("电话")]]
+    assert phones and all("****" in p for p in phones)
+    with demo.connect() as conn:
+        before = conn.execute(sa.text("select count(*) from audit where action='export_full_ids'")).scalar()
+    assert main(["export-xlsx", "--db", str(demo.path), "--ledger", "all", "--out", str(out), "--full-ids"]) == 0
+    assert "完整号码" in capsys.readouterr().out
+    with demo.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from audit where action='export_full_ids'")).scalar() == before + 1
+    assert main(["export-xlsx", "--db", str(demo.path), "--ledger", "nothing", "--out", str(out)]) == 1
+    assert "没有名为“nothing”的台账" in capsys.readouterr().err
