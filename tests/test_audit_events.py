@@ -89,7 +89,7 @@ def test_every_kind_of_event_is_audited_with_masked_values(tmp_path, monkeypatch
     town_log, county_log = audit_of(town), audit_of(county)
     town_actions = {e["action"] for e in town_log}
     county_actions = {e["action"] for e in county_log}
-    assert {"create", "update", "delete", "user_add", "login"} <= town_actions
+    assert {"create", "update", "delete", "user_add", "login", "package_export"} <= town_actions
     assert {"package_import", "import", "export_full_ids", "login", "login_failed", "restore", "backup",
             "user_add"} <= county_actions
     for e in town_log + county_log:

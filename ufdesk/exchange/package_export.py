@@ -201,6 +201,12 @@ def record_sent(store, manifest: dict, sha256: str, user: str | None = None) -> 
             records=manifest["records"], counts=json.dumps(manifest["counts"]), sha256=sha256, status="ok",
             details=json.dumps({"since": manifest["since"], "all": manifest["all"], "user": user}, ensure_ascii=False),
         ))
+        from ..services import audit  # a package carries personal data off this PC: who sent what, when
+
+        to = "县委统战部" if manifest["recipient"] == COUNTY else store.township_name(manifest["recipient"])
+        audit.write(conn, user=user, installation=manifest["sender"], action="package_export",
+                    batch=manifest["package_id"], summary=f"导出数据包给{to}（第 {manifest['seq']} 号，"
+                                                          f"{manifest['records']} 条台账记录）")
 
 
 def default_filename(store, manifest: dict) -> str:
