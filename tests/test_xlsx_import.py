@@ -297,3 +297,10 @@ def test_loaded_sheet_size_is_checked_too(services, roster_files, monkeypatch):
     for fmt in ("xls", "ods"):
         with pytest.raises(SpreadsheetError, match="范围过大（18 行 × 13 列）"):
             open_source(roster_files[fmt], "representatives")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_csv_in_utf8_with_or_without_bom_and_gb18030(services, tmp_path, encoding):
+    path = write_gbk_csv(tmp_path / "名册.csv", encoding)
+    report = import_file(services, "representatives", path, dry_run=True)
+    assert [(p.row, p.column, p.value, p.message) for p in report.problems] == expected_problems("csv")

@@ -126,10 +126,10 @@ def write_openpyxl(path: Path, rows: list[list] | None = None) -> Path:
     return path
 
 
-def write_gbk_csv(path: Path) -> Path:
+def write_gbk_csv(path: Path, encoding: str = "gbk") -> Path:
     """What Excel's “CSV (逗号分隔)” writes on a Chinese Windows: GBK, dates as 1980/1/2,
     numbers in scientific notation when the column is too narrow."""
-    with open(path, "w", encoding="gbk", newline="") as fh:
+    with open(path, "w", encoding=encoding, newline="") as fh:
         w = csv.writer(fh)
         for row in roster_rows():
             out = []
