@@ -102,3 +102,63 @@ def test_sigkill_during_a_10000_row_import_leaves_none_or_all_rows(store, tmp_pa
                        timeout=60)
     assert r.returncode == 0 and "检查通过" in r.stdout
     print(f"kills during the import: {landed}; left none: {outcomes[0]}, left all: {outcomes[ROWS]}")
+
+
+def test_sigkill_during_a_package_import_leaves_the_database_as_before(tmp_path, monkeypatch):
+    """The same for ``ufdesk package import`` of a township's 5,000 people (10 kill points)."""
+    from ufdesk.exchange import package_export as E
+    from ufdesk.store import Store
+    from ufdesk.store import records as R
+
+    places = [("510599100", "城关镇"), ("510599101", "河东乡")]
+    town = Store.create(tmp_path / "town.db", county_code="510599", county_name="测试县", townships=places,
+                        township="510599100")
+    with town.write("乡镇") as (conn, ctx):
+        R.bulk_insert(conn, "representatives", [{"name": f"代表{i:04d}", "township": "510599100", "employer": "某单位"}
+                                                for i in range(5000)], ctx)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UFDESK_") or k == "UFDESK_HOME"}
+    env.update(UFDESK_KDF_LOG_N="10", UFDESK_PASSPHRASE="县里的交换口令")
+    monkeypatch.setenv("UFDESK_KDF_LOG_N", "10")  # the documented test work factor
+    data, _ = E.run(E.build(town, passphrase="县里的交换口令", to="county"))
+    town.close()
+    pkg = tmp_path / "town.ufpkg"
+    pkg.write_bytes(data)
+    empty = tmp_path / "county-empty.db"
+    Store.create(empty, county_code="510599", county_name="测试县", townships=places).close()
+    db = tmp_path / "county.db"
+    rng = random.Random(11)
+
+    def run():
+        return subprocess.Popen([sys.executable, "-m", "ufdesk", "package", "import", "--db", str(db), str(pkg)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    shutil.copy(empty, db)
+    t0 = time.monotonic()
+    p = run()
+    out, err = p.communicate(timeout=300)
+    span = time.monotonic() - t0
+    assert p.returncode == 0, err
+    assert count(db) == 5000
+    landed = 0
+    for attempt in range(30):
+        for suffix in ("-wal", "-shm"):
+            (tmp_path / f"county.db{suffix}").unlink(missing_ok=True)
+        shutil.copy(empty, db)
+        p = run()
+        if attempt % 2:
+            threshold = rng.uniform(64 * 1024, 2 * 1024 * 1024)
+            deadline = time.monotonic() + span * 3
+            while p.poll() is None and wal_size(db) < threshold and time.monotonic() < deadline:
+                time.sleep(0.0005)
+        else:
+            time.sleep(rng.uniform(0, span))
+        alive = p.poll() is None
+        p.send_signal(signal.SIGKILL)
+        p.communicate(timeout=60)
+        assert count(db) in (0, 5000), f"kill {attempt}: part of a package is in the database"
+        ok, lines = check(db)
+        assert ok, lines
+        landed += alive
+        if landed >= 10:
+            break
+    assert landed >= 10
