@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.codes import join_multi, split_multi
 from ..domain.model import Field
+from .alive import guard
 
 _DATE = re.compile(r"^\s*(\d{4})\s*[-./年]?\s*(\d{1,2})\s*(?:[-./月]\s*(\d{1,2})\s*日?)?\s*月?\s*$")
 
@@ -334,8 +335,8 @@ class RefEdit(QWidget):
 
             title = LEDGERS[self.field.ref].title
             self.ctx.worker.submit(self.ctx.services.get, self.field.ref, v, with_subs=False,
-                                   on_done=lambda row: self.line.setText(str(row.get(title) or "")),
-                                   on_error=lambda _e: self.line.setText("（已删除的记录）"))
+                                   on_done=guard(self, lambda row: self.line.setText(str(row.get(title) or ""))),
+                                   on_error=guard(self, lambda _e: self.line.setText("（已删除的记录）")))
         self.edited.emit()
 
     def problem(self):

@@ -23,6 +23,7 @@ from ..domain.model import TOWNSHIP_LABEL
 from ..services import Query
 from ..services.audit import MASKED_TYPES
 from . import settings as S
+from .alive import guard
 from .attachments import AttachmentList, Pending, PhotoPanel
 from .editors import ChoiceCombo
 from .fieldgrid import FieldGrid
@@ -80,6 +81,7 @@ class RecordForm(QDialog):
         self.pending = Pending()
         self.dirty = False
         self.saving = False
+        self._loaded = False
         services = ctx.services
         self.can_edit = services.allowed("edit")
         self.full_ids = services.allowed("view_full_ids")
@@ -153,7 +155,8 @@ class RecordForm(QDialog):
             self._loaded = False
             self.save_button.setEnabled(False)
             self.summary.setText("正在读取…")
-            ctx.worker.submit(load_record, services, lg.name, uuid, on_done=self._fill, on_error=self._load_failed)
+            ctx.worker.submit(load_record, services, lg.name, uuid, on_done=guard(self, self._fill),
+                              on_error=guard(self, self._load_failed))
 
     def _make_township(self, own: str | None) -> None:
         items = self.ctx.store.townships()
@@ -265,7 +268,8 @@ class RecordForm(QDialog):
         self.summary.setText("正在保存…")
         values = self.values()
         self.ctx.worker.submit(save_record, self.ctx.services, self.ledger.name, self.uuid, values, self.subs(),
-                               self.version, self.pending, on_done=self._saved, on_error=self._save_failed)
+                               self.version, self.pending, on_done=guard(self, self._saved),
+                               on_error=guard(self, self._save_failed))
 
     def _saved(self, change) -> None:
         self.saving = False

@@ -5,6 +5,7 @@ the first time the page is shown, and the charts are drawn when it is ready."""
 from __future__ import annotations
 
 import html
+import sys
 import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -22,12 +23,34 @@ from PySide6.QtWidgets import (
 from ..domain import LEDGERS
 from ..services import query as Q
 from ..services import stats
+from .alive import guard
 from .home_data import LIST_LIMIT, gather
 from .messages import error_text
 
 
 class _Importer(QObject):
+    """Imports pyqtgraph once, in the background, and says so on the UI thread."""
+
     ready = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self._started = False
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+
+        def work():
+            import pyqtgraph  # noqa: F401  (heavy: numpy and friends)
+
+            self.ready.emit()
+
+        threading.Thread(target=work, name="ufdesk-import-charts", daemon=True).start()
+
+
+_IMPORTER = _Importer()
 
 
 def link(key: str, text: str) -> str:
@@ -139,7 +162,8 @@ class HomePage(QScrollArea):
             return
         self._loading = True
         self._stale = False
-        self.ctx.worker.submit(gather, self.ctx.store, on_done=self._show, on_error=self._failed)
+        self.ctx.worker.submit(gather, self.ctx.store, on_done=guard(self, self._show),
+                               on_error=guard(self, self._failed))
 
     def _failed(self, exc) -> None:
         self._loading = False
@@ -245,16 +269,11 @@ class HomePage(QScrollArea):
 
     # -- charts -------------------------------------------------------------------------------
     def _import_charts(self) -> None:
-        relay = _Importer(self)
-        relay.ready.connect(self._charts_ready, Qt.QueuedConnection)
-        self._relay = relay
-
-        def work():
-            import pyqtgraph  # noqa: F401  (heavy: numpy and friends)
-
-            relay.ready.emit()
-
-        threading.Thread(target=work, name="ufdesk-import-charts", daemon=True).start()
+        if "pyqtgraph" in sys.modules:
+            self._charts_ready()
+            return
+        _IMPORTER.ready.connect(self._charts_ready, Qt.QueuedConnection)
+        _IMPORTER.start()
 
     def _charts_ready(self) -> None:
         self._pg_ready = True

@@ -24,6 +24,7 @@ from ..domain import LEDGERS
 from ..domain.model import TOWNSHIP_LABEL
 from ..services.audit import MASKED_TYPES, mask
 from . import settings as S
+from .alive import guard
 from .columns import formatter, township_formatter
 from .filter_bar import FilterBar
 from .messages import error_text, show_error
@@ -63,7 +64,7 @@ class LedgerTab(QWidget):
             header.restoreState(state)
             header.setSortIndicator(-1, Qt.AscendingOrder)  # each start lists in the default order
         header.sortIndicatorChanged.connect(self.model.sort)
-        self.view.doubleClicked.connect(lambda idx: self.open_record(idx.row()))
+        # activated = double-click or Enter (also emitting doubleClicked would open two forms)
         self.view.activated.connect(lambda idx: self.open_record(idx.row()))
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._selected(cur.row()))
         self.model.loaded.connect(self._loaded)
@@ -162,7 +163,8 @@ class LedgerTab(QWidget):
         if getattr(self, "_detail_uuid", None) != uuid:
             return
         self.ctx.worker.submit(self.ctx.services.get, self.lg.name, uuid, with_subs=False,
-                               on_done=self._show_detail, on_error=lambda e: self.detail.setPlainText(error_text(e)))
+                               on_done=guard(self, self._show_detail),
+                               on_error=guard(self, lambda e: self.detail.setPlainText(error_text(e))))
 
     def _show_detail(self, row: dict) -> None:
         if row.get("uuid") != getattr(self, "_detail_uuid", None):
@@ -231,7 +233,7 @@ class LedgerTab(QWidget):
             return
         self.ctx.worker.submit(self.ctx.services.delete, self.lg.name, rec["uuid"],
                                on_done=lambda _c: self.ctx.notify(self.lg.name),
-                               on_error=lambda e: show_error(self, e))
+                               on_error=guard(self, lambda e: show_error(self, e)))
 
     def save_state(self) -> None:
         S.HEADER_STATE.set(self.view.horizontalHeader().saveState(), self.lg.name)

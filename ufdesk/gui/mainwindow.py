@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStyle, QTabWidg
 from .. import __version__
 from ..domain import LEDGERS
 from . import settings as S
+from .alive import guard
 from .home import HomePage
 from .launchers import launch
 from .ledger_tab import LedgerTab
@@ -162,7 +163,8 @@ class MainWindow(QMainWindow):
     def _load_totals(self) -> None:
         from ..services.stats import totals
 
-        self.ctx.worker.submit(totals, self.ctx.store, on_done=self._totals_arrived, on_error=lambda _e: None)
+        self.ctx.worker.submit(totals, self.ctx.store, on_done=guard(self, self._totals_arrived),
+                               on_error=lambda _e: None)
 
     def _totals_arrived(self, totals: dict) -> None:
         self.totals = totals
@@ -197,7 +199,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"已撤销：{label}", 6000)
                 self.ctx.notify(change.ledger)
 
-        self.ctx.worker.submit(self.ctx.services.undo, on_done=done, on_error=lambda e: show_error(self, e))
+        self.ctx.worker.submit(self.ctx.services.undo, on_done=guard(self, done),
+                               on_error=guard(self, lambda e: show_error(self, e)))
 
     def new_record(self):
         tab = self.current_tab()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import LEDGERS
 from ..services import Query
+from .alive import guard
 
 LIMIT = 50
 
@@ -50,7 +51,7 @@ class RecordPicker(QDialog):
         lg = self.ledger
         cols = ["uuid", lg.title, "township"] + [f.name for f in lg.fields if f.name in ("employer", "position")]
         q = Query(lg.name, text=self.search.text().strip())
-        self.ctx.worker.submit(self.ctx.services.page, q, 0, LIMIT, cols, on_done=self._show)
+        self.ctx.worker.submit(self.ctx.services.page, q, 0, LIMIT, cols, on_done=guard(self, self._show))
 
     def _show(self, rows: list[dict]) -> None:
         self.list.clear()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from ..domain import LEDGERS
 from ..services import Query
+from .alive import guard
 from .columns import Column, ledger_columns
 
 PAGE = 120  # rows fetched at once: a screenful or two
@@ -56,7 +57,8 @@ class LedgerTableModel(QAbstractTableModel):
             return
         self._loading = True
         self.ctx.worker.submit(_load, self.ctx.services, q, self._fetch_cols, PAGE, keep,
-                               on_done=lambda res, q=q: self._arrived(q, res), on_error=self._load_failed)
+                               on_done=guard(self, lambda res, q=q: self._arrived(q, res)),
+                               on_error=guard(self, self._load_failed))
 
     def refresh(self) -> None:
         """Fetch the current query again (after a change in the ledger). When the list of ids
@@ -128,8 +130,8 @@ class LedgerTableModel(QAbstractTableModel):
         chunk = self.ids[page * PAGE:(page + 1) * PAGE]
         gen = self._generation
         self.ctx.worker.submit(self.ctx.services.rows, self.ledger.name, chunk, self._fetch_cols,
-                               on_done=lambda rows: self._page_arrived(gen, page, rows),
-                               on_error=self._load_failed)
+                               on_done=guard(self, lambda rows: self._page_arrived(gen, page, rows)),
+                               on_error=guard(self, self._load_failed))
 
     def _page_arrived(self, gen: int, page: int, rows: dict) -> None:
         if gen != self._generation:
