@@ -274,6 +274,37 @@ def test_login_sets_up_the_idle_lock_and_the_backup_at_quit(qtbot, ctx, monkeypa
     lock.timer.stop()
 
 
+def test_banner_offers_to_create_the_administrator(qtbot, ctx, monkeypatch):
+    monkeypatch.setattr(U, "SCRYPT_N", 2**10)
+    assert G.login(ctx) is True
+    window = QMainWindow()
+    window.setCentralWidget(QWidget())
+    window.ctx = ctx
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: ctx._security["banner"] is not None, timeout=TIMEOUT)
+    banner = ctx._security["banner"]
+    from PySide6.QtWidgets import QLabel
+
+    assert banner.isVisible() and "尚未设置用户" in " ".join(w.text() for w in banner.findChildren(QLabel))
+    window.grab().save("/tmp/ufdesk-admin-banner.png")
+
+    def fill(self):
+        self.name.setText("张主任")
+        self.pw1.setText(PW)
+        self.pw2.setText(PW)
+        self._check()
+        return self.result()
+
+    monkeypatch.setattr(UD.AdminDialog, "exec", fill)
+    from PySide6.QtWidgets import QPushButton
+
+    banner.findChild(QPushButton, "adminBannerButton").click()
+    assert ctx.services.user == "张主任" and ctx.services.role == "admin"
+    assert U.has_users(ctx.store) and ctx._security["banner"] is None
+    ctx._security["lock"].timer.stop()
+
+
 def test_admin_purges_people_who_left_long_ago(qtbot, office):
     from ufdesk.services import retention
 

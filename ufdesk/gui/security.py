@@ -111,15 +111,70 @@ def login(ctx, parent: QWidget | None = None) -> bool:
 
 
 def attach(ctx, window: QWidget | None = None) -> None:
-    """Idle lock (finding the context's main window when it locks) and the backup at quit."""
+    """Idle lock (finding the context's main window when it locks), the backup at quit, and —
+    while the database has no users — the banner offering to create the administrator."""
     state = getattr(ctx, "_security", None)
     if state is None:
-        state = ctx._security = {"lock": install_idle_lock(window, ctx)}
+        state = ctx._security = {"lock": install_idle_lock(window, ctx), "banner": None}
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(lambda: backup_at_close(ctx))
+            if needs_admin(ctx):
+                _banner_when_shown(ctx, window)
     elif window is not None and state["lock"] is not None:
         state["lock"].window = window
+
+
+def _context_window(ctx) -> QWidget | None:
+    for w in QApplication.topLevelWidgets():
+        if getattr(w, "ctx", None) is ctx and hasattr(w, "addToolBar") and isValid(w):
+            return w
+    return None
+
+
+def _banner_when_shown(ctx, window: QWidget | None, tries: int = 50) -> None:
+    """The window is built after the login: look for it for a few seconds."""
+    found = window if window is not None and isValid(window) else _context_window(ctx)
+    if found is not None:
+        install_admin_banner(found, ctx)
+    elif tries:
+        QTimer.singleShot(100, lambda: _banner_when_shown(ctx, window, tries - 1))
+
+
+def install_admin_banner(window, ctx) -> QWidget | None:
+    """A strip at the top of ``window`` while the database has no users: anyone can see and
+    change everything until an administrator is created (a button does it)."""
+    from PySide6.QtWidgets import QHBoxLayout, QPushButton, QToolBar
+
+    state = getattr(ctx, "_security", None) or {}
+    if not needs_admin(ctx) or (state.get("banner") is not None and isValid(state["banner"])):
+        return None
+    bar = QToolBar("尚未设置用户", window)
+    bar.setObjectName("adminBanner")
+    bar.setMovable(False)
+    box = QWidget(bar)
+    box.setStyleSheet("background: #fff4ce;")
+    row = QHBoxLayout(box)
+    row.setContentsMargins(8, 4, 8, 4)
+    text = QLabel("尚未设置用户：打开本程序的任何人都能查看和修改全部数据（包括完整身份证号）。"
+                  "请建立管理员，以后打开时须登录。", box)
+    text.setWordWrap(True)
+    button = QPushButton("建立管理员…", box)
+    button.setObjectName("adminBannerButton")
+    row.addWidget(text, 1)
+    row.addWidget(button)
+    bar.addWidget(box)
+    window.addToolBarBreak(Qt.TopToolBarArea)
+    window.addToolBar(Qt.TopToolBarArea, bar)
+
+    def create() -> None:
+        if create_admin(ctx, window):
+            bar.deleteLater()
+            state["banner"] = None
+
+    button.clicked.connect(create)
+    state["banner"] = bar
+    return bar
 
 
 def _become(ctx, row: dict) -> None:
@@ -259,5 +314,6 @@ def offer_newest_backup(db: str, parent: QWidget | None = None) -> bool:
 
 
 __all__ = ["AuditDialog", "BackupDialog", "IdleLock", "LoginDialog", "UsersDialog", "attach", "backup_at_close",
+           "install_admin_banner",
            "create_admin", "error_text", "install", "install_idle_lock", "login", "needs_admin",
            "offer_newest_backup"]
