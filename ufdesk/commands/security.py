@@ -203,11 +203,11 @@ def cmd_backup(args) -> int:
     svc = cli.open_services(args, action="packages" if args.encrypt else "export_full_ids")
     try:
         passphrase = read_passphrase(args, confirm=True) if args.encrypt else None
-        export_copy(svc.store, Path(args.out), passphrase=passphrase)
-        _audit(svc, "backup", f"备份到 {Path(args.out).name}" + ("（加密）" if passphrase else "（未加密）"))
+        written = export_copy(svc.store, Path(args.out), passphrase=passphrase)
+        _audit(svc, "backup", f"备份到 {written.name}" + ("（加密）" if passphrase else "（未加密）"))
     finally:
         svc.store.close()
-    cli.out(f"已备份到 {args.out}" + ("（已加密）" if args.encrypt else "（未加密：请妥善保管，勿随意拷贝）"))
+    cli.out(f"已备份到 {written}" + ("（已加密）" if args.encrypt else "（未加密：请妥善保管，勿随意拷贝）"))
     return 0
 
 

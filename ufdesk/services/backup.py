@@ -305,6 +305,8 @@ def export_copy(db, out: Path, *, passphrase: str | None = None) -> Path:
     passphrase is given. Built on local disk, written under a temporary name, read back and
     verified before it takes its name."""
     src, out = sqlite_path(db), Path(out)
+    if out.is_dir():  # a stick's folder: name the file
+        out = out / f"{src.stem}_{dt.datetime.now():%Y%m%d-%H%M}{'.ufbak' if passphrase else '.db'}"
     if out.resolve() == src:
         raise BackupError("备份文件不能覆盖数据库本身。")
     work = backups_dir() / f".export-{os.getpid()}.db"
