@@ -49,8 +49,9 @@ def worker():
 
 @pytest.fixture
 def window(qtbot, demo_db, gui_settings, worker):
-    from ufdesk.gui.main import apply_look, open_window
     from PySide6.QtWidgets import QApplication
+
+    from ufdesk.gui.main import apply_look, open_window
 
     apply_look(QApplication.instance())
     win = open_window(demo_db, worker)

@@ -1,0 +1,125 @@
+"""The home page: a new religious-site inspection with an open issue past its deadline shows
+up there, and the counts open the matching filtered tab."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from ufdesk.services import Query
+
+TIMEOUT = 20000
+
+
+def fill_modal(qtbot, values: dict, sub_label: str):
+    """When the sub-record dialog pops up, type the values and press 确定."""
+    from ufdesk.gui.subtable import SubRowDialog
+
+    def go():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, SubRowDialog):
+            QTimer.singleShot(50, go)
+            return
+        assert dlg.sub.label == sub_label
+        for name, value in values.items():
+            ed = dlg.grid.editors[name]
+            if hasattr(ed, "line"):
+                ed.line.setText(value)
+            elif hasattr(ed, "setPlainText"):
+                ed.setPlainText(value)
+            elif hasattr(ed, "findText"):
+                ed.setCurrentIndex(ed.findText(value))
+            else:
+                ed.setText(value)
+        ok = dlg.buttons.button(dlg.buttons.StandardButton.Ok)
+        assert ok.isEnabled(), dlg.grid.input_problems()
+        ok.click()
+
+    QTimer.singleShot(50, go)
+
+
+def home_ready(qtbot, window):
+    window.tabs.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: window.home.data is not None and not window.home._loading, timeout=TIMEOUT)
+    return window.home
+
+
+def test_new_inspection_with_overdue_issue_shows_on_home(qtbot, window):
+    home = home_ready(qtbot, window)
+    late_before = len(home.data["issues"])
+    tab = window.ledger_tabs["sites"]
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: bool(tab.model.ids) and tab.model.row_record(0) is not None, timeout=TIMEOUT)
+    site = tab.model.row_record(0)
+    form = tab.open_record(0)
+    qtbot.waitUntil(lambda: form._loaded, timeout=TIMEOUT)
+
+    inspections = form.subtables["site_inspections"]
+    n = len(inspections.rows)
+    fill_modal(qtbot, {"inspected_on": "2024-03-05", "inspectors": "李明、王芳", "findings": "消防通道堆放杂物"}, "检查记录")
+    inspections.add_row()
+    assert len(inspections.rows) == n + 1
+
+    issues = form.subtables["site_issues"]
+    text = "消防通道堆放杂物未清理"
+    fill_modal(qtbot, {"found_on": "2024-03-05", "issue": text, "measure": "限期清理", "deadline": "2024-03-20",
+                       "status": "整改中"}, "问题台账")
+    issues.add_row()
+    assert "问题台账（" in form.tabs.tabText(form.tabs.indexOf(issues))
+    qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=TIMEOUT)
+    with qtbot.waitSignal(form.saved, timeout=TIMEOUT):
+        form.save_button.click()
+
+    saved = window.ctx.services.get("sites", site["uuid"])
+    assert any(r["inspectors"] == "李明、王芳" for r in saved["subs"]["site_inspections"])
+    assert any(r["issue"] == text and r["deadline"] == dt.date(2024, 3, 20) for r in saved["subs"]["site_issues"])
+
+    home = home_ready(qtbot, window)
+    qtbot.waitUntil(lambda: len(home.data["issues"]) == late_before + 1, timeout=TIMEOUT)
+    body = home.cards["issues"].body.text()
+    assert f"{site['name']}：{text}" in body and "2024-03-20" in body
+
+    # the count of late issues opens the sites that have them
+    home.cards["issues"].body.linkActivated.emit("late")
+    sites = window.ledger_tabs["sites"]
+    assert window.tabs.currentWidget() is sites
+    qtbot.waitUntil(lambda: sites.model.query.filters.get("uuid") is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not sites.model._loading, timeout=TIMEOUT)
+    late_sites = {i["site_uuid"] for i in home.data["issues"]}
+    assert len(sites.model.ids) == len(late_sites)
+    assert sites.filters.chip.isVisible() and "超期" in sites.filters.chip.text()
+
+
+def test_party_count_opens_filtered_tab(qtbot, window):
+    home = home_ready(qtbot, window)
+    services = window.ctx.services
+    dem = services.count(Query("representatives", filters={"party": ("in", tuple(f"{i:02d}" for i in range(4, 12))),
+                                                         "status": "1"}))
+    assert f"{dem} 人" in home.cards["party"].body.text()
+    home.cards["party"].body.linkActivated.emit("dem")
+    tab = window.ledger_tabs["representatives"]
+    assert window.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: len(tab.model.ids) == dem and not tab.model._loading, timeout=TIMEOUT)
+    # removing the condition lists everyone in the ledger's 在册 filter again
+    tab.filters.chip_clear.click()
+    present = services.count(Query("representatives", filters={"status": "1"}))
+    qtbot.waitUntil(lambda: len(tab.model.ids) == present, timeout=TIMEOUT)
+
+
+def test_charts_are_drawn_when_pyqtgraph_arrives(qtbot, window):
+    home = home_ready(qtbot, window)
+    qtbot.waitUntil(lambda: home._pg_ready, timeout=60000)
+    qtbot.waitUntil(lambda: type(home.cards["activities"].chart).__name__ == "PlotWidget", timeout=TIMEOUT)
+    months = [m for m, _n in home.data["activities"]]
+    assert len(months) == 12 and months[-1] == dt.date.today().strftime("%Y-%m")
+    # a month's bar opens that month's activities
+    from ufdesk.services import stats
+
+    start, end = stats.month_range(months[-2])
+    window.show_ledger("activities", {"held_on": ("between", (start, end))}, f"{months[-2]} 的活动")
+    tab = window.ledger_tabs["activities"]
+    n = window.ctx.services.count(Query("activities", filters={"held_on": ("between", (start, end))}))
+    qtbot.waitUntil(lambda: len(tab.model.ids) == n and not tab.model._loading, timeout=TIMEOUT)
+    assert n == dict(home.data["activities"])[months[-2]]
