@@ -168,7 +168,14 @@ class BackupDialog(QDialog):
         return b
 
     def reload(self) -> None:
-        self.infos = B.list_backups(self.ctx.store)
+        """Read the list on the worker: each backup is checked and counted, which takes a moment
+        for a large database."""
+        self.ctx.worker.submit(B.list_backups, self.ctx.store,
+                               on_done=lambda infos: self._show(infos) if isValid(self) else None,
+                               on_error=lambda exc: show_error(self if isValid(self) else None, exc))
+
+    def _show(self, infos: list[B.BackupInfo]) -> None:
+        self.infos = infos
         self.table.setRowCount(len(self.infos))
         for r, info in enumerate(self.infos):
             detail = info.describe().split(" ", 2)[-1] if info.ok else info.problem
