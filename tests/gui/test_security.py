@@ -325,3 +325,17 @@ def test_admin_purges_people_who_left_long_ago(qtbot, office):
     assert office.store.setting("retention_years") == "10"
     gone = svc.get("representatives", uuid, with_subs=False)
     assert gone["deleted"] and gone["name"] is None and gone["id_number"] is None
+
+
+def test_a_viewer_cannot_export_or_import_packages(qtbot, office):
+    from ufdesk.gui.exchange_dialog import ExchangeDialog
+
+    G._become(office, {"name": "老王", "role": "viewer"})
+    dialog = ExchangeDialog(office)
+    qtbot.addWidget(dialog)
+    assert not dialog.tabs.isTabEnabled(0) and not dialog.tabs.isTabEnabled(1)
+    G._become(office, {"name": "小李", "role": "editor"})
+    clerk = ExchangeDialog(office)
+    qtbot.addWidget(clerk)
+    assert clerk.tabs.isTabEnabled(0) and clerk.tabs.isTabEnabled(1)
+    qtbot.waitUntil(lambda: office.worker.busy == 0, timeout=TIMEOUT)

@@ -145,6 +145,11 @@ class ExchangeDialog(QDialog):
         self.scanner.scan()
         self.reload_log()
         self.reload_completeness()
+        if not ctx.services.allowed("packages"):  # 查阅 may look at the records, not move data
+            for i in (0, 1):
+                self.tabs.setTabEnabled(i, False)
+                self.tabs.setTabToolTip(i, "只有管理员和录入员可以导出、导入数据包。")
+            self.tabs.setCurrentIndex(2)
 
     # -- export -------------------------------------------------------------------------------
     def _export_tab(self) -> QWidget:
