@@ -339,3 +339,14 @@ def test_a_viewer_cannot_export_or_import_packages(qtbot, office):
     qtbot.addWidget(clerk)
     assert clerk.tabs.isTabEnabled(0) and clerk.tabs.isTabEnabled(1)
     qtbot.waitUntil(lambda: office.worker.busy == 0, timeout=TIMEOUT)
+
+
+def test_a_viewers_window_offers_no_import_or_export(qtbot, office, gui_settings):
+    from ufdesk.gui.mainwindow import MainWindow
+
+    G._become(office, {"name": "老王", "role": "viewer"})
+    win = MainWindow(office, str(office.store.path))
+    qtbot.addWidget(win)
+    assert not win.act_import.isEnabled() and not win.act_export.isEnabled()
+    assert win.act_report.isEnabled(), "a viewer may print"
+    qtbot.waitUntil(lambda: office.worker.busy == 0, timeout=TIMEOUT)

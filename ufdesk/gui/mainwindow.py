@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
         self.act_backup = self._action("备份与恢复…", lambda: self._settings_dialog("备份与恢复", "BackupDialog"))
         self.act_about = self._action("关于…", self.about)
         self.act_undo.setEnabled(False)
+        svc = self.ctx.services  # the role is known: the login came before the window
+        for act, permission in ((self.act_import, "import"), (self.act_export, "export")):
+            act.setEnabled(svc.allowed(permission))
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
