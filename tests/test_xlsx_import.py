@@ -106,6 +106,17 @@ def test_existing_records_are_left_alone_unless_update(services, tmp_path):
     assert "院长" in audit[0].details and ID1 not in audit[0].details
 
 
+def test_update_from_a_file_without_township_keeps_the_township(services, tmp_path):
+    path = _clean_roster(tmp_path)
+    assert import_file(services, "representatives", path).new == 4
+    rows = [[c for i, c in enumerate(r) if i != HEADERS.index("所属乡镇")] for r in roster_rows()[:8]]
+    rows[3][-2] = "13812340000"  # 张三's new mobile, in a roster without 所属乡镇
+    report = import_file(services, "representatives", write_openpyxl(tmp_path / "no_town.xlsx", rows), update=True)
+    assert (report.existing, report.updated) == (4, 1)
+    rec = _records(services)["张三"]
+    assert (rec["mobile"], rec["township"]) == ("13812340000", "510599100")
+
+
 def test_name_and_birth_date_match_when_there_is_no_id(services, tmp_path):
     rows = roster_rows()[:4]
     rows[3][5] = None

@@ -452,7 +452,7 @@ def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid:
                                          if "uuid" in r.values})
         if update:
             for n, row in enumerate(old_rows, 1):
-                report.updated += _update_one(conn, ctx, services, lg, row)
+                report.updated += _update_one(conn, ctx, services, lg, row, TOWNSHIP in checker.column_of)
                 if n % 200 == 0:
                     yield done + n, total, f"正在更新第{n}/{len(old_rows)}条已有记录…"
         audit.write(conn, user=services.user, installation=ctx.installation, action="import", ledger=lg.name,
@@ -481,12 +481,13 @@ def _insert_values(values: dict) -> dict:
     return {k: v for k, v in values.items()}
 
 
-def _update_one(conn, ctx, services, lg: Ledger, row: Row) -> int:
-    """Update a matched record as a GUI edit would: versioned, clocked and audited."""
+def _update_one(conn, ctx, services, lg: Ledger, row: Row, has_township: bool) -> int:
+    """Update a matched record as a GUI edit would: versioned, clocked and audited. Only the
+    columns the file has change (a file without 所属乡镇 leaves the record where it is)."""
     from ..services import audit
     from ..store import records as R
 
-    changes = {k: v for k, v in row.values.items() if k != "uuid"}
+    changes = {k: v for k, v in row.values.items() if k != "uuid" and (k != "township" or has_township)}
     current = R.get_row(conn, lg.name, row.existing)
     before, diff = R.update(conn, lg.name, row.existing, changes, ctx, current=current)
     if not diff:
