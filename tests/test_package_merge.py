@@ -312,3 +312,21 @@ def test_a_person_who_moves_goes_from_township_to_township(sites):
     moved = t2.get("representatives", uuid)
     assert moved["township"] == T2 and moved["subs"]["rep_trainings"][0]["course"] == "理论培训"
     assert t2.find_by("representatives", name="李娜") == [] and stay
+
+
+def test_changes_a_package_makes_are_audited_with_its_id_and_masked(sites):
+    county, t1, _ = sites
+    uuid = rep(t1, "王伟", id_number="510522198001011230")
+    send(t1, county)
+    t1.update("representatives", uuid, {"employer": "新单位", "id_number": "510522198001011257"})
+    data, manifest = build(t1)
+    receive(county, data)
+    from ufdesk.services import audit
+
+    with county.store.connect() as conn:
+        rows = [r for r in audit.entries(conn, record=uuid) if r["action"] == "package_merge"]
+        batch = [r for r in audit.entries(conn, action="package_import") if r["batch"] == manifest["package_id"]]
+    [row] = rows
+    assert row["batch"] == manifest["package_id"] and "新单位" in row["details"]
+    assert "510522198001011257" not in row["details"] and "1257" in row["details"]  # the ID number masked
+    assert len(batch) == 1 and "城关镇" in batch[0]["summary"]

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from ..domain import LEDGERS, SUBS
 from ..store import records as R
 from ..store.schema import ALL_RECORD_TABLES, LEDGER_TABLES, conflicts, duplicates, package_changes
+from ..store.schema import audit as audit_table
 from . import merge
 from .package import binary_columns, datetime_columns, decode_row, dumps
 
@@ -146,7 +147,8 @@ def _merge_existing(conn, ctx, t, table_name, rows, package_id, res, log) -> Non
     uuids = [r["uuid"] for r in rows]
     locals_ = _full_rows(conn, t, uuids)
     queued = _open_conflicts(conn, table_name, uuids)
-    new_conflicts, closed, mine_updates = [], [], {}
+    new_conflicts, closed, mine_updates, trail = [], [], {}, []
+    cols = set(R.merge_columns(table_name))
     for r in rows:
         inc = decode_row(table_name, dict(r))
         loc = locals_[r["uuid"]]
@@ -165,6 +167,11 @@ def _merge_existing(conn, ctx, t, table_name, rows, package_id, res, log) -> Non
             conn.execute(sa.update(t).where(t.c.uuid == r["uuid"]).values(**values))
             log.append({"package_id": package_id, "counter": ctx.counter, "table_name": table_name,
                         "uuid": r["uuid"], "before": before_json(loc), "after_version": values["version"]})
+            diff = {f: (loc.get(f), v) for f, v in m.values.items() if f in cols or f == "deleted"}
+            if diff:
+                trail.append(_audit_row(ctx, table_name, r["uuid"], diff, m.outcome, package_id))
+    if trail:
+        conn.execute(sa.insert(audit_table), trail)
     if new_conflicts:
         conn.execute(sa.insert(conflicts), new_conflicts)
         res.conflicts += len(new_conflicts)
@@ -213,6 +220,18 @@ def _insert_new(conn, ctx, t, table_name, columns, rows, package_id, res, log) -
             for u, (other, key) in dups.items()
         ])
         res.duplicates += len(dups)
+
+
+def _audit_row(ctx, table_name, uuid, diff, outcome, package_id) -> dict:
+    """What a package changed on a record already here, for the audit log (values masked)."""
+    from ..services import audit
+
+    ledger = SUBS[table_name][0].name if table_name in SUBS else table_name
+    what = "删除" if diff.get("deleted", (None, False))[1] else "修改"
+    return {"at": ctx.now, "user": ctx.user, "installation": ctx.installation, "action": "package_merge",
+            "ledger": ledger, "record": uuid, "batch": package_id,
+            "summary": f"数据包{what}：{table_name}（{len(diff)} 个字段）" + ("，有冲突待处理" if outcome == "conflict" else ""),
+            "details": audit.diff_details(table_name, diff)}
 
 
 def _insert_raw(conn, t, table_name, cols, ix, rows) -> None:
