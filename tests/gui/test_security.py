@@ -350,3 +350,23 @@ def test_a_viewers_window_offers_no_import_or_export(qtbot, office, gui_settings
     assert not win.act_import.isEnabled() and not win.act_export.isEnabled()
     assert win.act_report.isEnabled(), "a viewer may print"
     qtbot.waitUntil(lambda: office.worker.busy == 0, timeout=TIMEOUT)
+
+
+def test_start_on_a_damaged_database_restores_the_newest_good_backup(qtbot, demo_db, worker, gui_settings,
+                                                                      monkeypatch, tmp_path):
+    from ufdesk.gui.main import open_window
+
+    monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: QMessageBox.Ok))
+    good = backup.make_backup(demo_db, "auto")
+    with open(demo_db, "r+b") as f:
+        f.write(b"\xff" * 4096)
+    win = open_window(demo_db, worker)
+    assert win, "the window opens on the restored copy"
+    qtbot.addWidget(win)
+    assert "最新的完好备份" in asked[0] and good.describe() in asked[0]
+    qtbot.waitUntil(lambda: worker.busy == 0, timeout=TIMEOUT)
+    assert win.ctx.services.count(Query("representatives")) == good.counts["representatives"]
+    win.ctx._security["lock"].timer.stop()

@@ -79,6 +79,11 @@ def open_window(db: str, worker: Worker):
     try:
         services = worker.call(open_services, db)
     except Exception as exc:  # an unreadable or damaged file: say so and let the clerk choose again
+        from .launchers import dialog_class
+
+        offer = dialog_class("security", "offer_newest_backup")  # a damaged file: the newest good backup
+        if offer is not None and offer(str(db)):
+            return open_window(db, worker)
         show_error(None, exc, "无法打开数据库")
         return None
     ctx = AppContext(services, worker)

@@ -287,9 +287,13 @@ def install(window, ctx) -> None:
 def offer_newest_backup(db: str, parent: QWidget | None = None) -> bool:
     """When ``db`` cannot be opened: offer the newest good backup; True when it was restored
     (the caller then opens ``db`` again)."""
+    from pathlib import Path
+
     try:
+        if not Path(db).is_file() or B.inspect(Path(db)).ok:
+            return False  # missing, or sound (another reason it did not open): nothing to restore
         info = B.newest_good_backup(db)
-    except UfError:
+    except (UfError, OSError):
         return False
     if info is None:
         QMessageBox.warning(parent, "数据库已损坏", f"数据库 {db} 无法打开，而且没有找到可用的备份。\n"
