@@ -294,9 +294,13 @@ def test_cli_backup_restore_purge_and_audit(store, services, tmp_path, home, ufd
     r = ufdesk("backup", "--db", db, "--out", str(enc), "--encrypt", env={**admin, "UFDESK_PASSPHRASE": "口令口令"},
                home=home)
     assert r.returncode == 0 and backup.is_encrypted(enc), r.stderr
+    kept = backup.make_backup(db, "auto")
     damage(db)
     r = ufdesk("stats", "--db", db, env=admin, home=home)
     assert r.returncode == 1 and "已损坏" in r.stderr and "Traceback" not in r.stderr
+    r = ufdesk("check", "--db", db, home=home)
+    assert r.returncode == 1 and "检查未通过" in r.stderr
+    assert "最新的完好备份" in r.stderr and str(kept.path) in r.stderr, "check points to the backup to restore"
     r = ufdesk("restore", "--db", db, str(enc), env={**viewer, "UFDESK_PASSPHRASE": "口令口令"}, home=home)
     assert r.returncode == 1 and "不是管理员" in r.stderr
     r = ufdesk("restore", "--db", db, str(enc), env={**admin, "UFDESK_PASSPHRASE": "口令口令"}, home=home)

@@ -270,6 +270,15 @@ def cmd_check(args) -> int:
         out("检查通过。")
         return 0
     err("检查未通过。")
+    try:
+        from .services.backup import newest_good_backup
+
+        good = newest_good_backup(args.db)
+    except UfError:  # PostgreSQL: no backups of ours
+        good = None
+    if good is not None:
+        err(f"最新的完好备份：{good.describe()}\n可用 ufdesk restore --db {args.db} \"{good.path}\" 恢复"
+            "（恢复前会先保存当前文件）。")
     return 1
 
 
