@@ -370,3 +370,19 @@ def test_start_on_a_damaged_database_restores_the_newest_good_backup(qtbot, demo
     qtbot.waitUntil(lambda: worker.busy == 0, timeout=TIMEOUT)
     assert win.ctx.services.count(Query("representatives")) == good.counts["representatives"]
     win.ctx._security["lock"].timer.stop()
+
+
+def test_changing_ones_own_password_asks_for_the_current_one(qtbot, office):
+    G._become(office, {"name": "小李", "role": "editor"})
+    dialog = UD.UsersDialog(office)
+    qtbot.addWidget(dialog)
+    d = UD.PasswordDialog("修改 小李 的密码", dialog, own=(office.store, "小李"))
+    qtbot.addWidget(d)
+    d.current.setText("not-the-password")
+    d.pw1.setText("a-new-password-9")
+    d.pw2.setText("a-new-password-9")
+    d._check()
+    assert d.result() == 0 and "还可再试" in d.message.text()
+    d.current.setText(PW)
+    d._check()
+    assert d.result() == 1

@@ -34,10 +34,17 @@ COLUMNS = ("用户名", "姓名", "角色", "状态", "最近登录")
 class PasswordDialog(QDialog):
     """A new password, typed twice."""
 
-    def __init__(self, title: str, parent=None, *, with_name: bool = False, roles: bool = False):
+    def __init__(self, title: str, parent=None, *, with_name: bool = False, roles: bool = False,
+                 own: tuple | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.own = own  # (store, name): changing one's own password asks for the current one
         form = QFormLayout(self)
+        self.current = QLineEdit(self)
+        self.current.setObjectName("currentPassword")
+        self.current.setEchoMode(QLineEdit.Password)
+        if own:
+            form.addRow("当前密码", self.current)
         self.name = QLineEdit(self)
         self.name.setObjectName("newName")
         self.full_name = QLineEdit(self)
@@ -79,8 +86,11 @@ class PasswordDialog(QDialog):
             U.check_password(self.pw1.text())
             if self.name.isVisible() or self.name.text():
                 U.check_name(self.name.text())
+            if self.own:  # a wrong current password counts toward the lock, like a login
+                U.login(self.own[0], self.own[1], self.current.text())
         except UfError as exc:
             self.message.setText(str(exc))
+            self.current.clear()
             return
         self.accept()
 
@@ -229,7 +239,8 @@ class UsersDialog(QDialog):
 
     def passwd(self) -> None:
         name = self.ctx.services.user if not self.admin else self._selected()
-        if name and (d := PasswordDialog(f"修改 {name} 的密码", self)).exec():
+        own = (self.ctx.store, name) if name and name == self.ctx.services.user else None
+        if name and (d := PasswordDialog(f"修改 {name} 的密码", self, own=own)).exec():
             if self._run(U.set_password, name, d.pw1.text()):
                 QMessageBox.information(self, "用户管理", f"已修改 {name} 的密码。")
 
