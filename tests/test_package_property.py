@@ -1,9 +1,10 @@
-"""Property: random edits, deletes and exchanges among the county and two townships; once all
+"""Property: random edits, deletes, sub-record changes and exchanges among the county and two townships; once all
 packages have crossed and every conflict is resolved (through ``conflicts.resolve``), every
 copy holds the same records, field for field, dots and version vectors included."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,6 +27,7 @@ ops = st.lists(st.one_of(
     st.tuples(st.just("edit"), st.sampled_from(SITES), st.integers(0, 9), st.sampled_from(FIELDS),
               st.sampled_from(VALUES)),
     st.tuples(st.just("delete"), st.sampled_from(SITES), st.integers(0, 9)),
+    st.tuples(st.just("training"), st.sampled_from(SITES), st.integers(0, 9), st.sampled_from(VALUES[:3])),
     st.tuples(st.just("create"), st.sampled_from(SITES), st.sampled_from((T1, T2))),
     st.tuples(st.just("send"), st.sampled_from(ROUTES)),
     st.tuples(st.just("resolve"), st.sampled_from(SITES), st.sampled_from(("mine", "theirs"))),
@@ -58,6 +60,9 @@ def _apply(sites, uuids, op):
             return
         if kind == "edit":
             svc.update("representatives", uuid, {op[3]: op[4]})
+        elif kind == "training":  # replaces the person's trainings: sub-records created and deleted
+            svc.update("representatives", uuid, {}, subs={"rep_trainings": [
+                {"start_on": dt.date(2026, 5, 1), "course": f"培训{op[3]}"}]})
         else:
             svc.delete("representatives", uuid)
 
