@@ -29,7 +29,9 @@ from .messages import error_text
 
 
 class _Importer(QObject):
-    """Imports pyqtgraph once, in the background, and says so on the UI thread."""
+    """Prepares the charts' libraries once. numpy (no Qt in it) is imported in the background;
+    pyqtgraph itself is imported on the UI thread afterwards, because PySide6 creates its
+    classes lazily and that is not safe from two threads at once (it crashed when tried)."""
 
     ready = Signal()
 
@@ -43,11 +45,11 @@ class _Importer(QObject):
         self._started = True
 
         def work():
-            import pyqtgraph  # noqa: F401  (heavy: numpy and friends)
+            import numpy  # noqa: F401  (the heavy part of pyqtgraph's import)
 
             self.ready.emit()
 
-        threading.Thread(target=work, name="ufdesk-import-charts", daemon=True).start()
+        threading.Thread(target=work, name="ufdesk-import-numpy", daemon=True).start()
 
 
 _IMPORTER = _Importer()
@@ -276,6 +278,8 @@ class HomePage(QScrollArea):
         _IMPORTER.start()
 
     def _charts_ready(self) -> None:
+        import pyqtgraph  # noqa: F401  (on the UI thread: see _Importer)
+
         self._pg_ready = True
         if self.data is not None:
             self._draw_charts()

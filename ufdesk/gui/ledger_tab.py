@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,6 +32,17 @@ from .messages import error_text, show_error
 from .table_model import LedgerTableModel
 
 
+def _table_palette(view: QTableView) -> None:
+    """Table colours by palette, not style sheet (see resources/style.qss)."""
+    pal = view.palette()
+    pal.setColor(QPalette.Base, QColor("#ffffff"))
+    pal.setColor(QPalette.AlternateBase, QColor("#f5f8fc"))
+    pal.setColor(QPalette.Highlight, QColor("#cfe0f5"))
+    pal.setColor(QPalette.HighlightedText, QColor("#111111"))
+    view.setPalette(pal)
+    view.setGridStyle(Qt.SolidLine)
+
+
 class LedgerTab(QWidget):
     counted = Signal(str, int)  # ledger, rows shown
 
@@ -51,6 +63,7 @@ class LedgerTab(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.view.verticalHeader().setMinimumWidth(44)
+        _table_palette(self.view)
         header = self.view.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionsClickable(True)
@@ -141,7 +154,12 @@ class LedgerTab(QWidget):
         has = n > 0
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has and self.ctx.services.allowed("edit"))
-        if has and not self.view.currentIndex().isValid():
+        pending, self._select_next = getattr(self, "_select_next", None), None
+        row = self.model.row_of_uuid(pending) if pending else -1
+        if row >= 0:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+        elif has and not self.view.currentIndex().isValid():
             self.view.selectRow(0)
         elif not has:
             self.detail.setHtml(f"<p class='hint'>没有符合条件的{self.lg.label}记录。</p>")
@@ -211,14 +229,7 @@ class LedgerTab(QWidget):
         return form
 
     def _select_after_save(self, uuid: str) -> None:
-        def select():
-            row = self.model.row_of_uuid(uuid)
-            if row >= 0:
-                self.view.selectRow(row)
-                self.view.scrollTo(self.model.index(row, 0))
-            self.model.loaded.disconnect(select)
-
-        self.model.loaded.connect(select)
+        self._select_next = uuid  # selected when the refreshed list arrives (see _loaded)
 
     def delete_record(self) -> None:
         row = self.view.currentIndex().row()

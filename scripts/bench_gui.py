@@ -1,0 +1,227 @@
+"""GUI performance on a large county (issue 3's targets), measured offscreen.
+
+    python scripts/bench_gui.py [--db BIG.db | --size 100000] [--runs 5] [--json]
+
+Measures, as medians of several runs:
+  start      process start → main window shown with the first page of 代表人士 fetched (< 1 s)
+  paint      a new query's ids and first page arriving and the table painted (< 100 ms)
+  sort       a header click (any sortable column) until the table is repainted (< 150 ms, worst column)
+  filter     a 1-character query typed in the filter box until repainted (< 150 ms)
+  rss        the process's peak resident memory after all of it, charts included (< 400 MB)
+Each figure is printed with a baseline measured in the same run (``python -c pass`` for the
+start, painting the same screenful from a plain in-memory model for the rest) and the ratio to it, so that a slow machine shows
+as a slow baseline rather than as a regression.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TARGETS = {"start": 1.0, "paint": 0.100, "sort": 0.150, "filter": 0.150, "rss": 400.0}
+FILTER_CHARS = "王伟李华明张"
+
+
+def _start_script(db: str, settings: str) -> str:
+    return textwrap.dedent(f"""
+        import time, os, sys
+        t0 = time.perf_counter()
+        from ufdesk.gui import settings as S
+        S.use_file({settings!r})
+        S.LAST_TAB.set(1)
+        from ufdesk.gui.main import make_app, open_window
+        from ufdesk.gui.tasks import Worker
+        from PySide6.QtWidgets import QApplication
+        app = make_app()
+        w = open_window({db!r}, Worker())
+        tab = w.ledger_tabs["representatives"]
+        from PySide6.QtCore import QEventLoop
+        while not (tab.model.ids and tab.model.row_record(0) is not None):
+            app.processEvents(QEventLoop.AllEvents | QEventLoop.WaitForMoreEvents)
+        w.repaint()
+        app.processEvents()
+        print("READY", flush=True)
+        os._exit(0)
+    """)
+
+
+def measure_start(db: str, runs: int, tmp: str) -> tuple[float, float]:
+    """(median seconds to a usable window, median seconds of ``python -c pass``)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", UFDESK_HOME=tmp)
+    script = _start_script(db, str(Path(tmp) / "start.ini"))
+    times, base = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True, env=env)
+        base.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+        times.append(time.perf_counter() - t)
+        if "READY" not in out.stdout:
+            raise SystemExit(f"start failed:\n{out.stderr}")
+    return statistics.median(times), statistics.median(base)
+
+
+def _wait(app, cond, timeout=30.0) -> None:
+    """Run the event loop until ``cond()``; sleeping between events as a real event loop does
+    (a busy loop would hold the GIL and slow the database thread down)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    end = time.perf_counter() + timeout
+    tick = QTimer()
+    tick.start(20)  # wakes the loop now and then to check the time
+    while not cond():
+        app.processEvents(QEventLoop.AllEvents | QEventLoop.WaitForMoreEvents)
+        if time.perf_counter() > end:
+            raise TimeoutError("no answer from the worker")
+
+
+def _timed_query(app, tab, action) -> float:
+    """Seconds from ``action`` until the new ids and first page are in and the table painted."""
+    model = tab.model
+    before = tab.loads
+    t = time.perf_counter()
+    action()
+    _wait(app, lambda: tab.loads > before and not model._loading)
+    tab.view.viewport().repaint()
+    return time.perf_counter() - t
+
+
+def measure_window(db: str, runs: int, tmp: str) -> dict:
+    from PySide6.QtCore import QAbstractTableModel, Qt
+    from PySide6.QtWidgets import QTableView
+
+    from ufdesk.gui import settings as S
+    from ufdesk.gui.main import make_app, open_window
+    from ufdesk.gui.tasks import Worker
+    from ufdesk.services import Query
+
+    S.use_file(str(Path(tmp) / "window.ini"))
+    S.LAST_TAB.set(0)
+    app = make_app()
+    window = open_window(db, Worker())
+    window.resize(1440, 900)
+    tab = window.ledger_tabs["representatives"]
+    tab.loads = 0
+
+    def count_load():
+        tab.loads += 1
+
+    tab.model.loaded.connect(count_load)  # connected once: PySide6 dislikes disconnect churn
+    window.tabs.setCurrentWidget(tab)
+    _wait(app, lambda: tab.model.ids and tab.model.row_record(0) is not None)
+    rows = len(tab.model.ids)
+
+    # Baseline: the same view painting a plain in-memory model with the same visible text,
+    # i.e. what Qt itself costs for this screenful, without the database or our model.
+    visible = [[tab.model.data(tab.model.index(r, c)) for c in range(tab.model.columnCount())]
+               for r in range(min(rows, 60))]
+
+    class Plain(QAbstractTableModel):
+        def rowCount(self, parent=None):
+            return rows
+
+        def columnCount(self, parent=None):
+            return len(visible[0])
+
+        def data(self, index, role=Qt.DisplayRole):
+            return visible[index.row() % len(visible)][index.column()] if role == Qt.DisplayRole else None
+
+    plain = QTableView()
+    plain.setModel(Plain())
+    plain.resize(tab.view.size())
+    plain.setAlternatingRowColors(True)
+    for c in range(len(visible[0])):
+        plain.setColumnWidth(c, tab.view.columnWidth(c))
+    plain.show()
+    app.processEvents()
+
+    def baseline():
+        t = time.perf_counter()
+        plain.viewport().repaint()
+        return time.perf_counter() - t
+
+    baseline()
+    base = statistics.median([baseline() for _ in range(runs * 3)])
+    plain.hide()
+    paint = statistics.median(
+        [_timed_query(app, tab, lambda: tab.model.set_query(Query("representatives"))) for _ in range(runs)])
+    sorts = {}
+    for i, col in enumerate(tab.model.columns):
+        if not col.sortable:
+            continue
+        times = []
+        for r in range(runs):
+            order = Qt.DescendingOrder if r % 2 else Qt.AscendingOrder
+            times.append(_timed_query(app, tab, lambda i=i, order=order: tab.model.sort(i, order)))
+        sorts[col.label] = statistics.median(times)
+    tab.model.sort(-1)
+    _wait(app, lambda: not tab.model._loading)
+    filters = []
+    for ch in FILTER_CHARS[:max(runs, 3)]:
+        filters.append(_timed_query(app, tab, lambda ch=ch: tab.filters.text.setText(ch)))
+        _timed_query(app, tab, tab.filters.text.clear)
+    # scroll through the table and show the home page with its charts before reading memory
+    for r in range(0, min(rows, 20000), 2000):
+        tab.view.scrollTo(tab.model.index(r, 0))
+        app.processEvents()
+    window.tabs.setCurrentIndex(0)
+    _wait(app, lambda: window.home._pg_ready and window.home.data is not None, 120)
+    app.processEvents()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worst = max(sorts, key=sorts.get)
+    return {"rows": rows, "paint_base": base, "paint": paint, "sort": sorts[worst], "sort_worst_column": worst,
+            "sorts": sorts, "filter": statistics.median(filters), "rss": rss}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="GUI benchmark (issue 3)")
+    p.add_argument("--db", help="a demo database (ufdesk demo --size 100000)")
+    p.add_argument("--size", type=int, default=100_000, help="build a demo county of this size when no --db")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    tmp = tempfile.mkdtemp(prefix="ufdesk-bench-")
+    os.environ.setdefault("UFDESK_HOME", tmp)
+    db = args.db
+    if not db:
+        from ufdesk.services.demo import build_demo
+
+        db = str(Path(tmp) / "big.db")
+        build_demo(db, size=args.size).close()
+    start, start_base = measure_start(db, args.runs, tmp)
+    res = measure_window(db, args.runs, tmp)
+    res.update(start=start, start_base=start_base)
+    ok = {k: res[k] < v for k, v in TARGETS.items()}
+    if args.json:
+        print(json.dumps({**res, "ok": ok}, ensure_ascii=False, default=str))
+    else:
+        ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+        print(f"代表人士 {res['rows']} 人；每项取 {args.runs} 次的中位数")
+        print(f"start   {res['start']:.2f} s   (python -c pass {res['start_base']:.2f} s, ×{res['start'] / res['start_base']:.1f})"
+              f"  target < 1 s  {'OK' if ok['start'] else 'SLOW'}")
+        b = res["paint_base"]
+        for key, label in (("paint", "paint "), ("sort", "sort  "), ("filter", "filter")):
+            extra = f" worst column {res['sort_worst_column']}" if key == "sort" else ""
+            print(f"{label}  {ms(res[key])}   (plain Qt table paint {ms(b)}, ×{res[key] / max(b, 1e-6):.0f})"
+                  f"  target < {ms(TARGETS[key])}  {'OK' if ok[key] else 'SLOW'}{extra}")
+        print(f"rss     {res['rss']:.0f} MB  target < 400 MB  {'OK' if ok['rss'] else 'HIGH'}")
+        for label, t in sorted(res["sorts"].items(), key=lambda kv: -kv[1]):
+            print(f"        sort by {label}: {ms(t)}")
+    sys.stdout.flush()
+    os._exit(0 if all(ok.values()) else 1)
+
+
+if __name__ == "__main__":
+    main()
