@@ -74,8 +74,13 @@ def main(argv=None) -> int:
         print(out / f"{i}-{name}.png")
     window.tabs.setCurrentIndex(1)
     tab = window.ledger_tabs["representatives"]
-    row = next((r for r in range(min(len(tab.model.ids), 100))
-                if "民" in (tab.model.row_record(r) or {}).get("party", "") or True), 0)
+    services = window.ctx.services
+
+    def rich(r):  # a person with political arrangements and visits: a fuller form to look at
+        rec = services.get("representatives", tab.model.uuid_at(r))
+        return len(rec["subs"]["rep_arrangements"]) > 0 and len(rec["subs"]["rep_visits"]) > 0
+
+    row = next((r for r in range(min(len(tab.model.ids), 100)) if tab.model.row_record(r) and rich(r)), 0)
     form = tab.open_record(row)
     wait_until(lambda: form._loaded)
     settle(0.4)

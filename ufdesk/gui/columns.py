@@ -25,7 +25,7 @@ class Column:
     right: bool = False  # numbers align right
 
 
-NARROW_TYPES = ("idcard", "mobile", "phone", "uscc", "site_reg", "date", "int", "decimal")
+NARROW_TYPES = ("idcard", "mobile", "phone", "uscc", "date", "int", "decimal")
 
 
 def field_width(field: Field, services) -> int:
@@ -33,6 +33,8 @@ def field_width(field: Field, services) -> int:
     as its longest name (within reason)."""
     if field.type in NARROW_TYPES:
         width = (field.width + 1) // 2 + 1
+    elif field.type == "site_reg":  # 宗场证字(川)F519999021: four characters and ten letters/digits
+        width = 12
     elif field.type == "code":
         names = [n for _c, n in services.store.codebook()[field.code].items()]
         width = min(max([len(n) for n in names] or [field.width]), 10)

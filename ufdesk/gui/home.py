@@ -297,16 +297,16 @@ class HomePage(QScrollArea):
             return go
 
         kinds = [(name, count, code) for code, name, count in d["kinds"]]
-        self.cards["kinds"].set_chart(bar_chart(kinds, on_click=reps("kinds", lambda _k: ""), height=300))
+        self.cards["kinds"].set_chart(bar_chart(kinds, on_click=reps("kinds", lambda _k: ""), height=230))
         party = [(name, count, code) for code, name, count in d["party"]]
-        self.cards["party"].set_chart(bar_chart(party, on_click=reps("party", lambda _k: ""), height=300))
+        self.cards["party"].set_chart(bar_chart(party, on_click=reps("party", lambda _k: ""), height=230))
 
         def age(band):
             value = Q.age_band_filter(band, today) if band != "未填" else None
             self.open_ledger.emit("representatives", {**present, "birth_date": value}, f"年龄：{band}", None)
 
         self.cards["ages"].set_chart(bar_chart([(b, n, b) for b, n in d["ages"]], horizontal=False, on_click=age,
-                                               height=300))
+                                               height=230))
         self.cards["proposals"].set_chart(bar_chart(
             [(name, count, code) for code, name, count in d["proposal_status"]],
             on_click=lambda c: self.open_ledger.emit("proposals", {"status": c}, "", None)))
