@@ -194,3 +194,43 @@ def test_new_record_needs_name_and_delete_is_undoable(qtbot, window):
     assert services.find_by("representatives", name="丁测试") == []
     window.undo()
     qtbot.waitUntil(lambda: len(tab.model.ids) == total + 1, timeout=TIMEOUT)
+
+
+def test_every_ledger_gets_its_table_and_form_from_its_description(qtbot, window):
+    from ufdesk.domain import LEDGERS
+
+    for name, lg in LEDGERS.items():
+        tab = window.ledger_tabs[name]
+        window.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda tab=tab: bool(tab.model.ids) and tab.model.row_record(0) is not None, timeout=TIMEOUT)
+        assert window.tabs.tabText(window.tabs.currentIndex()) == lg.label
+        assert set(tab.filters.combos) == {f.name for f in lg.filter_fields}
+        form = tab.new_record()
+        qtbot.waitUntil(lambda form=form: form._loaded, timeout=TIMEOUT)
+        assert set(form.grid.editors) == {f.name for f in lg.fields}
+        tabs = [form.tabs.tabText(i) for i in range(form.tabs.count())]
+        assert tabs[1:1 + len(lg.subs)] == [s.label for s in lg.subs]
+        assert ("附件" in tabs) == any(k != "photo" for k in lg.attachments)
+        assert (form.photo is not None) == ("photo" in lg.attachments)
+        required = [f.name for f in lg.fields if f.required]
+        assert {k for k, v in form.check().items() if v == "必填"} == set(required)
+        form.reject()
+
+
+def test_photo_is_saved_with_the_record(qtbot, window, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    tab = rep_tab(qtbot, window)
+    uuid = tab.model.uuid_at(3)
+    form = open_form(qtbot, tab, 3)
+    img = QImage(132, 176, QImage.Format_RGB32)
+    img.fill(QColor("#336699"))
+    path = tmp_path / "照片.png"
+    img.save(str(path))
+    form.photo.set_file(str(path))
+    assert form.photo.picture.pixmap() is not None and not form.photo.picture.pixmap().isNull()
+    qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=TIMEOUT)
+    with qtbot.waitSignal(form.saved, timeout=TIMEOUT):
+        form.save_button.click()
+    photos = window.ctx.services.attachments(uuid, "photo")
+    assert len(photos) == 1 and photos[0]["filename"] == "照片.png" and photos[0]["content"] == path.read_bytes()
