@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -445,6 +446,10 @@ class ExchangeDialog(QDialog):
             r["name"], "已报送" if r["reported"] else "未报送", _when(r["exported_at"]), _when(r["imported_at"]),
             r["records"] if r["reported"] else "", ("按时" if r["on_time"] else "逾期") if r["reported"] else "",
         ] for r in rows])
+        for n, r in enumerate(rows):
+            if not r["reported"] or not r["on_time"]:
+                for c in (1, 5):
+                    self.report.item(n, c).setForeground(QColor("#b00020"))
         missing = [r["name"] for r in rows if not r["reported"]]
         self.report_note.setText(f"未报送：{'、'.join(missing)}" if missing else "各乡镇均已报送。")
 
