@@ -148,6 +148,7 @@ def _merge_existing(conn, ctx, t, table_name, rows, package_id, res, log) -> Non
     locals_ = _full_rows(conn, t, uuids)
     queued = _open_conflicts(conn, table_name, uuids)
     new_conflicts, closed, mine_updates, trail = [], [], {}, []
+    updates: dict[tuple, list[dict]] = {}  # rows changing the same columns: one executemany
     cols = set(R.merge_columns(table_name))
     for r in rows:
         inc = decode_row(table_name, dict(r))
@@ -164,12 +165,17 @@ def _merge_existing(conn, ctx, t, table_name, rows, package_id, res, log) -> Non
         mine_updates.update(m.mine_updates)
         if m.values:
             values = dict(m.values, version=loc["version"] + 1)
-            conn.execute(sa.update(t).where(t.c.uuid == r["uuid"]).values(**values))
+            updates.setdefault(tuple(sorted(values)), []).append({**{f"v_{k}": v for k, v in values.items()},
+                                                                  "k_uuid": r["uuid"]})
             log.append({"package_id": package_id, "counter": ctx.counter, "table_name": table_name,
                         "uuid": r["uuid"], "before": before_json(loc), "after_version": values["version"]})
             diff = {f: (loc.get(f), v) for f, v in m.values.items() if f in cols or f == "deleted"}
             if diff:
                 trail.append(_audit_row(ctx, table_name, r["uuid"], diff, m.outcome, package_id))
+    for names, params in updates.items():
+        stmt = sa.update(t).where(t.c.uuid == sa.bindparam("k_uuid")).values(
+            {t.c[k]: sa.bindparam(f"v_{k}") for k in names})
+        conn.execute(stmt, params)
     if trail:
         conn.execute(sa.insert(audit_table), trail)
     if new_conflicts:
