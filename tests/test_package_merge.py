@@ -330,3 +330,22 @@ def test_changes_a_package_makes_are_audited_with_its_id_and_masked(sites):
     assert row["batch"] == manifest["package_id"] and "新单位" in row["details"]
     assert "510522198001011257" not in row["details"] and "1257" in row["details"]  # the ID number masked
     assert len(batch) == 1 and "城关镇" in batch[0]["summary"]
+
+
+def test_undoing_a_package_reopens_the_conflict_it_had_closed(sites):
+    county, t1, _ = sites
+    from ufdesk.exchange import package_import as I
+
+    uuid = shared(county, t1)
+    county.update("representatives", uuid, {"employer": "县政协"})
+    t1.update("representatives", uuid, {"employer": "镇商会"})
+    send(t1, county)
+    send(county, t1)
+    [c] = C.list_conflicts(t1.store)
+    C.resolve(t1.store, c["id"], "mine")
+    data, manifest = build(t1)
+    receive(county, data)
+    assert C.list_conflicts(county.store) == [] and county.get("representatives", uuid)["employer"] == "镇商会"
+    I.undo(county.store, manifest["package_id"])
+    [again] = C.list_conflicts(county.store)
+    assert (again["mine"], again["theirs"]) == ("县政协", "镇商会")

@@ -232,6 +232,8 @@ def test_undo_reverses_the_whole_batch_and_allows_reimport(sites):
         I.undo(county.store, manifest["package_id"])
     again = receive(county, data)
     assert not again.already and again.counts["representatives"]["new"] == 1
+    assert I.undo(county.store, manifest["package_id"]) == 2  # and the second import undoes as well
+    assert record_state(county.store) == records_before
 
 
 def test_first_big_import_rebuilds_indexes_and_a_crash_leaves_them_intact(sites, monkeypatch):

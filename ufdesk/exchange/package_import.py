@@ -292,7 +292,10 @@ def undo(store, package_id: str, user: str | None = None) -> int:
                 before = decode_row(c["table_name"], json.loads(c["before"]))
                 before["version"] = c["after_version"] + 1
                 conn.execute(sa.update(t).where(t.c.uuid == c["uuid"]).values(**before))
+        conn.execute(sa.delete(package_changes).where(package_changes.c.package_id == package_id))
         conn.execute(sa.delete(conflicts).where(conflicts.c.package == package_id, conflicts.c.resolved.is_(None)))
+        conn.execute(sa.update(conflicts).where(conflicts.c.resolved == "superseded", conflicts.c.resolved_by == package_id)
+                     .values(resolved=None, resolved_at=None, resolved_by=None))
         conn.execute(sa.delete(duplicates).where(duplicates.c.package == package_id, duplicates.c.resolved.is_(None)))
         details = json.loads(log["details"] or "{}")
         peer_before = details.get("peer_before")
