@@ -79,8 +79,41 @@ def bundle_smoke() -> int:
     return 0
 
 
+# The tests that run a second time against a real PostgreSQL (issue 8): services, import,
+# reports and packages. UFDESK_TEST_PG maps each test's database file to a server database.
+PG_TESTS = ["tests/test_services.py", "tests/test_xlsx_import.py", "tests/test_xlsx_export.py",
+            "tests/test_reports.py", "tests/test_reports_cli.py", "tests/test_package_merge.py",
+            "tests/test_package_refusals.py"]
+PG_PORT = 54329
+
+
+def start_postgres() -> str:
+    """A throw-away PostgreSQL cluster on loopback (Debian's postgresql package), trust auth."""
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        install_apt(["postgresql"])
+    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    data = Path("/tmp/ufdesk-ci-pg")
+    run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if data.exists():
+        subprocess.run(run_as + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(data)
+    data.mkdir(parents=True)
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
+    subprocess.run(run_as + [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", user, "-E", "UTF8",
+                             "--locale=C"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(run_as + [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(data / "log"), "-w", "-o",
+                             f"-c listen_addresses=127.0.0.1 -p {PG_PORT} -k {data} -c fsync=off", "start"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return f"postgresql://{user}@127.0.0.1:{PG_PORT}/postgres"
+
+
 def main() -> int:
     args = sys.argv[1:]
+    pg = "--pg" in args or os.environ.get("CI", "").lower() == "true"
+    args = [a for a in args if a != "--pg"]
     bundle = "--bundle" in args or os.environ.get("CI", "").lower() == "true"
     args = [a for a in args if a != "--bundle"]
     if sys.platform.startswith("linux"):
@@ -93,6 +126,10 @@ def main() -> int:
         return lint
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
+    if code == 0 and pg and sys.platform.startswith("linux"):
+        print("\n在 PostgreSQL 上再运行服务、导入、报表和数据包测试 …", flush=True)
+        pg_env = dict(env, UFDESK_TEST_PG=start_postgres())
+        code = subprocess.call([str(PY), "-m", "pytest", "-p", "no:cacheprovider", *PG_TESTS], cwd=ROOT, env=pg_env)
     if code or not bundle:
         return code
     return bundle_smoke()

@@ -41,9 +41,22 @@ def render_pages(pdf: Path, out_dir: Path) -> list[Path]:
 
 
 def sql(db: Path, query: str, *args):
-    """An independent count straight from the SQLite file (not through ufdesk)."""
-    with sqlite3.connect(db) as conn:
-        return conn.execute(query, args).fetchall()
+    """An independent count straight from the database (not through ufdesk's services): the
+    SQLite file itself, or — when the suite runs against PostgreSQL (UFDESK_TEST_PG) — the
+    server database that path stands for, with the query's SQLite spellings translated."""
+    from ufdesk.store.engine import test_server_url
+
+    url = test_server_url(str(db))
+    if url is None:
+        with sqlite3.connect(db) as conn:
+            return conn.execute(query, args).fetchall()
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    query = re.sub(r"\b((?:\w+\.)?deleted) = 0", r"\1 = false", query.replace("%", "%%")).replace("?", "%s")
+    with psycopg.connect(dbname=u.database, host=u.host or u.query.get("host"), port=u.port, user=u.username) as conn:
+        return [tuple(r) for r in conn.execute(query, args).fetchall()]
 
 
 def table_line(txt: str, first: str) -> list[str] | None:

@@ -256,7 +256,7 @@ def test_person_form_masks_numbers_for_a_viewer_and_gives_the_age(demo, tmp_path
     txt = flat(build(viewer, tmp_path, "person", id=uuid))
     assert id_number not in txt and mobile not in txt
     assert id_number[:4] + "*" * 10 + id_number[-4:] in txt and mobile[:3] + "****" + mobile[-4:] in txt
-    b, today = dt.date.fromisoformat(birth), dt.date.today()
+    b, today = birth if isinstance(birth, dt.date) else dt.date.fromisoformat(birth), dt.date.today()
     assert f"（{today.year - b.year - ((today.month, today.day) < (b.month, b.day))}岁）" in txt
 
 

@@ -65,7 +65,7 @@ def test_full_export_imports_back_field_for_field(demo, full_export, tmp_path):
 def _sub_rows(store, table: str) -> list[tuple]:
     cols = ["township", *data_columns(table)]
     with store.connect() as conn:
-        rows = conn.execute(sa.text(f"select {', '.join(cols)} from {table} where deleted = 0")).all()
+        rows = conn.execute(sa.text(f"select {', '.join(cols)} from {table} where deleted = false")).all()
     return sorted(tuple("" if v is None else str(v) for v in r) for r in rows)
 
 
@@ -114,7 +114,7 @@ def test_ids_and_phones_are_masked_unless_full_ids(demo, tmp_path):
     assert not (tmp_path / "full.xlsx").exists()
     drain(export_xlsx(Services(demo, user="管理员", role="admin"), "cadres", tmp_path / "full.xlsx", full_ids=True))
     with demo.connect() as conn:
-        rows = conn.execute(sa.text("select user, summary from audit where action='export_full_ids' order by id")).all()
+        rows = conn.execute(sa.text('select "user", summary from audit where action=\'export_full_ids\' order by id')).all()
     assert len(rows) == before + 1 and rows[-1].user == "管理员" and "统战干部" in rows[-1].summary
 
 
@@ -194,7 +194,7 @@ def test_cli_export_masks_by_default_and_audits_full_ids(demo, tmp_path, capsys)
     from ufdesk.cli import main
 
     out = tmp_path / "干部.xlsx"
-    assert main(["export-xlsx", "--db", str(demo.path), "--ledger", "统战干部", "--out", str(out)]) == 0
+    assert main(["export-xlsx", "--db", demo.location, "--ledger", "统战干部", "--out", str(out)]) == 0
     n = Services(demo).count(Query("cadres"))
     assert capsys.readouterr().out.strip() == f"已导出 {n} 条记录到 {out}（身份证号、电话已部分隐藏）"
     ws = load_workbook(out)["统战干部"]
@@ -203,9 +203,9 @@ def test_cli_export_masks_by_default_and_audits_full_ids(demo, tmp_path, capsys)
     assert phones and all("****" in p for p in phones)
     with demo.connect() as conn:
         before = conn.execute(sa.text("select count(*) from audit where action='export_full_ids'")).scalar()
-    assert main(["export-xlsx", "--db", str(demo.path), "--ledger", "all", "--out", str(out), "--full-ids"]) == 0
+    assert main(["export-xlsx", "--db", demo.location, "--ledger", "all", "--out", str(out), "--full-ids"]) == 0
     assert "完整号码" in capsys.readouterr().out
     with demo.connect() as conn:
         assert conn.execute(sa.text("select count(*) from audit where action='export_full_ids'")).scalar() == before + 1
-    assert main(["export-xlsx", "--db", str(demo.path), "--ledger", "nothing", "--out", str(out)]) == 1
+    assert main(["export-xlsx", "--db", demo.location, "--ledger", "nothing", "--out", str(out)]) == 1
     assert "没有名为“nothing”的台账" in capsys.readouterr().err

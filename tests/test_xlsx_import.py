@@ -159,9 +159,10 @@ def test_a_failure_midway_leaves_the_database_as_it_was(services, tmp_path, monk
 
 
 def _indexes(store) -> set[str]:
+    sql = ("select name from sqlite_master where type='index' and tbl_name='representatives'" if store.is_sqlite
+           else "select indexname from pg_indexes where tablename='representatives'")
     with store.connect() as conn:
-        return set(conn.exec_driver_sql(
-            "select name from sqlite_master where type='index' and tbl_name='representatives'").scalars())
+        return set(conn.exec_driver_sql(sql).scalars())
 
 
 def test_large_imports_rebuild_indexes_and_a_cancel_keeps_them(services, tmp_path, monkeypatch):
@@ -182,8 +183,9 @@ def test_large_imports_rebuild_indexes_and_a_cancel_keeps_them(services, tmp_pat
     assert _indexes(services.store) == before and _records(services) == {}
     assert import_file(services, "representatives", path).new == 30
     assert _indexes(services.store) == before
-    with services.store.connect() as conn:
-        assert conn.exec_driver_sql("pragma integrity_check").scalar() == "ok"
+    from ufdesk.store.check import check
+
+    assert check(services.store.location)[0]
 
 
 def test_missing_required_column_is_refused_before_reading_rows(services, tmp_path):
@@ -283,7 +285,7 @@ def test_party_names_short_long_and_everyday(store, cell, code):
 def test_cli_prints_each_problem_then_a_summary(roster_files, store, capsys, tmp_path):
     from ufdesk.cli import main
 
-    db = str(store.path)
+    db = store.location
     assert main(["import-xlsx", "--db", db, "--ledger", "representatives", str(roster_files["xls"]), "--dry-run"]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split(" ")[0] for line in lines[:-1]] == [f"第{p[0]}行" for p in expected_problems("xls")]
