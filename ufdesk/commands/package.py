@@ -193,8 +193,12 @@ def cmd_conflicts(args) -> int:
         return 0
     if not items:
         out("没有待处理的冲突。")
+    from ..services.audit import masked_value
+
     for c in items:
-        out(f"[{c['id']}] {c['ledger']} {c['title']}：{c['label']}  本机={_show(c['mine'])}  对方={_show(c['theirs'])}")
+        mine, theirs = (v if isinstance(v, dict) else masked_value(c["table"], c["field"], v)
+                        for v in (c["mine"], c["theirs"]))
+        out(f"[{c['id']}] {c['ledger']} {c['title']}：{c['label']}  本机={_show(mine)}  对方={_show(theirs)}")
     return 0
 
 
