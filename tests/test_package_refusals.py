@@ -191,7 +191,7 @@ def test_crash_in_the_middle_of_an_import_leaves_the_database_as_before(sites, m
         receive(county, data)
     assert calls["n"] == 3
     assert snapshot(county.store) == before
-    ok, lines = check(county.store.path)
+    ok, lines = check(county.store.location)
     assert ok, lines
     monkeypatch.setattr(package_apply, "apply_table", real)
     assert receive(county, data).counts["representatives"]["new"] == 5  # and it imports afterwards
@@ -247,9 +247,10 @@ def test_first_big_import_rebuilds_indexes_and_a_crash_leaves_them_intact(sites,
     data, _ = build(town)
 
     def indexes():
+        sql = ("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='representatives'"
+               if county.store.is_sqlite else "SELECT indexname FROM pg_indexes WHERE tablename='representatives'")
         with county.store.connect() as conn:
-            return sorted(r[0] for r in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='representatives'"))
+            return sorted(r[0] for r in conn.exec_driver_sql(sql))
 
     before, index_names = snapshot(county.store), indexes()
     assert len(index_names) > 5
@@ -269,7 +270,7 @@ def test_first_big_import_rebuilds_indexes_and_a_crash_leaves_them_intact(sites,
     monkeypatch.setattr(package_apply, "apply_table", real)
     assert receive(county, data).counts["representatives"]["new"] == 6000
     assert indexes() == index_names
-    ok, lines = check(county.store.path)
+    ok, lines = check(county.store.location)
     assert ok, lines
     assert len(county.find_by("representatives", name="代表5999")) == 1
 
