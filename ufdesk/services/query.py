@@ -130,6 +130,10 @@ def _order_columns(q: Query) -> list:
         col = t.c[sort]
     if sort == "sort_no":  # 排序号 first, then those without one 按姓氏笔画
         return [sa.func.coalesce(t.c.sort_no, sa.literal_column("999999999")), t.c.sk_stroke, t.c.id]
+    if sort == "township":  # by township, and within one by name, as rosters are kept
+        name = t.c.sk_stroke if lg.person else t.c.sk_pinyin
+        cols = [t.c.township, name, t.c.id]
+        return [c.desc() for c in cols] if q.desc else cols
     if q.desc:
         return [col.desc(), t.c.id.desc()]
     return [col, t.c.id]

@@ -100,6 +100,9 @@ def _ledger_table(lg) -> sa.Table:
     live = t.c.deleted == sa.false()
     for name in sortable_columns(lg):
         sa.Index(f"ix_{lg.name}_live_{name}", t.c[name], sqlite_where=live, postgresql_where=live)
+    # 所属乡镇 order: by township, then by name within it.
+    sa.Index(f"ix_{lg.name}_live_township", t.c.township, t.c.sk_stroke if lg.person else t.c.sk_pinyin,
+             sqlite_where=live, postgresql_where=live)
     # The free-text and multi-code filters scan this narrow index instead of the table.
     sa.Index(f"ix_{lg.name}_live_search", *search_index_columns(lg, t), sqlite_where=live, postgresql_where=live)
     if any(f.name == "sort_no" for f in lg.fields):  # 排序号 order: numbered first, then 笔画
