@@ -7,6 +7,7 @@ Members::
     records/<table>.json   {"columns": [...], "rows": [[...], ...]} — one array per row
     records/<table>.keys.json   the same rows' uuid/born/clock/vv/deleted only, in the same
                            order: a re-import decides "unchanged" without parsing whole rows
+    records/<table>.pending.json   {uuid: {field: [dots]}} still in the sender's conflict queue
     places.json            townships, villages, code-table edits (from the county only)
 
 Values are JSON: dates and datetimes as ISO text, binary (attachments) as base64; the reader
@@ -169,8 +170,18 @@ class Package:
         return self.manifest["package_id"]
 
     def table(self, table_name: str) -> tuple[list[str], list[list]]:
+        """(columns, rows); rows with open conflicts at the sender carry them in ``_pending``."""
         data = self.members.get(f"records/{table_name}.json")
-        return read_table(table_name, data) if data else ([], [])
+        if not data:
+            return [], []
+        columns, rows = read_table(table_name, data)
+        pending = self.members.get(f"records/{table_name}.pending.json")
+        if pending and PENDING not in columns:
+            waiting = json.loads(pending)
+            iu = columns.index("uuid")
+            rows = [[*r, waiting.get(r[iu])] for r in rows]
+            columns = [*columns, PENDING]
+        return columns, rows
 
     def keys(self, table_name: str) -> tuple[list[str], list[list]]:
         """(columns, rows) of uuid, born, clock, vv, deleted — a small member read first."""

@@ -39,7 +39,6 @@ from ..store.schema import (
 )
 from .package import (
     FORMAT,
-    PENDING,
     SUFFIX,
     build_zip,
     encode_keys,
@@ -89,16 +88,23 @@ def _scope(t, table_name: str, to: str):
     return t.c.owner.in_(owners)
 
 
-def _fetch(conn, q) -> list[list]:
-    """Rows as lists. On SQLite the stored text is taken as it is (dates stay ISO text):
+def _fetch(conn, q) -> list[tuple]:
+    """Rows as tuples. On SQLite the stored text is taken as it is (dates stay ISO text):
     parsing 100,000 rows' dates only to print them again would double the export's time."""
     if conn.dialect.name == "sqlite":
         sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        return [list(r) for r in conn.exec_driver_sql(sql).fetchall()]
-    return [list(r) for r in conn.execute(q)]
+        cur = conn.connection.cursor()  # the driver's cursor, in this transaction: plain tuples
+        try:
+            cur.execute(sql)
+            return cur.fetchall()
+        finally:
+            cur.close()
+    return [tuple(r) for r in conn.execute(q)]
 
 
-def _rows(conn, table_name: str, to: str, since: int, me: str, touched: set[str]) -> tuple[list[str], list[list]]:
+def _rows(conn, table_name: str, to: str, since: int, me: str, touched: set[str]
+          ) -> tuple[list[str], list[tuple], dict[str, dict]]:
+    """(columns, rows, {uuid: {field: [dots]}} of the open conflicts on those rows)."""
     t = ALL_RECORD_TABLES[table_name]
     cols = export_columns(table_name)
     q = sa.select(*[t.c[c] for c in cols]).order_by(t.c.id)
@@ -113,9 +119,10 @@ def _rows(conn, table_name: str, to: str, since: int, me: str, touched: set[str]
     for record, fld, dot in conn.execute(sa.select(conflicts.c.record, conflicts.c.field, conflicts.c.theirs_dot)
                                          .where(conflicts.c.table_name == table_name, conflicts.c.resolved.is_(None))):
         pending.setdefault(record, {}).setdefault(fld, []).append(dot)
-    for r in rows:
-        r.append(pending.get(r[iu]))
-    return [*cols, PENDING], rows
+    if pending:
+        sent = {r[iu] for r in rows}
+        pending = {u: p for u, p in pending.items() if u in sent}
+    return cols, rows, pending
 
 
 def _places(conn) -> bytes:
@@ -151,11 +158,13 @@ def build(store, *, passphrase: str, to: str | None = None, everything: bool = F
         months: set[str] = set()
         records = 0
         for i, name in enumerate(tables, 1):
-            cols, rows = _rows(conn, name, to, since, me, touched)
+            cols, rows, pending = _rows(conn, name, to, since, me, touched)
             counts[name] = len(rows)
             if rows:
                 members[f"records/{name}.keys.json"] = encode_keys(cols, rows)
                 members[f"records/{name}.json"] = encode_rows(name, cols, rows)
+            if pending:
+                members[f"records/{name}.pending.json"] = json.dumps(pending).encode("utf-8")
             if name in LEDGERS:
                 records += len(rows)
                 iu = cols.index("updated_at")
