@@ -123,3 +123,19 @@ def test_charts_are_drawn_when_pyqtgraph_arrives(qtbot, window):
     n = window.ctx.services.count(Query("activities", filters={"held_on": ("between", (start, end))}))
     qtbot.waitUntil(lambda: len(tab.model.ids) == n and not tab.model._loading, timeout=TIMEOUT)
     assert n == dict(home.data["activities"])[months[-2]]
+
+
+def test_home_page_of_a_new_empty_county(qtbot, tmp_path, gui_settings, worker):
+    from ufdesk.app import create_database
+    from ufdesk.gui.main import open_window
+
+    db = create_database(str(tmp_path / "new.db"), county_code="510522", county_name="合江县",
+                         townships=[("510522100", "合江镇"), ("510522101", "白沙镇")])
+    window = open_window(db, worker)
+    qtbot.addWidget(window)
+    home = home_ready(qtbot, window)
+    qtbot.waitUntil(lambda: home._pg_ready, timeout=60000)
+    qtbot.waitUntil(lambda: home.cards["kinds"].chart is not None
+                    and home.cards["kinds"].chart.text() == "暂无数据", timeout=TIMEOUT)
+    assert "缺统战委员的乡镇：2 / 2 个" in home.cards["coverage"].body.text()
+    assert all("\n0 " in b.text() for b in home.figures.values())

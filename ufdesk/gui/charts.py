@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel
 
 pg.setConfigOptions(background="w", foreground="#444", antialias=True)
 
@@ -22,6 +23,12 @@ def bar_chart(items: list[tuple[str, int, object]], *, horizontal: bool = True,
               on_click: Callable[[object], None] | None = None, alert: set | None = None,
               height: int = 220) -> pg.PlotWidget:
     """``items`` = [(label, value, key)]. Horizontal bars read best with long Chinese labels."""
+    if not items or not any(v for _l, v, _k in items):
+        empty = QLabel("暂无数据")
+        empty.setObjectName("hint")
+        empty.setAlignment(Qt.AlignCenter)
+        empty.setMinimumHeight(height // 2)
+        return empty
     w = pg.PlotWidget()
     w.setMinimumHeight(height)
     w.setMenuEnabled(False)

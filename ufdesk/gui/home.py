@@ -271,7 +271,7 @@ class HomePage(QScrollArea):
 
     # -- charts -------------------------------------------------------------------------------
     def _import_charts(self) -> None:
-        if "pyqtgraph" in sys.modules:
+        if "pyqtgraph" in sys.modules or "numpy" in sys.modules:  # prepared earlier (by another window)
             self._charts_ready()
             return
         _IMPORTER.ready.connect(self._charts_ready, Qt.QueuedConnection)
