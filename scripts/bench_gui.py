@@ -10,7 +10,8 @@ Measures, as medians of several runs:
   rss        the process's peak resident memory after all of it, charts included (< 400 MB)
 Each figure is printed with a baseline measured in the same run (``python -c pass`` for the
 start, painting the same screenful from a plain in-memory model for the rest) and the ratio to it, so that a slow machine shows
-as a slow baseline rather than as a regression.
+as a slow baseline rather than as a regression. ``--json`` prints one object (seconds, MB and
+``ok`` per target) for scripts/bench.py. Exit status 0 when every target is met, else 1.
 """
 
 from __future__ import annotations
