@@ -234,3 +234,15 @@ def test_photo_is_saved_with_the_record(qtbot, window, tmp_path):
         form.save_button.click()
     photos = window.ctx.services.attachments(uuid, "photo")
     assert len(photos) == 1 and photos[0]["filename"] == "照片.png" and photos[0]["content"] == path.read_bytes()
+
+
+def test_roster_order_by_sort_number(qtbot, window):
+    tab = rep_tab(qtbot, window)
+    services = window.ctx.services
+    wait_reloaded(qtbot, tab, lambda: tab.order.setCurrentIndex(tab.order.findData("sort_no")))
+    assert tab.model.ids == services.ids(Query("representatives", sort="sort_no"))
+    numbers = [tab.model.row_record(r)["uuid"] for r in range(20)]
+    with_no = [services.get("representatives", u, with_subs=False)["sort_no"] for u in numbers]
+    known = [n for n in with_no if n is not None]
+    assert known == sorted(known)
+    assert with_no[: len(known)] == known  # those with a 排序号 first

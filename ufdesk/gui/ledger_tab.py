@@ -3,12 +3,14 @@ table (ids + page cache, sorted in SQL), a detail pane, and 新增 / 修改 / �
 
 from __future__ import annotations
 
+import dataclasses
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -117,6 +119,16 @@ class LedgerTab(QWidget):
         actions.addWidget(self.edit_button)
         actions.addWidget(self.delete_button)
         actions.addStretch(1)
+        self.order = None
+        if self.lg.person:  # rosters: 按姓氏笔画 by default, or by 排序号, or by pinyin
+            self.order = QComboBox(self)
+            self.order.addItem("按姓氏笔画排列", None)
+            if any(f.name == "sort_no" for f in self.lg.fields):
+                self.order.addItem("按排序号排列", "sort_no")
+            self.order.addItem("按拼音排列", "pinyin")
+            self.order.setToolTip("点击列标题可按该列排序")
+            self.order.currentIndexChanged.connect(self._order_changed)
+            actions.addWidget(self.order)
         actions.addWidget(self.count)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 4)
@@ -131,6 +143,15 @@ class LedgerTab(QWidget):
         em = self.fontMetrics().horizontalAdvance("中")
         for i, col in enumerate(self.model.columns):
             self.view.setColumnWidth(i, em * min(col.width, 20) + 18)
+
+    def _order_changed(self) -> None:
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(-1, Qt.AscendingOrder)
+        header.blockSignals(False)
+        self._started = True
+        self.model.set_query(dataclasses.replace(self.filters.query(self.model.query),
+                                                 sort=self.order.currentData(), desc=False))
 
     # -- loading ------------------------------------------------------------------------------
     def start(self) -> None:
