@@ -37,7 +37,7 @@ def field_width(field: Field, services) -> int:
         width = 12
     elif field.type == "code":
         names = [n for _c, n in services.store.codebook()[field.code].items()]
-        width = min(max([len(n) for n in names] or [field.width]), 10)
+        width = min(max([len(n) for n in names] or [field.width]), field.width + 2)  # rare long names elide
     else:
         width = field.width
     return max(width, len(field.label) + 1)
