@@ -87,6 +87,16 @@ def _scans_search_index(q: Query) -> bool:
     return bool(q.text and q.text.strip()) or any(k in multi and not isinstance(v, tuple) for k, v in q.filters.items())
 
 
+def _search_index_covers(q: Query) -> bool:
+    """A text or category filter in the default name order, with nothing else asked: every
+    column the query needs is in the live search index."""
+    lg = LEDGERS[q.ledger]
+    multi = {f.name for f in lg.fields if f.type == "codes"}
+    name_sort = q.sort in (None, lg.title, "sk_stroke") if lg.person else q.sort in (lg.title, "pinyin")
+    return (_scans_search_index(q) and name_sort and q.township is None
+            and all(k in multi and not isinstance(v, tuple) for k, v in q.filters.items()))
+
+
 def _unindexed(expr):
     """SQLite: ``+expr`` keeps the planner from walking a sort index row by row when a filter
     already narrows the rows — it filters first, then sorts the few that match."""
@@ -149,6 +159,9 @@ def select_ids(conn: sa.Connection, q: Query) -> list[int]:
     where = where_clause(q)
     if not _narrowed(q) or q.include_deleted:
         return _raw_column(conn, sa.select(t.c.id).where(*where).order_by(*order_clause(q, conn, filter_first=False)))
+    if _search_index_covers(q) and conn.dialect.name == "sqlite":
+        # The search index holds the name key too: filter and sort read that index alone.
+        return _raw_column(conn, _finish(sa.select(t.c.id).where(*where).order_by(*order_clause(q, conn)), conn, q))
     matching = _raw_column(conn, _finish(sa.select(t.c.id).where(*where), conn, q))
     if len(matching) <= FEW_MATCHES:
         stmt = sa.select(t.c.id).where(t.c.id.in_(matching)).order_by(*order_clause(q, conn))

@@ -6,7 +6,9 @@ Everything SQLite-only (PRAGMAs, integrity check) lives here, behind ``Dialect``
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -169,12 +171,40 @@ def known_revisions(engine: sa.Engine) -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}
 
 
+@functools.cache
+def _revision_graph() -> tuple[str | None, frozenset[str]]:
+    """``(head, every revision)`` read from the migration files' headers. Opening a database
+    that is already up to date then costs one query, not an Alembic import and a parse of
+    every migration (0.2–0.3 s of start-up)."""
+    from ..paths import migrations_dir
+
+    revs, downs = set(), set()
+    for f in (migrations_dir() / "versions").glob("*.py"):
+        text = f.read_text(encoding="utf-8")
+        rev = re.search(r"^revision\s*=\s*['\"]([^'\"]+)", text, re.M)
+        down = re.search(r"^down_revision\s*=\s*['\"]([^'\"]+)", text, re.M)
+        if rev:
+            revs.add(rev.group(1))
+        if down:
+            downs.add(down.group(1))
+    heads = revs - downs
+    return (next(iter(heads)) if len(heads) == 1 else None), frozenset(revs)
+
+
+def _stamped_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (default: the newest this program knows)."""
-    current = current_revision(engine)
-    if current is not None and current not in known_revisions(engine):
-        raise SchemaTooNew(current, head_revision(engine))
-    if current == head_revision(engine) and revision == "head":
+    head, known = _revision_graph()
+    current = _stamped_revision(engine)
+    if current is not None and current not in known:
+        raise SchemaTooNew(current, head or head_revision(engine))
+    if revision == "head" and current is not None and current == head:
         return
     from alembic import command
 
