@@ -166,6 +166,7 @@ def install_admin_banner(window, ctx) -> QWidget | None:
     bar.addWidget(box)
     window.addToolBarBreak(Qt.TopToolBarArea)
     window.addToolBar(Qt.TopToolBarArea, bar)
+    bar.show()  # added to a window already on screen: not shown by itself
 
     def create() -> None:
         if create_admin(ctx, window):
