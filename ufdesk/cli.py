@@ -322,13 +322,7 @@ def build_parser() -> Parser:
     s.set_defaults(func=cmd_gui)
 
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a subsystem still being built
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub, common)
+        importlib.import_module(name).register(sub, common)
     return p
 
 
