@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -174,7 +175,8 @@ def _declared_sizes(path: Path) -> dict[str, tuple[int, int]]:
                     r2, c2 = _cell_pos(m.group(2) or m.group(1))
                     out[sheet_name] = (r2 - r1 + 1, c2 - c1 + 1)
             return out
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError):  # damaged: calamine then says the file cannot be read
         return {}
 
 
