@@ -65,7 +65,13 @@ def relation(ldot: str, idot: str, lvv: dict, ivv: dict, pending=()) -> str:
 
 
 def equal(a, b) -> bool:
+    """The same value for a user ("" and None are both empty)."""
     return R._equal(a, b)
+
+
+def differs(a, b) -> bool:
+    """Stored differently: the winner's exact form is written so every copy holds the same."""
+    return a != b
 
 
 @dataclass
@@ -136,7 +142,7 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
             deleted, clock[D] = False, idot(D)
             applied.add(D)
             for f in cols:
-                if not equal(loc[f], inc.get(f)):
+                if differs(loc[f], inc.get(f)):
                     out.values[f] = inc.get(f)
                 if idot(f) != born:
                     clock[f] = idot(f)
@@ -161,7 +167,7 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
         for f in cols:
             if later(ldot(f), idot(f)) != ldot(f):
                 clock[f] = idot(f)
-                if (f == "township" or f in KEEP_ON_DELETE) and not equal(loc[f], inc.get(f)):
+                if (f == "township" or f in KEEP_ON_DELETE) and differs(loc[f], inc.get(f)):
                     out.values[f] = inc.get(f)
     elif mode == "fields":
         for f in cols:
@@ -170,11 +176,13 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
                 continue
             if rel == "incoming":
                 clock[f] = idot(f)
-                if not equal(loc[f], inc.get(f)):
+                if differs(loc[f], inc.get(f)):
                     out.values[f] = inc.get(f)
                 applied.add(f)
-            elif equal(loc[f], inc.get(f)):
+            elif equal(loc[f], inc.get(f)):  # the same value written on both sides
                 clock[f] = later(ldot(f), idot(f))
+                if clock[f] == idot(f) and differs(loc[f], inc.get(f)):  # "" and None: keep one form
+                    out.values[f] = inc.get(f)
             else:
                 out.conflicts.append({"field": f, "mine": loc[f], "theirs": inc.get(f), "theirs_dot": idot(f)})
 
