@@ -17,6 +17,9 @@ def test_first_run_sets_up_a_county(qtbot, tmp_path, gui_settings, worker, monke
     from ufdesk.gui.setup_dialog import SetupDialog
 
     monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
+    asked = []
+    monkeypatch.setattr("ufdesk.gui.security.create_admin",
+                        lambda ctx, parent: asked.append(ctx.store.county_name) or False)
     dialog = SetupDialog(worker)
     qtbot.addWidget(dialog)
     dialog.county.setText("合江县")
@@ -27,6 +30,7 @@ def test_first_run_sets_up_a_county(qtbot, tmp_path, gui_settings, worker, monke
     dialog.path.setText(str(tmp_path / "hejiang.db"))
     qtbot.mouseClick(dialog.create_button, Qt.LeftButton)
     assert dialog.result() == QDialog.Accepted and dialog.chosen == str(tmp_path / "hejiang.db")
+    assert asked == ["合江县"]  # the set-up's last step offers to create the administrator
 
     from ufdesk.gui.main import open_window
 
@@ -92,6 +96,9 @@ def test_first_run_opens_the_demo_county(qtbot, tmp_path, worker, monkeypatch):
     from ufdesk.gui.setup_dialog import SetupDialog
 
     monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
+    asked = []
+    monkeypatch.setattr("ufdesk.gui.security.create_admin",
+                        lambda ctx, parent: asked.append(ctx.store.county_name) or False)
     dialog = SetupDialog(worker)
     qtbot.addWidget(dialog)
     dialog.open_demo(size=60)

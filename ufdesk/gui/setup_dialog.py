@@ -183,7 +183,25 @@ class SetupDialog(QDialog):
             self.create_button.setEnabled(True)
             return
         self.chosen = path
+        self._admin_step(path)
         self.accept()
+
+    def _admin_step(self, path: str) -> None:
+        """The set-up's last step: create the administrator. It may be skipped; the main window
+        then shows a banner offering it until an administrator exists."""
+        from .launchers import dialog_class
+
+        make_admin = dialog_class("security", "create_admin")
+        if make_admin is None:
+            return
+        from ..app import open_services
+        from .context import AppContext
+
+        services = self.worker.call(open_services, path)
+        try:
+            make_admin(AppContext(services, self.worker), self)
+        finally:
+            self.worker.call(services.store.close)
 
     def _open_existing(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(user_data_dir()), "数据库 (*.db);;所有文件 (*)")
