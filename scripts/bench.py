@@ -209,7 +209,7 @@ def growth(series: dict[str, dict[int, float]]) -> list[str]:
 
 def svg_chart(series: dict[str, dict[int, float]], path: Path) -> None:
     """A log-log line chart of each cost against the number of representatives."""
-    w, h, left, bottom, top, right = 760, 460, 70, 50, 20, 250
+    w, h, left, bottom, top, right = 980, 480, 70, 50, 20, 400
     pts = [(n, v) for s in series.values() for n, v in s.items() if v and v > 0 and not math.isnan(v)]
     if not pts:
         return
@@ -244,11 +244,12 @@ def svg_chart(series: dict[str, dict[int, float]], path: Path) -> None:
         if not good:
             continue
         d = " ".join(f"{px(n):.1f},{py(v):.1f}" for n, v in good)
-        out.append(f'<polyline points="{d}" fill="none" stroke="{c}" stroke-width="2"/>')
+        dash = ' stroke-dasharray="6,3"' if i >= len(colors) else ""
+        out.append(f'<polyline points="{d}" fill="none" stroke="{c}" stroke-width="2"{dash}/>')
         out += [f'<circle cx="{px(n):.1f}" cy="{py(v):.1f}" r="3" fill="{c}"/>' for n, v in good]
         ly = top + 14 + i * 18
         out.append(f'<line x1="{w - right + 12}" x2="{w - right + 32}" y1="{ly - 4}" y2="{ly - 4}" stroke="{c}" '
-                   'stroke-width="2"/>')
+                   f'stroke-width="2"{dash}/>')
         out.append(f'<text x="{w - right + 38}" y="{ly}">{name}</text>')
     out.append("</svg>")
     path.write_text("\n".join(out), encoding="utf-8")
@@ -315,6 +316,7 @@ def main() -> int:
         args.out.write_text(text, encoding="utf-8")
     if args.chart and len(sizes) > 1:
         svg_chart({k: v for k, v in series.items() if "内存" not in k}, args.chart)
+        args.chart.with_suffix(".json").write_text(json.dumps(series, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
