@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from .. import __version__
 from ..domain import LEDGERS
 from ..domain.errors import UfError
+from ..services.progress import drain
 from ..store import records as R
 from ..store.schema import (
     ALL_RECORD_TABLES,
@@ -194,11 +195,7 @@ def build(store, *, passphrase: str, to: str | None = None, everything: bool = F
 
 def run(gen):
     """Drive a progress generator to its end without a GUI; return its value."""
-    try:
-        while True:
-            next(gen)
-    except StopIteration as stop:
-        return stop.value
+    return drain(gen)
 
 
 def record_sent(store, manifest: dict, sha256: str, user: str | None = None) -> None:

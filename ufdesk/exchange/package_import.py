@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from ..domain import LEDGERS
 from ..domain.errors import UfError
 from ..services import audit
+from ..services.progress import drain
 from ..store.schema import (
     ALL_RECORD_TABLES,
     code_overrides,
@@ -252,11 +253,8 @@ def _book(conn, ctx, store, pkg: Package, result: ImportResult, peer_before: dic
 
 
 def run(gen):
-    try:
-        while True:
-            next(gen)
-    except StopIteration as stop:
-        return stop.value
+    """Drive a progress generator to its end without a GUI; return its value."""
+    return drain(gen)
 
 
 # -- undo of a whole batch ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..domain.model import Field, Ledger
 from ..domain.validate import _cross_rules as cross_rules  # the rules relating two fields
 from ..domain.validate import check_field
 from ..services.audit import mask
+from ..services.progress import drain as _drain
 from . import normalize as N
 from .mapping import EMPLOYER_POSITION, TOWNSHIP, UUID, label_of, mapping_for, remember
 from .table_find import find_table, is_blank_row, is_footer_row, is_serial_header, is_total_row
@@ -537,14 +538,8 @@ def write_rejects(source: Source, rows: list[Row], out: Path) -> Path:
 
 
 def drain(gen: Progress, progress: Callable[[int, int, str], None] | None = None) -> ImportReport:
-    """Run a progress generator to its end (the command line's way); returns its result."""
-    try:
-        while True:
-            item = next(gen)
-            if progress:
-                progress(*item)
-    except StopIteration as stop:
-        return stop.value
+    """Run an import to its end (the command line's way); returns its report."""
+    return _drain(gen, progress)
 
 
 def import_file(services, ledger_name: str, path, *, sheet: str | None = None, **options) -> ImportReport:
