@@ -31,7 +31,7 @@ from ..domain.errors import UfError
 from ..paths import backups_dir
 from ..services import backup as B
 from ..services import users as U
-from .messages import show_error
+from .messages import ok_cancel, show_error
 
 COLUMNS = ("时间", "类型", "记录数", "详情")
 
@@ -58,11 +58,7 @@ class SecretDialog(QDialog):
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #b00020;")
         form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
-        buttons.button(QDialogButtonBox.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._check)
         form.addRow(buttons)
 
     def _check(self) -> None:
@@ -95,11 +91,7 @@ class RestoreLogin(QDialog):
         self.password.setEchoMode(QLineEdit.Password)
         form.addRow("管理员", self.name)
         form.addRow("密码", self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
-        buttons.button(QDialogButtonBox.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form.addRow(buttons)
 
     @classmethod

@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import ledger as get_ledger
-from .messages import error_text
+from .messages import error_text, ok_cancel
 from .tasks import run_with_progress
 
 
@@ -64,11 +63,7 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("导出")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self.start)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.start, ok_text="导出")
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("导出哪些记录："))
         for b in (self.view_btn, self.ledger_btn, self.all_btn):

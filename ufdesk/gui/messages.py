@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from ..domain.errors import UfError
 
@@ -24,3 +24,13 @@ def error_text(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "出错了") -> None:
     QMessageBox.warning(parent, title, error_text(exc))
+
+
+def ok_cancel(dialog: QDialog, on_ok=None, ok_text: str = "确定") -> QDialogButtonBox:
+    """The dialog's 确定/取消 buttons in Chinese; 确定 calls ``on_ok`` (default: accept)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, dialog)
+    buttons.button(QDialogButtonBox.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.Cancel).setText("取消")
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from ..domain import LEDGERS
 from ..services import Query
 from .alive import guard
+from .messages import ok_cancel
 
 LIMIT = 50
 
@@ -34,11 +34,7 @@ class RecordPicker(QDialog):
         self.search.setPlaceholderText("输入姓名或单位中的字查找")
         self.list = QListWidget(self)
         self.hint = QLabel(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
-        buttons.button(QDialogButtonBox.Ok).setText("选择")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept, ok_text="选择")
         lay = QVBoxLayout(self)
         for w in (self.search, self.list, self.hint, buttons):
             lay.addWidget(w)

@@ -23,6 +23,7 @@ from ..domain.model import SubLedger
 from ..domain.validate import problems
 from .columns import sub_columns
 from .fieldgrid import FieldGrid
+from .messages import ok_cancel
 
 
 class SubRowDialog(QDialog):
@@ -40,11 +41,7 @@ class SubRowDialog(QDialog):
             for f in sub.fields:
                 if f.type == "ref" and row.get(f.name):
                     self.grid.editors[f.name].set_value(row[f.name], names.get(row[f.name], ""))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
-        self.buttons.button(QDialogButtonBox.Ok).setText("确定")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         lay.addWidget(self.grid)
         lay.addWidget(self.buttons)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..domain.errors import UfError
 from ..services import users as U
 from ..services.retention import SETTING as RETENTION_SETTING
-from .messages import show_error
+from .messages import ok_cancel, show_error
 
 COLUMNS = ("用户名", "姓名", "角色", "状态", "最近登录")
 
@@ -71,11 +71,7 @@ class PasswordDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;")
         self.message.setObjectName("passwordMessage")
         form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
-        buttons.button(QDialogButtonBox.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._check)
         form.addRow(buttons)
 
     def _check(self) -> None:
