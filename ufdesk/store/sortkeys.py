@@ -43,9 +43,17 @@ def stroke_key(name: str | None) -> str:
     """
     if not name:
         return ""
-    table = _strokes()
-    name = "".join(name.split())
-    return "".join(_char_key(ch, table) for ch in name)[:400]
+    keys = _CHAR_KEYS
+    out = []
+    for ch in "".join(name.split()):
+        key = keys.get(ch)
+        if key is None:
+            key = keys[ch] = _char_key(ch, _strokes())
+        out.append(key)
+    return "".join(out)[:400]
+
+
+_CHAR_KEYS: dict[str, str] = {}  # character → its stroke key, filled as characters are met
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -54,10 +62,17 @@ def pinyin_key(name: str | None) -> str:
     if not name:
         return ""
     name = "".join(name.split())
-    syll = _syllables(name)
-    plain = " ".join("".join(c for c in s if not c.isdigit()) for s in syll)
-    tones = "".join(next((c for c in s if c.isdigit()), "0") for s in syll)
+    parts = [_split_tone(s) for s in _syllables(name)]
+    plain = " ".join(p for p, _ in parts)
+    tones = "".join(t for _, t in parts)
     return f"{plain}|{tones}|{name}"[:400]
+
+
+@functools.lru_cache(maxsize=10_000)
+def _split_tone(syllable: str) -> tuple[str, str]:
+    """``zhang1`` → (``zhang``, ``1``); a syllable without a tone number has tone 0."""
+    plain = "".join(c for c in syllable if not c.isdigit())
+    return plain, next((c for c in syllable if c.isdigit()), "0")
 
 
 def _lazy(text: str) -> list[str]:
