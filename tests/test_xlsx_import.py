@@ -136,11 +136,11 @@ def test_a_failure_midway_leaves_the_database_as_it_was(services, tmp_path, monk
     real = R.bulk_insert
     calls = []
 
-    def failing(conn, table, batch, ctx):
+    def failing(conn, table, batch, ctx, **options):
         calls.append(1)
         if len(calls) == 2:
             raise OSError("磁盘已满")
-        return real(conn, table, batch, ctx)
+        return real(conn, table, batch, ctx, **options)
 
     monkeypatch.setattr(R, "bulk_insert", failing)
     with pytest.raises(OSError):
@@ -317,3 +317,28 @@ def test_csv_in_utf8_with_or_without_bom_and_gb18030(services, tmp_path, encodin
     path = write_gbk_csv(tmp_path / "名册.csv", encoding)
     report = import_file(services, "representatives", path, dry_run=True)
     assert [(p.row, p.column, p.value, p.message) for p in report.problems] == expected_problems("csv")
+
+
+@pytest.mark.parametrize("target", ["xlsx", "xls", "ods"])
+def test_row_numbers_count_the_empty_rows_above_the_table(services, tmp_path, target):
+    """A roster pasted at B3 of a sheet (two empty rows and an empty column before it): each
+    problem still names the row Excel shows, two further down than the same roster at A1."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r, row in enumerate(roster_rows(), start=3):
+        for c, value in enumerate(row, start=2):
+            if value is not None:
+                ws.cell(row=r, column=c, value=value)
+    src = tmp_path / "下移.xlsx"
+    wb.save(src)
+    path = src if target == "xlsx" else convert(src, target, tmp_path / target)
+    report = import_file(services, "representatives", path, dry_run=True)
+    got = [(p.row, p.column, p.value, p.message) for p in report.problems]
+    import re
+
+    def moved(message):  # “与第4行的身份证号相同” names a row too
+        return re.sub(r"第(\d+)行", lambda m: f"第{int(m.group(1)) + 2}行", message)
+
+    assert got == [(row + 2, column, value, moved(message)) for row, column, value, message in expected_problems("xlsx")]

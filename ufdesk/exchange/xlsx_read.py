@@ -65,7 +65,7 @@ def read_sheets(path: str | Path, names: list[str] | None = None):
             sheet = _load(wb, path, name)
             _check_size(path, name, sheet.height, sheet.width)
             start = sheet.start or (0, 0)
-            rows = [list(r) for r in sheet.iter_rows()]
+            rows = sheet.to_python()  # from the first used row: rows[0] is spreadsheet row start[0] + 1
             yield Sheet(name, rows, start[0] + 1)
     finally:
         wb.close()
