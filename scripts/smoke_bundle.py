@@ -3,8 +3,8 @@
 
     python scripts/smoke_bundle.py [--bundle dist/ufdesk] [--out build/smoke]
 
---version, demo, stats --json, check, the monthly report as PDF and Word, an Excel export,
-then the GUI in a real X window under Xvfb (xcb platform) long enough to take a screenshot,
+--version, demo, stats --json, check, the monthly report as PDF and Word, an Excel export, a
+12,000-row import (checked in two processes), then the GUI in a real X window under Xvfb (xcb platform) long enough to take a screenshot,
 which must show a window (not one flat colour). Linux only (CI); needs Xvfb and Pillow
 (reportlab already brings Pillow). Exit 0 when every step passed.
 """
@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LEDGERS = ("representatives", "chambers", "sites", "proposals", "cadres", "activities")
 DEMO_SIZE = 500
+IMPORT_ROWS = 12_000  # above parallel_check.PARALLEL_FROM
 XLSX_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 GUI_TIMEOUT = 60  # seconds until the window must have painted
 GUI_SETTLE = 4  # seconds more, so that the home page's figures are drawn too
@@ -136,6 +137,40 @@ class Smoke:
         if "姓名" not in header or len(rows) != DEMO_SIZE + 1:
             raise SmokeFailure(f"导出的 Excel 表应有表头“姓名”和 {DEMO_SIZE} 行记录；实际 {len(rows)} 行，表头 {header[:5]}")
 
+    def import_large(self) -> None:
+        """A 12,000-row CSV: large enough that the import checks rows in a helper process, which
+        the frozen program must start (multiprocessing.freeze_support in bundle_entry.py)."""
+        import csv
+
+        path = self.tmp / "大名册.csv"
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["序号", "姓名", "工作单位", "职务"])
+            for i in range(IMPORT_ROWS):
+                w.writerow([i + 1, f"冒烟{i:05d}", "县某单位", "职员"])
+        db = self.tmp / "import.db"
+        shutil.copy(self.db, db)
+        for suffix in ("-wal", "-shm"):
+            if Path(f"{self.db}{suffix}").exists():
+                shutil.copy(f"{self.db}{suffix}", f"{db}{suffix}")
+        cmd = [str(self.exe), "import-xlsx", "--db", str(db), "--ledger", "representatives", str(path)]
+        proc = subprocess.Popen(cmd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                encoding="utf-8", cwd=self.tmp)
+        helpers: set[str] = set()
+        while proc.poll() is None:
+            helpers |= {c for c in _children(proc.pid) if "multiprocessing" in _cmdline(c)}
+            time.sleep(0.05)
+        out, err = proc.communicate()
+        if proc.returncode != 0 or f"新增{IMPORT_ROWS}" not in out:
+            raise SmokeFailure(f"导入 {IMPORT_ROWS} 行 CSV 失败（退出码 {proc.returncode}）：{out[-500:]}\n{err[-2000:]}")
+        if not helpers:
+            raise SmokeFailure("导入大文件时没有启动检查用的辅助进程（打包后的 multiprocessing 不可用？）")
+        deadline = time.monotonic() + 5  # the helper ends with its parent (parallel_check._follow_parent)
+        while (left := [c for c in helpers if Path(f"/proc/{c}").exists()]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if left:
+            raise SmokeFailure(f"导入结束 5 秒后辅助进程仍在运行：{[_cmdline(c)[:120] for c in left]}")
+
     def gui(self) -> None:
         from PIL import Image, ImageGrab
 
@@ -208,6 +243,7 @@ class Smoke:
             ("pdf", "report monthly (PDF)", self.report_pdf),
             ("docx", "report monthly (Word)", self.report_docx),
             ("xlsx", "export-xlsx", self.export_xlsx),
+            ("import", f"import-xlsx（{IMPORT_ROWS} 行，两个进程检查）", self.import_large),
             ("gui", "gui under Xvfb", self.gui),
         ]
         try:
@@ -222,6 +258,28 @@ class Smoke:
         total = sum(t for _, t in self.timings)
         print(f"打包程序冒烟测试通过（{total:.0f} 秒）。截图：{self.out / 'gui.png'}")
         return 0
+
+
+def _children(pid: int) -> list[str]:
+    """Every descendant of ``pid`` (Linux /proc)."""
+    out, todo = [], [str(pid)]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            out += kids
+            todo += kids
+    return out
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _blank(img) -> bool:

@@ -342,3 +342,35 @@ def test_row_numbers_count_the_empty_rows_above_the_table(services, tmp_path, ta
         return re.sub(r"第(\d+)行", lambda m: f"第{int(m.group(1)) + 2}行", message)
 
     assert got == [(row + 2, column, value, moved(message)) for row, column, value, message in expected_problems("xlsx")]
+
+
+@pytest.mark.parametrize("fmt", ["openpyxl", "csv"])
+def test_two_processes_find_exactly_what_one_finds(services, roster_files, fmt, monkeypatch, tmp_path):
+    """A large roster is checked by this process and a helper process together (from the top
+    and from the bottom). Made to split this small one into chunks of 3 rows, it must report
+    the same problems in the same order — the same ID number twice across chunks included —
+    and land the same records as one process checking alone."""
+    import ufdesk.exchange.parallel_check as P
+
+    monkeypatch.setattr(P, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(P, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(P, "AHEAD", 1)
+    alone_env = {"UFDESK_IMPORT_PROCESSES": "1"}
+    reports = {}
+    for mode in ("alone", "two"):
+        with monkeypatch.context() as m:
+            if mode == "alone":
+                for k, v in alone_env.items():
+                    m.setenv(k, v)
+            reports[mode] = import_file(services, "representatives", roster_files[fmt], dry_run=True)
+    alone, two = reports["alone"], reports["two"]
+    assert alone.helper_rows == 0 and two.helper_rows >= 3  # the helper really checked some rows
+    assert [p.line() for p in two.problems] == [p.line() for p in alone.problems]
+    assert (two.total, two.new, two.rejected) == (alone.total, alone.new, alone.rejected)
+
+    report = import_file(services, "representatives", roster_files[fmt], skip_invalid=True,
+                         rejects=tmp_path / "rejects.xlsx")
+    assert report.helper_rows >= 3 and report.new == alone.new
+    got = _records(services)
+    for name, want in EXPECTED_RECORDS.items():
+        assert {k: got[name][k] for k in want} == want

@@ -20,6 +20,7 @@ from ..domain.errors import UfError
 from ..domain.model import Field, Ledger
 from ..domain.validate import _cross_rules as cross_rules  # the rules relating two fields
 from ..domain.validate import check_field
+from ..gcpause import paused_gc
 from ..services.audit import mask
 from ..services.progress import drain as _drain
 from . import normalize as N
@@ -62,6 +63,13 @@ class Source:
     headers: list[str]
     mapping: list[str | None]
     remembered: bool = False
+    helper: object = field(default=None, repr=False, compare=False)  # parallel_check.Helper, started while reading
+
+    def close(self) -> None:
+        """Stop the helper process if no import used it (a wizard closed before importing)."""
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
 
     @property
     def header_row(self) -> int:
@@ -100,6 +108,32 @@ def open_source(path, ledger_name: str, *, sheet: str | None = None, store=None)
     from .xlsx_read import sheet_names
 
     names = sheet_names(path)
+    helper = _start_helper(path)
+    try:
+        with paused_gc():
+            return _find_source(path, lg, names, sheet, store, helper)
+    except BaseException:
+        if helper is not None:
+            helper.close()
+        raise
+
+
+def _start_helper(path: Path):
+    """For a large file, start the helper process and load the sort-key tables now, while
+    calamine reads the file on its own core (it does not hold the GIL)."""
+    from . import parallel_check
+
+    try:
+        large = path.stat().st_size >= parallel_check.HELPER_FILE_BYTES
+    except OSError:
+        return None
+    if not large:
+        return None
+    parallel_check.warm_in_background()
+    return parallel_check.start_helper()
+
+
+def _find_source(path: Path, lg: Ledger, names: list[str], sheet: str | None, store, helper) -> Source:
     candidates = [read_sheet(path, sheet)] if sheet else read_sheets(path)
     for sh in candidates:
         table = find_table(sh.rows, lg)
@@ -108,7 +142,8 @@ def open_source(path, ledger_name: str, *, sheet: str | None = None, store=None)
                 raise SpreadsheetError(f"工作表“{sh.name}”的前30行中找不到{lg.label}的表头（如“{_example_headers(lg)}”）")
             continue
         mapping, known = mapping_for(store, lg, table.headers)
-        return Source(path, lg, sh.name, names, sh.rows, sh.first_row, table.header_index, table.headers, mapping, known)
+        return Source(path, lg, sh.name, names, sh.rows, sh.first_row, table.header_index, table.headers, mapping, known,
+                      helper)
     raise SpreadsheetError(f"{path.name} 中找不到{lg.label}的表头（如“{_example_headers(lg)}”）：请确认选择了正确的台账和文件")
 
 
@@ -124,6 +159,7 @@ class Row:
     values: dict = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     existing: str | None = None  # uuid of the record this row matches
+    keys: dict | None = None  # search text and sort keys, computed while checking when the row will be written
 
 
 @dataclass
@@ -139,6 +175,7 @@ class ImportReport:
     written: bool = False
     dry_run: bool = False
     rejects_path: Path | None = None
+    helper_rows: int = 0  # rows the helper process checked (see parallel_check)
 
     @property
     def ok(self) -> bool:
@@ -191,6 +228,27 @@ class _Column:
         self.cache: dict = {}
 
 
+@dataclass
+class CheckSetup:
+    """What checking a row needs, as plain data: the helper process gets a copy."""
+
+    ledger: str
+    headers: list[str]
+    mapping: list[str | None]
+    codes: object  # CodeBook
+    townships: list[tuple[str, str]]
+    county_name: str
+    villages: list[tuple[str, str, str]]
+    county_code: str | None
+    default_township: str | None
+
+    @classmethod
+    def of(cls, store, source: Source) -> CheckSetup:
+        return cls(source.ledger.name, list(source.headers), list(source.mapping), store.codebook(),
+                   list(store.townships()), store.county_name, list(store.villages()), store.county_code,
+                   store.township)
+
+
 class Checker:
     """Turns the cells of one row into field values and problems; built once per import.
 
@@ -199,15 +257,15 @@ class Checker:
     cannot fail; a value's check is remembered where it depends on nothing else in the row.
     """
 
-    def __init__(self, services, source: Source):
-        self.lg = source.ledger
-        self.store = services.store
-        self.codes = self.store.codebook()
-        self.townships = N.Townships(self.store.townships(), self.store.county_name)
-        self.villages = N.Villages(self.store.villages())
-        self.county_code = self.store.county_code
-        self.default_township = self.store.township
-        self.columns = [(i, name, source.headers[i]) for i, name in enumerate(source.mapping) if name]
+    def __init__(self, setup: CheckSetup):
+        self.setup = setup
+        self.lg = get_ledger(setup.ledger)
+        self.codes = setup.codes
+        self.townships = N.Townships(setup.townships, setup.county_name)
+        self.villages = N.Villages(setup.villages)
+        self.county_code = setup.county_code
+        self.default_township = setup.default_township
+        self.columns = [(i, name, setup.headers[i]) for i, name in enumerate(setup.mapping) if name]
         self.column_of = {name: header for _, name, header in self.columns}
         if EMPLOYER_POSITION in self.column_of:
             self.column_of.setdefault("employer", self.column_of[EMPLOYER_POSITION])
@@ -224,6 +282,11 @@ class Checker:
         self.checks: dict[str, Callable[[object, dict], str | None]] = {
             f.name: self._check_for(f) for f in self.lg.fields}
         self.has_ids = "id_number" in self.fields
+        self.helper_rows = 0
+
+    @classmethod
+    def for_source(cls, services, source: Source) -> Checker:
+        return cls(CheckSetup.of(services.store, source))
 
     def _plan(self) -> list[_Column]:
         plan = []
@@ -334,7 +397,8 @@ class Checker:
             hit = self.township_cache[key] = None if N.is_blank(raw) else self.townships.find(raw)
         return hit
 
-    def check(self, number: int, cells: list) -> Row:
+    def check(self, number: int, cells: list, ids: bool = True) -> Row:
+        """One row's values and problems; ``ids=False`` leaves the same-ID-twice check to the caller."""
         row = Row(number, cells)
         values = row.values
         problems = row.problems
@@ -403,14 +467,18 @@ class Checker:
             i = self.index_of.get(name)
             raw = cells[i] if i is not None and i < width else values.get(name)
             problems.append(Problem(number, header, _shown(f, raw), msg))
-        if self.has_ids:
-            id_no = values.get("id_number")
-            if id_no:
-                first = self.seen_ids.setdefault(id_no, number)
-                if first != number:
-                    problems.append(Problem(number, self.column_of.get("id_number", "身份证号"), mask(id_no),
-                                            f"与第{first}行的身份证号相同（同一人重复录入？）"))
+        if self.has_ids and ids:
+            self.check_duplicate(row)
         return row
+
+    def check_duplicate(self, row: Row) -> None:
+        """The same ID number on an earlier row of the file (rows are given in file order)."""
+        id_no = row.values.get("id_number")
+        if id_no:
+            first = self.seen_ids.setdefault(id_no, row.number)
+            if first != row.number:
+                row.problems.append(Problem(row.number, self.column_of.get("id_number", "身份证号"), mask(id_no),
+                                            f"与第{first}行的身份证号相同（同一人重复录入？）"))
 
 
 _SPECIAL_TYPES = frozenset({"idcard", "mobile", "phone", "uscc", "site_reg", "ref"})
@@ -489,21 +557,34 @@ Progress = Generator[tuple[int, int, str], None, ImportReport]
 def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid: bool = False,
                update: bool = False, rejects: str | Path | None = None, remember_mapping: bool = True) -> Progress:
     """Check every row, then (unless a dry run, or refused) write them in one transaction."""
+    with paused_gc():
+        return (yield from _run_import(services, source, dry_run=dry_run, skip_invalid=skip_invalid, update=update,
+                                       rejects=rejects, remember_mapping=remember_mapping))
+
+
+def _run_import(services, source: Source, *, dry_run: bool, skip_invalid: bool, update: bool,
+                rejects: str | Path | None, remember_mapping: bool) -> Progress:
+    from . import parallel_check
+
     lg = source.ledger
-    services.require("import")
-    checker = Checker(services, source)
-    missing = checker.missing_columns()
-    if missing:
-        raise ImportRefused(f"表中找不到必填的列：{'、'.join(missing)}（表头在第{source.header_row}行）。"
-                            "请在表头中加上这些列，或在导入向导中指定对应的列")
-    data = source.data_rows()
-    report = ImportReport(lg.name, total=len(data), dry_run=dry_run)
-    total = len(data) * 2 or 1
-    rows: list[Row] = []
-    for n, (number, cells) in enumerate(data, 1):
-        rows.append(checker.check(number, cells))
-        if n % 500 == 0:
-            yield n, total, f"正在检查第{n}/{len(data)}行…"
+    helper, source.helper = source.helper, None  # a helper serves one check
+    try:
+        services.require("import")
+        checker = Checker.for_source(services, source)
+        missing = checker.missing_columns()
+        if missing:
+            raise ImportRefused(f"表中找不到必填的列：{'、'.join(missing)}（表头在第{source.header_row}行）。"
+                                "请在表头中加上这些列，或在导入向导中指定对应的列")
+        data = source.data_rows()
+        if helper is None and len(data) >= parallel_check.PARALLEL_FROM:
+            helper = parallel_check.start_helper()
+        total = len(data) * 2 or 1
+        rows: list[Row] = yield from parallel_check.check_all(checker, data, with_keys=not dry_run, helper=helper,
+                                                              total=total)
+    finally:
+        if helper is not None:
+            helper.close()
+    report = ImportReport(lg.name, total=len(data), dry_run=dry_run, helper_rows=checker.helper_rows)
     with services.store.connect() as conn:
         matcher = Matcher(conn, lg)
     for row in rows:
@@ -541,7 +622,8 @@ def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid:
         indexes = _drop_indexes(conn, lg.name) if defer else []
         for start in range(0, len(new_rows), CHUNK):
             chunk = new_rows[start : start + CHUNK]
-            R.bulk_insert(conn, lg.name, [_insert_values(r.values) for r in chunk], ctx)
+            R.bulk_insert(conn, lg.name, [_insert_values(r.values) for r in chunk], ctx,
+                          keys=[r.keys for r in chunk])
             done += len(chunk)
             yield done, total, f"正在写入第{start + len(chunk)}/{len(new_rows)}条新记录…"
         if indexes:

@@ -140,57 +140,63 @@ def insert(conn: sa.Connection, table_name: str, values: dict, ctx: WriteCtx, *,
     return row
 
 
-def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx: WriteCtx) -> int:
-    """Insert many new records at once (demo county, imports): one executemany per call."""
-    t = table(table_name)
-    vv = vv_dump({ctx.installation: ctx.counter})
-    blank = dict.fromkeys(data_columns(table_name))
-    blank["township"] = None
-    allowed = set(blank)
-    batch = []
+def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx: WriteCtx, *,
+                keys: list[dict | None] | None = None) -> int:
+    """Insert many new records at once (demo county, imports): one executemany per call.
+    ``keys``, one per row, are its ``derived`` columns when the caller has already computed
+    them (an import does, while checking, on two cores); a None is computed here.
+
+    Rows go to the driver as tuples of only the columns some row fills (an import fills 25 of
+    42): building a dict per row and binding the empty columns cost more than SQLite's insert."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    if not rows:
+        return 0
+    present: set[str] = set()
     for values in rows:
-        row = dict(blank)
-        row.update((k, v) for k, v in values.items() if k in allowed)
-        row.update(
-            uuid=values.get("uuid") or new_uuid(),
-            created_at=values.get("created_at") or ctx.now,
-            created_by=ctx.user,
-            updated_at=values.get("updated_at") or ctx.now,
-            updated_by=ctx.user,
-            changed_by=ctx.installation,
-            version=1,
-            born=ctx.dot,
-            clock=None,
-            vv=vv,
-            deleted=False,
-        )
-        row.update(derived(table_name, row))
-        batch.append(row)
-    if batch:
-        _executemany(conn, t, batch)
-    return len(batch)
+        present.update(values)
+    data_cols = [c for c in (*data_columns(table_name), "township") if c in present]
+    constant = {"created_by": ctx.user, "updated_by": ctx.user, "changed_by": ctx.installation, "version": 1,
+                "born": ctx.dot, "vv": vv_dump({ctx.installation: ctx.counter}), "deleted": False}
+    derived_cols = list(derived(table_name, {})) if table_name in LEDGERS else []
+    cols = [*data_cols, "uuid", "created_at", "updated_at", *constant, *derived_cols]
+    const = tuple(constant.values())
+    now = ctx.now
+    params = []
+    for n, values in enumerate(rows):
+        known = keys[n] if keys is not None else None
+        if known is None and derived_cols:
+            known = derived(table_name, values)
+        params.append((*[values.get(c) for c in data_cols], values.get("uuid") or new_uuid(),
+                       values.get("created_at") or now, values.get("updated_at") or now, *const,
+                       *[known[c] for c in derived_cols]))
+    _executemany(conn, table(table_name), cols, params)
+    return len(params)
 
 
-def _executemany(conn: sa.Connection, t: sa.Table, batch: list[dict]) -> None:
-    """``conn.execute(sa.insert(t), batch)``; on SQLite straight to the driver with SQLAlchemy's
+def _executemany(conn: sa.Connection, t: sa.Table, cols: list[str], params: list[tuple]) -> None:
+    """``conn.execute(sa.insert(t), rows)``; on SQLite straight to the driver with SQLAlchemy's
     own bind processors (the same stored values), skipping the per-row parameter compilation
     that costs as much as SQLite itself on a 50,000-row import."""
     if conn.dialect.name != "sqlite":
-        conn.execute(sa.insert(t), batch)
+        conn.execute(sa.insert(t), [dict(zip(cols, p, strict=True)) for p in params])
         return
-    # Every row of a batch has the same keys (see bulk_insert). A column that is empty in every
-    # row is left to its default (NULL): an import fills 25 of 42 columns, and binding only
-    # those halves the cost of the insert.
-    cols = [c for c in batch[0] if any(r[c] is not None for r in batch)]
-    get = operator.itemgetter(*cols)
+    keep = [i for i in range(len(cols)) if any(p[i] is not None for p in params)]  # the rest stay NULL
+    if len(keep) < len(cols):
+        pick = operator.itemgetter(*keep)
+        cols = [cols[i] for i in keep]
+        params = [pick(p) for p in params] if len(keep) > 1 else [(pick(p),) for p in params]
     procs = [(i, p) for i, c in enumerate(cols)
              if (p := t.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
-    params = []
-    for r in batch:
-        values = list(get(r))
-        for i, p in procs:
-            values[i] = p(values[i])
-        params.append(tuple(values))
+    if procs:
+        processed = []
+        for p in params:
+            values = list(p)
+            for i, proc in procs:
+                v = values[i]
+                if v is not None:
+                    values[i] = proc(v)
+            processed.append(tuple(values))
+        params = processed
     names = ", ".join(f'"{c}"' for c in cols)
     conn.exec_driver_sql(f'INSERT INTO "{t.name}" ({names}) VALUES ({", ".join("?" * len(cols))})', params)
 

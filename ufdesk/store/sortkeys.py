@@ -104,3 +104,10 @@ def _syllables(name: str) -> list[str]:
     if any(name[i:j] in phrases for i in range(n - 1) for j in range(i + 2, n + 1)):
         return _lazy(name)
     return [syl for ch in name for syl in _char_syllable(ch)]
+
+
+def warm() -> None:
+    """Load the stroke table and pypinyin now (about 0.5 s), ahead of a large write."""
+    stroke_key("统战")
+    _phrases()
+    _char_syllable("统")
