@@ -162,3 +162,17 @@ def test_sort_by_any_sortable_column_and_filters(many):
     rows = many.page(Query("representatives", filters={"party": "05"}, sort="birth_date"))
     assert [r["uuid"] for r in rows] == [b, a]
     assert [r["uuid"] for r in many.page(Query("representatives", filters={"kinds": "01"}))] == [a]
+
+
+def test_bulk_uuids_are_random_version_4_uuids():
+    """Imported records get their UUIDs in bulk; each is a well-formed, distinct version 4 UUID,
+    as one made by uuid.uuid4() would be (packages and merges rely on that)."""
+    import uuid
+
+    from ufdesk.store.records import new_uuids
+
+    made = new_uuids(5000)
+    assert len(set(made)) == 5000
+    for text in made:
+        u = uuid.UUID(text)
+        assert (u.version, u.variant, str(u)) == (4, uuid.RFC_4122, text)

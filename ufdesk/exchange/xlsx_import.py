@@ -105,9 +105,7 @@ def open_source(path, ledger_name: str, *, sheet: str | None = None, store=None)
     """Open ``path`` and find the ledger's table: in ``sheet``, or the first sheet that has one."""
     lg = get_ledger(ledger_name)
     path = Path(path)
-    from .xlsx_read import sheet_names
-
-    names = sheet_names(path)
+    names: list[str] = []  # the workbook's visible sheets, filled as it is opened
     helper = _start_helper(path)
     try:
         with paused_gc():
@@ -134,7 +132,7 @@ def _start_helper(path: Path):
 
 
 def _find_source(path: Path, lg: Ledger, names: list[str], sheet: str | None, store, helper) -> Source:
-    candidates = [read_sheet(path, sheet)] if sheet else read_sheets(path)
+    candidates = [read_sheet(path, sheet, visible=names)] if sheet else read_sheets(path, visible=names)
     for sh in candidates:
         table = find_table(sh.rows, lg)
         if table is None:

@@ -47,17 +47,24 @@ def sheet_names(path: str | Path) -> list[str]:
         wb.close()
 
 
-def read_sheets(path: str | Path, names: list[str] | None = None):
-    """Yield ``Sheet`` objects for the named sheets (all visible sheets by default), one at a time."""
+def read_sheets(path: str | Path, names: list[str] | None = None, *, visible: list[str] | None = None):
+    """Yield ``Sheet`` objects for the named sheets (all visible sheets by default), one at a time.
+    ``visible``, when given, receives the names ``sheet_names`` would give, without opening the
+    workbook a second time (calamine reads the whole shared-string table on opening)."""
     path = Path(path)
     _check_file(path)
     if _is_csv(path):
+        if visible is not None:
+            visible[:] = [path.stem]
         yield Sheet(path.stem, read_csv(path), 1)
         return
     declared = _declared_sizes(path)
     wb = _open(path)
     try:
-        wanted = names or [m.name for m in wb.sheets_metadata if _visible(m)] or list(wb.sheet_names)
+        shown = [m.name for m in wb.sheets_metadata if _visible(m)] or list(wb.sheet_names)
+        if visible is not None:
+            visible[:] = shown
+        wanted = names or shown
         for name in wanted:
             if name not in wb.sheet_names:
                 raise SpreadsheetError(f"{path.name} 中没有名为“{name}”的工作表（有：{'、'.join(wb.sheet_names)}）")
@@ -71,8 +78,8 @@ def read_sheets(path: str | Path, names: list[str] | None = None):
         wb.close()
 
 
-def read_sheet(path: str | Path, name: str | None = None) -> Sheet:
-    for sheet in read_sheets(path, [name] if name else None):
+def read_sheet(path: str | Path, name: str | None = None, *, visible: list[str] | None = None) -> Sheet:
+    for sheet in read_sheets(path, [name] if name else None, visible=visible):
         return sheet
     raise SpreadsheetError(f"{Path(path).name} 中没有工作表")
 

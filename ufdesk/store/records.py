@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
+import os
 import uuid as uuidlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,6 +41,17 @@ class WriteCtx:
 
 def new_uuid() -> str:
     return str(uuidlib.uuid4())
+
+
+def new_uuids(n: int) -> list[str]:
+    """``n`` random (version 4) UUIDs as ``new_uuid`` gives them, from one read of the system's
+    random source: an import of 50,000 rows spent 0.3 s in ``uuid.uuid4``."""
+    raw = bytearray(os.urandom(16 * n))
+    raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])  # version 4
+    raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])  # RFC 4122 variant
+    h = raw.hex()
+    return [f"{h[o:o + 8]}-{h[o + 8:o + 12]}-{h[o + 12:o + 16]}-{h[o + 16:o + 20]}-{h[o + 20:o + 32]}"
+            for o in range(0, 32 * n, 32)]
 
 
 def fields_of(table_name: str) -> tuple:
@@ -161,12 +173,13 @@ def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx:
     cols = [*data_cols, "uuid", "created_at", "updated_at", *constant, *derived_cols]
     const = tuple(constant.values())
     now = ctx.now
+    fresh = iter(new_uuids(sum(1 for values in rows if not values.get("uuid"))))
     params = []
     for n, values in enumerate(rows):
         known = keys[n] if keys is not None else None
         if known is None and derived_cols:
             known = derived(table_name, values)
-        params.append((*[values.get(c) for c in data_cols], values.get("uuid") or new_uuid(),
+        params.append((*[values.get(c) for c in data_cols], values.get("uuid") or next(fresh),
                        values.get("created_at") or now, values.get("updated_at") or now, *const,
                        *[known[c] for c in derived_cols]))
     _executemany(conn, table(table_name), cols, params)
@@ -187,14 +200,18 @@ def _executemany(conn: sa.Connection, t: sa.Table, cols: list[str], params: list
         params = [pick(p) for p in params] if len(keep) > 1 else [(pick(p),) for p in params]
     procs = [(i, p) for i, c in enumerate(cols)
              if (p := t.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
-    if procs:
+    if procs:  # dates and times to text, as SQLAlchemy stores them: each distinct value once
+        memos = [(i, proc, {}) for i, proc in procs]
         processed = []
         for p in params:
             values = list(p)
-            for i, proc in procs:
+            for i, proc, memo in memos:
                 v = values[i]
                 if v is not None:
-                    values[i] = proc(v)
+                    done = memo.get(v)
+                    if done is None:
+                        done = memo[v] = proc(v)
+                    values[i] = done
             processed.append(tuple(values))
         params = processed
     names = ", ".join(f'"{c}"' for c in cols)
