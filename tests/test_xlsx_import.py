@@ -126,13 +126,13 @@ def test_name_and_birth_date_match_when_there_is_no_id(services, tmp_path):
 
 
 def test_a_failure_midway_leaves_the_database_as_it_was(services, tmp_path, monkeypatch):
-    import ufdesk.exchange.xlsx_import as X
+    import ufdesk.exchange.parallel_check as P
     import ufdesk.store.records as R
 
     rows = roster_rows()[:3] + [[i, f"人员{i}", "男", "汉", "1975.03", None, "民盟", "本科", "单位", "城关", "党外知识分子",
                                  None, None] for i in range(1, 26)]
     path = write_openpyxl(tmp_path / "many.xlsx", rows)
-    monkeypatch.setattr(X, "CHUNK", 10)
+    monkeypatch.setattr(P, "CHUNK_ROWS", 10)
     real = R.bulk_insert
     calls = []
 
@@ -151,7 +151,7 @@ def test_a_failure_midway_leaves_the_database_as_it_was(services, tmp_path, monk
     source = open_source(path, "representatives", store=services.store)
     gen = run_import(services, source)
     for done, _total, _ in gen:
-        if done > 25:  # the first chunk is written
+        if done >= 20:  # two chunks checked and written
             gen.close()
             break
     assert _records(services) == {}
@@ -166,18 +166,19 @@ def _indexes(store) -> set[str]:
 
 
 def test_large_imports_rebuild_indexes_and_a_cancel_keeps_them(services, tmp_path, monkeypatch):
+    import ufdesk.exchange.parallel_check as P
     import ufdesk.exchange.xlsx_import as X
 
     rows = roster_rows()[:3] + [[i, f"人员{i}", "男", "汉", "1975.03", None, "民盟", "本科", "单位", "城关", "党外知识分子",
                                  None, None] for i in range(1, 31)]
     path = write_openpyxl(tmp_path / "many.xlsx", rows)
-    monkeypatch.setattr(X, "CHUNK", 10)
+    monkeypatch.setattr(P, "CHUNK_ROWS", 10)
     monkeypatch.setattr(X, "DEFER_INDEXES_FROM", 20)
     before = _indexes(services.store)
     assert len(before) > 10
     gen = run_import(services, open_source(path, "representatives", store=services.store))
     for done, _total, _ in gen:
-        if done > 40:  # indexes dropped, two chunks written
+        if done >= 20:  # indexes dropped, two chunks checked and written
             gen.close()
             break
     assert _indexes(services.store) == before and _records(services) == {}
@@ -374,3 +375,30 @@ def test_two_processes_find_exactly_what_one_finds(services, roster_files, fmt, 
     got = _records(services)
     for name, want in EXPECTED_RECORDS.items():
         assert {k: got[name][k] for k in want} == want
+
+
+def test_the_quick_path_for_clean_rows_finds_what_the_full_check_finds(services, monkeypatch, tmp_path):
+    """Rows whose cells convert and pass the checks made while converting skip the field-by-field
+    validation. Forced through the full validation, every row of the office roster (with a
+    plain 工作单位 column, and names too long) must give the same problems in the same order,
+    and the same values."""
+    import ufdesk.exchange.xlsx_import as X
+
+    rows = [list(r) for r in roster_rows()]
+    rows[2][8] = "工作单位"
+    rows[-2:-2] = [[90 + i, "欧阳" * (15 + i), "男", "汉", "1975.03", None, "民盟", "本科", "县第一中学", "城关",
+                    "党外知识分子", None, None] for i in range(3)]
+    path = write_openpyxl(tmp_path / "plain.xlsx", rows)
+
+    def run():
+        source = open_source(path, "representatives", store=services.store)
+        checker = X.Checker.for_source(services, source)
+        return [(r.number, r.values, [p.line() for p in r.problems])
+                for r in (checker.check(n, c) for n, c in source.data_rows())]
+
+    quick = run()
+    monkeypatch.setattr(X.Checker, "_clean", lambda self, values: False)
+    assert run() == quick
+    lines = [line for _, _, problems in quick for line in problems]
+    assert sum("不能超过30个字" in line for line in lines) == 2  # 32 and 34 characters; 30 is allowed
+    assert sum(not problems for _, _, problems in quick) >= 4

@@ -2,9 +2,9 @@
 
 Checking 50,000 rows is pure Python: one process uses one core. For a large file a helper
 process is started while the file is still being read (calamine reads without holding the
-GIL), and then both check: this process takes chunks of rows from the top of the sheet, the
-helper from the bottom, until they meet. The helper gets a copy of the code tables and
-township lists (``CheckSetup``); it never opens the database. Whatever the helper does, the
+GIL), and then both check: each takes the next unchecked chunk of rows in turn, and this
+process writes each chunk as soon as it and all above it are checked. The helper gets a copy
+of the code tables and township lists (``CheckSetup``); it never opens the database. Whatever the helper does, the
 result is what one process would find — the same values, the same problems in the same order
 — because the one check that spans rows (the same ID number twice) is made here afterwards,
 in file order. If the helper cannot start or dies, its chunks are checked here.
@@ -62,30 +62,52 @@ def start_helper() -> Helper | None:
         return None
 
 
-def warm_in_background() -> None:
-    """Load the sort-key tables in a thread of this process while the file is read."""
-    threading.Thread(target=_warm, name="ufdesk-warm-sortkeys", daemon=True).start()
+class Starting:
+    """A helper started in a thread while this one reads the file (starting a process takes
+    0.1–0.3 s of this process's time), which then loads this process's sort-key tables too."""
+
+    def __init__(self):
+        self.helper: Helper | None = None
+        self.thread = threading.Thread(target=self._run, name="ufdesk-start-helper", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        self.helper = start_helper()
+        _warm()
+
+    def get(self) -> Helper | None:
+        self.thread.join()
+        return self.helper
+
+    def close(self) -> None:
+        helper = self.get()
+        if helper is not None:
+            helper.close()
 
 
 Progress = Generator[tuple[int, int, str], None, list]
 
 
 def check_all(checker, data: list[tuple[int, list]], *, with_keys: bool, helper: Helper | None,
-              total: int) -> Progress:
+              total: int, on_chunk=None, verb: str = "检查") -> Progress:
     """Check every ``(row number, cells)`` of ``data``; returns the ``Row`` objects in file order,
-    with the same-ID-twice problems added. Yields progress now and then."""
+    with the same-ID-twice problems added. ``on_chunk(rows)`` is called with each chunk of
+    checked rows in file order, as soon as it and every chunk above it are checked (the import
+    writes them meanwhile). Yields progress now and then.
+
+    This process and the helper take the next unchecked chunk in turn (the helper has up to
+    ``AHEAD`` queued), so that chunks come back about in file order."""
     from .xlsx_import import Row
 
     chunks = [data[i : i + CHUNK_ROWS] for i in range(0, len(data), CHUNK_ROWS)]
     results: list[list | None] = [None] * len(chunks)
-    lo, hi = 0, len(chunks)
     pending: dict = {}  # future → chunk index
     if helper is not None and len(data) >= PARALLEL_FROM and len(chunks) > 1:
         helper.configure(checker.setup, with_keys)
     else:
         helper = None
-    done_rows = 0
     checker.helper_rows = 0
+    taken = flushed = done_rows = 0
 
     def collect(block: bool) -> None:
         nonlocal helper, done_rows
@@ -105,23 +127,31 @@ def check_all(checker, data: list[tuple[int, list]], *, with_keys: bool, helper:
                 checker.helper_rows += len(chunks[index])
             done_rows += len(chunks[index])
 
-    while lo < hi:
-        while helper is not None and len(pending) < AHEAD and lo < hi:
-            hi -= 1
-            pending[helper.submit(chunks[hi])] = hi
-        if lo >= hi:
-            break
-        results[lo] = _check_here(checker, chunks[lo], with_keys)
-        done_rows += len(chunks[lo])
-        lo += 1
+    def flush() -> None:
+        nonlocal flushed
+        while flushed < len(chunks) and results[flushed] is not None:
+            rows = results[flushed]
+            if checker.has_ids:
+                for row in rows:
+                    checker.check_duplicate(row)
+            if on_chunk is not None:
+                on_chunk(rows)
+            flushed += 1
+
+    while taken < len(chunks):
+        mine = taken
+        taken += 1
+        while helper is not None and len(pending) < AHEAD and taken < len(chunks):
+            pending[helper.submit(chunks[taken])] = taken
+            taken += 1
+        results[mine] = _check_here(checker, chunks[mine], with_keys)
+        done_rows += len(chunks[mine])
         collect(block=False)
-        yield done_rows, total, f"正在检查第{done_rows}/{len(data)}行…"
+        flush()
+        yield done_rows, total, f"正在{verb}第{done_rows}/{len(data)}行…"
     collect(block=True)
-    rows = [row for chunk in results for row in chunk]
-    if checker.has_ids:
-        for row in rows:
-            checker.check_duplicate(row)
-    return rows
+    flush()
+    return [row for chunk in results for row in chunk]
 
 
 def _check_here(checker, chunk: list, with_keys: bool) -> list:

@@ -43,10 +43,14 @@ def is_serial_header(text: str) -> bool:
     return text in SERIAL_HEADERS
 
 
+_TOTAL_FIRST = frozenset("合总小共累")
+
+
 def is_total_row(row: list) -> bool:
     """A closing row such as "合计：25人" or "总计" (in any of its first few cells)."""
     for cell in row[:4]:
-        if isinstance(cell, str) and _TOTAL.match(cell.strip().replace(" ", "").replace("\u3000", "")):
+        if (isinstance(cell, str) and cell.lstrip(" \t\r\n\u3000")[:1] in _TOTAL_FIRST
+                and _TOTAL.match(cell.strip().replace(" ", "").replace("\u3000", ""))):
             return True
     return False
 

@@ -28,7 +28,6 @@ from .mapping import EMPLOYER_POSITION, TOWNSHIP, UUID, label_of, mapping_for, r
 from .table_find import find_table, is_blank_row, is_footer_row, is_serial_header, is_total_row
 from .xlsx_read import SpreadsheetError, read_sheet, read_sheets
 
-CHUNK = 1000
 DEFER_INDEXES_FROM = 5000  # new rows from which indexes are rebuilt after the insert, not kept up row by row
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -63,7 +62,7 @@ class Source:
     headers: list[str]
     mapping: list[str | None]
     remembered: bool = False
-    helper: object = field(default=None, repr=False, compare=False)  # parallel_check.Helper, started while reading
+    helper: object = field(default=None, repr=False, compare=False)  # parallel_check.Starting, begun while reading
 
     def close(self) -> None:
         """Stop the helper process if no import used it (a wizard closed before importing)."""
@@ -90,7 +89,9 @@ class Source:
 
     def _repeats_header(self, row: list) -> bool:
         """A header repeated on a later page of a printed roster."""
-        first = next((c for c in row if not N.is_blank(c)), None)
+        first = next((c for c in row if c is not None and c != "" and not N.is_blank(c)), None)
+        if first.__class__ is not str:
+            return False
         if not isinstance(first, str) or N.plain_text(first).replace(" ", "") not in self._header_set:
             return False
         cells = [N.plain_text(c).replace(" ", "") for c in row if not N.is_blank(c)]
@@ -125,10 +126,9 @@ def _start_helper(path: Path):
         large = path.stat().st_size >= parallel_check.HELPER_FILE_BYTES
     except OSError:
         return None
-    if not large:
+    if not large or not parallel_check.wanted():
         return None
-    parallel_check.warm_in_background()
-    return parallel_check.start_helper()
+    return parallel_check.Starting()
 
 
 def _find_source(path: Path, lg: Ledger, names: list[str], sheet: str | None, store, helper) -> Source:
@@ -219,11 +219,12 @@ _ONCE, _VILLAGE, _TEXT, _NAME, _EACH, _UUID_COL, _EMPLOYER_POSITION = range(7)
 
 
 class _Column:
-    __slots__ = ("index", "name", "header", "field", "kind", "cache")
+    __slots__ = ("index", "name", "header", "field", "kind", "cache", "limit")
 
     def __init__(self, index: int, name: str, header: str, f: Field | None, kind: int):
         self.index, self.name, self.header, self.field, self.kind = index, name, header, f, kind
-        self.cache: dict = {}
+        self.cache: dict = {}  # cell → (value, conversion problem, check problem) for _ONCE and _VILLAGE
+        self.limit = f.max_len if f is not None and f.type in ("text", "memo") else None
 
 
 @dataclass
@@ -281,6 +282,9 @@ class Checker:
             f.name: self._check_for(f) for f in self.lg.fields}
         self.has_ids = "id_number" in self.fields
         self.helper_rows = 0
+        # Checked after the cells of a row are converted (the ID number against 出生年月 and 性别).
+        self.each_checks = [(col.name, self.checks[col.name]) for col in self.plan if col.kind == _EACH]
+        self.required_names = [f.name for f in self.required]
 
     @classmethod
     def for_source(cls, services, source: Source) -> Checker:
@@ -401,6 +405,7 @@ class Checker:
         values = row.values
         problems = row.problems
         bad: set[str] = set()
+        dirty = False  # a converted value that fails its check: validate() says which, in order
         width = len(cells)
         township = self.default_township
         ti = self.township_index
@@ -421,15 +426,20 @@ class Checker:
                 value = N.plain_text(raw)
                 if value:
                     values[col.name] = value
+                    if col.limit and len(value) > col.limit:
+                        dirty = True
                 continue
             if kind == _ONCE:
                 key = raw if raw.__class__ is not bool else (bool, raw)
                 hit = col.cache.get(key)
                 if hit is None:
-                    hit = col.cache[key] = _BLANK if N.is_blank(raw) else self.convert(col.field, raw, township)
-                value, msg = hit
+                    hit = col.cache[key] = self._convert_once(col, raw, township)
+                value, msg, checked = hit
+                dirty = dirty or checked is not None
             elif kind == _NAME:
                 value, msg = N.person_name(raw)
+                if col.limit and len(value) > col.limit:
+                    dirty = True
             else:
                 if raw.__class__ is str and not raw.strip(_WHITESPACE):
                     continue
@@ -439,8 +449,9 @@ class Checker:
                     key = (raw, township)
                     hit = col.cache.get(key)
                     if hit is None:
-                        hit = col.cache[key] = self.convert(col.field, raw, township)
-                    value, msg = hit
+                        hit = col.cache[key] = self._convert_once(col, raw, township)
+                    value, msg, checked = hit
+                    dirty = dirty or checked is not None
                 elif kind == _UUID_COL:
                     text = N.ascii_text(raw).lower()
                     if _UUID.match(text):
@@ -451,12 +462,17 @@ class Checker:
                     values.setdefault("employer", employer)
                     if position:
                         values.setdefault("position", position)
+                    dirty = True  # their lengths are checked by validate()
                     continue
             if msg:
                 bad.add(col.name)
                 problems.append(Problem(number, col.header, _shown(col.field, raw), msg))
             elif value is not None and value != "":
                 values[col.name] = value
+        if not (problems or dirty) and self._clean(values):
+            if self.has_ids and ids:
+                self.check_duplicate(row)
+            return row  # the common case: no problem, and nothing more to do
         for name, msg in self.validate(values).items():
             if name in bad:
                 continue
@@ -468,6 +484,29 @@ class Checker:
         if self.has_ids and ids:
             self.check_duplicate(row)
         return row
+
+    def _convert_once(self, col: _Column, raw, township) -> tuple:
+        """``(value, conversion problem, check problem)`` of a cell whose value depends on the
+        cell alone (and for a village, the township): worked out once per distinct cell."""
+        if N.is_blank(raw):
+            return None, None, None
+        value, msg = self.convert(col.field, raw, township)
+        checked = None
+        if not msg and value is not None and value != "":
+            checked = self.checks[col.name](value, {})
+        return value, msg, checked
+
+    def _clean(self, values: dict) -> bool:
+        """No problem left to find in a row whose cells all converted and passed the checks
+        made while converting: required fields, the per-row checks, and the cross-field rules."""
+        for name in self.required_names:
+            if N.is_blank(values.get(name)):
+                return False
+        for name, check in self.each_checks:
+            value = values.get(name)
+            if value is not None and check(value, values):
+                return False
+        return not cross_rules(self.lg, values)
 
     def check_duplicate(self, row: Row) -> None:
         """The same ID number on an earlier row of the file (rows are given in file order)."""
@@ -560,12 +599,21 @@ def run_import(services, source: Source, *, dry_run: bool = False, skip_invalid:
                                        rejects=rejects, remember_mapping=remember_mapping))
 
 
+class _Refused(Exception):
+    """Raised inside the write transaction to roll it back: some row has a problem."""
+
+
 def _run_import(services, source: Source, *, dry_run: bool, skip_invalid: bool, update: bool,
                 rejects: str | Path | None, remember_mapping: bool) -> Progress:
+    """A dry run checks every row and reports. An import opens its transaction first and writes
+    each chunk of rows as soon as it and every chunk above it are checked, while the helper
+    process checks further chunks; when all rows are checked, a problem in any row (unless
+    ``skip_invalid``) rolls the whole transaction back: nothing is written, as before."""
     from . import parallel_check
 
     lg = source.ledger
-    helper, source.helper = source.helper, None  # a helper serves one check
+    starting, source.helper = source.helper, None  # a helper serves one check
+    helper = starting.get() if starting is not None else None
     try:
         services.require("import")
         checker = Checker.for_source(services, source)
@@ -577,71 +625,105 @@ def _run_import(services, source: Source, *, dry_run: bool, skip_invalid: bool, 
         if helper is None and len(data) >= parallel_check.PARALLEL_FROM:
             helper = parallel_check.start_helper()
         total = len(data) * 2 or 1
-        rows: list[Row] = yield from parallel_check.check_all(checker, data, with_keys=not dry_run, helper=helper,
-                                                              total=total)
+        if remember_mapping and not dry_run:
+            remember(services.store, lg, source.headers, source.mapping)
+        if dry_run:
+            with services.store.connect() as conn:
+                matcher = Matcher(conn, lg)
+            rows = yield from parallel_check.check_all(checker, data, with_keys=False, helper=helper, total=total)
+            report, _ = _tally(checker, source, lg, rows, matcher, dry_run=True)
+            return report
+        try:
+            with services.store.write(services.user) as (conn, ctx):
+                report = yield from _write(services, source, checker, data, helper, conn, ctx, total,
+                                           skip_invalid=skip_invalid, update=update, rejects=rejects)
+        except _Refused as refused:
+            return refused.args[0]
     finally:
         if helper is not None:
             helper.close()
-    report = ImportReport(lg.name, total=len(data), dry_run=dry_run, helper_rows=checker.helper_rows)
-    with services.store.connect() as conn:
-        matcher = Matcher(conn, lg)
+    report.written = True
+    return report
+
+
+def _tally(checker, source: Source, lg: Ledger, rows: list[Row], matcher: Matcher, *, dry_run: bool):
+    """The report of checked rows (each matched to an existing record or not), and the
+    sub-records (trainings …) of a full export's extra sheets."""
+    from .xlsx_subs import check_subs
+
+    report = ImportReport(lg.name, total=len(rows), dry_run=dry_run, helper_rows=checker.helper_rows)
     for row in rows:
-        row.existing = matcher.find(row.values)
+        if dry_run:
+            row.existing = matcher.find(row.values)
         report.problems.extend(row.problems)
     good = [r for r in rows if not r.problems]
-    bad = [r for r in rows if r.problems]
     new_rows = [r for r in good if r.existing is None]
-    from .xlsx_subs import check_subs, write_subs
-
     subs, sub_problems = check_subs(checker, source, {r.values["uuid"] for r in new_rows if "uuid" in r.values},
                                     Problem)
     report.problems.extend(sub_problems)
     report.subs = sum(len(g.rows) for g in subs)
-    old_rows = [r for r in good if r.existing is not None]
-    report.new, report.existing = len(new_rows), len(old_rows)
-    report.rejected = len(bad)
-    if remember_mapping and not dry_run:
-        remember(services.store, lg, source.headers, source.mapping)
-    if dry_run:
-        return report
-    if (bad or sub_problems) and not skip_invalid:
+    report.new, report.existing = len(new_rows), len(good) - len(new_rows)
+    report.rejected = len(rows) - len(good)
+    return report, subs
+
+
+def _write(services, source: Source, checker: Checker, data: list, helper, conn, ctx, total: int, *,
+           skip_invalid: bool, update: bool, rejects) -> Progress:
+    from ..services import audit
+    from ..store import records as R
+    from . import parallel_check
+    from .xlsx_subs import write_subs
+
+    lg = source.ledger
+    matcher = Matcher(conn, lg)
+    defer = len(data) >= DEFER_INDEXES_FROM and len(data) > len(matcher.uuids)
+    indexes = _drop_indexes(conn, lg.name) if defer else []
+    refused = False
+
+    def write_chunk(rows: list[Row]) -> None:
+        """Called with each checked chunk, in file order."""
+        nonlocal refused
+        new = []
+        for row in rows:
+            row.existing = matcher.find(row.values)
+            if row.problems:
+                refused = refused or not skip_invalid
+            elif row.existing is None:
+                new.append(row)
+        if new and not refused:  # once refused, the transaction is rolled back: stop writing
+            R.bulk_insert(conn, lg.name, [r.values for r in new], ctx, keys=[r.keys for r in new])
+
+    rows = yield from parallel_check.check_all(checker, data, with_keys=True, helper=helper, total=total,
+                                               on_chunk=write_chunk, verb="检查并写入")
+    report, subs = _tally(checker, source, lg, rows, matcher, dry_run=False)
+    bad = [r for r in rows if r.problems]
+    if (bad or report.problems) and not skip_invalid:
         report.new = report.existing = report.subs = 0
         report.rejected = len(rows)
-        return report
-    if bad and skip_invalid:
+        raise _Refused(report)
+    if bad:
         report.rejects_path = Path(rejects) if rejects else default_rejects_path(source.path)
         write_rejects(source, bad, report.rejects_path)
     done = len(data)
-    with services.store.write(services.user) as (conn, ctx):
-        from ..services import audit
-        from ..store import records as R
-
-        defer = len(new_rows) >= DEFER_INDEXES_FROM and len(new_rows) > len(matcher.uuids)
-        indexes = _drop_indexes(conn, lg.name) if defer else []
-        for start in range(0, len(new_rows), CHUNK):
-            chunk = new_rows[start : start + CHUNK]
-            R.bulk_insert(conn, lg.name, [_insert_values(r.values) for r in chunk], ctx,
-                          keys=[r.keys for r in chunk])
-            done += len(chunk)
-            yield done, total, f"正在写入第{start + len(chunk)}/{len(new_rows)}条新记录…"
-        if indexes:
-            yield done, total, "正在重建索引…"
-            for sql in indexes:
-                conn.exec_driver_sql(sql)
-        if subs:
-            yield done, total, "正在写入明细（培训、政治安排等）…"
-            write_subs(conn, ctx, subs, {r.values["uuid"]: r.values.get("township") for r in new_rows
-                                         if "uuid" in r.values})
-        if update:
-            for n, row in enumerate(old_rows, 1):
-                report.updated += _update_one(conn, ctx, services, lg, row, TOWNSHIP in checker.column_of)
-                if n % 200 == 0:
-                    yield done + n, total, f"正在更新第{n}/{len(old_rows)}条已有记录…"
-        audit.write(conn, user=services.user, installation=ctx.installation, action="import", ledger=lg.name,
-                    summary=f"导入{lg.label}：{source.path.name}（{source.sheet}），新增{report.new}，"
-                            f"已存在{report.existing}，更新{report.updated}，拒收{report.rejected}，明细{report.subs}",
-                    at=ctx.now)
-    report.written = True
+    if indexes:
+        yield done, total, "正在重建索引…"
+        for sql in indexes:
+            conn.exec_driver_sql(sql)
+    if subs:
+        yield done, total, "正在写入明细（培训、政治安排等）…"
+        new_rows = [r for r in rows if not r.problems and r.existing is None]
+        write_subs(conn, ctx, subs, {r.values["uuid"]: r.values.get("township") for r in new_rows
+                                     if "uuid" in r.values})
+    if update:
+        old_rows = [r for r in rows if not r.problems and r.existing is not None]
+        for n, row in enumerate(old_rows, 1):
+            report.updated += _update_one(conn, ctx, services, lg, row, TOWNSHIP in checker.column_of)
+            if n % 200 == 0:
+                yield done + n, total, f"正在更新第{n}/{len(old_rows)}条已有记录…"
+    audit.write(conn, user=services.user, installation=ctx.installation, action="import", ledger=lg.name,
+                summary=f"导入{lg.label}：{source.path.name}（{source.sheet}），新增{report.new}，"
+                        f"已存在{report.existing}，更新{report.updated}，拒收{report.rejected}，明细{report.subs}",
+                at=ctx.now)
     return report
 
 
@@ -657,10 +739,6 @@ def _drop_indexes(conn, table_name: str) -> list[str]:
     for name, _ in rows:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     return [sql for _, sql in rows]
-
-
-def _insert_values(values: dict) -> dict:
-    return {k: v for k, v in values.items()}
 
 
 def _update_one(conn, ctx, services, lg: Ledger, row: Row, has_township: bool) -> int:
