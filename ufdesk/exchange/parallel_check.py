@@ -21,8 +21,8 @@ from collections.abc import Generator
 
 PARALLEL_FROM = 10_000  # rows; below this a helper's start-up (about 0.5 s) is not won back
 HELPER_FILE_BYTES = 800_000  # a file this large holds about 10,000 rows: start the helper while reading
-CHUNK_ROWS = 2_000
-AHEAD = 2  # chunks queued for the helper, so that it never waits for this process
+CHUNK_ROWS = 1_000
+AHEAD = 6  # chunks queued for the helper, so that it never waits for this process
 
 
 def wanted() -> bool:

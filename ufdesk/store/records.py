@@ -179,9 +179,9 @@ def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx:
         known = keys[n] if keys is not None else None
         if known is None and derived_cols:
             known = derived(table_name, values)
-        params.append((*[values.get(c) for c in data_cols], values.get("uuid") or next(fresh),
+        params.append((*map(values.get, data_cols), values.get("uuid") or next(fresh),
                        values.get("created_at") or now, values.get("updated_at") or now, *const,
-                       *[known[c] for c in derived_cols]))
+                       *map(known.__getitem__, derived_cols)))
     _executemany(conn, table(table_name), cols, params)
     return len(params)
 
