@@ -177,8 +177,8 @@ def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx:
     params = []
     for n, values in enumerate(rows):
         known = keys[n] if keys is not None else None
-        if known is None and derived_cols:
-            known = derived(table_name, values)
+        if known is None:
+            known = derived(table_name, values) if derived_cols else {}
         params.append((*map(values.get, data_cols), values.get("uuid") or next(fresh),
                        values.get("created_at") or now, values.get("updated_at") or now, *const,
                        *map(known.__getitem__, derived_cols)))
