@@ -1,9 +1,10 @@
 """Importing a roster: open the file and find its table, check EVERY row, then write.
 
 ``open_source`` reads the sheet and guesses the mapping; ``run_import`` is a generator
-yielding ``(done, total, message)`` that returns an ``ImportReport``. Nothing is written
-until every row has been checked; the rows are written in one transaction, so an error or
-a Cancel midway leaves the database as it was.
+yielding ``(done, total, message)`` that returns an ``ImportReport``. Nothing is committed
+until every row has been checked: the rows go into one transaction as they are checked
+(a large file is checked on two cores, see ``parallel_check``), and a problem in any row
+(unless ``skip_invalid``), an error or a Cancel rolls it back, leaving the database as it was.
 """
 
 from __future__ import annotations
@@ -624,7 +625,10 @@ def _run_import(services, source: Source, *, dry_run: bool, skip_invalid: bool, 
         data = source.data_rows()
         if helper is None and len(data) >= parallel_check.PARALLEL_FROM:
             helper = parallel_check.start_helper()
-        total = len(data) * 2 or 1
+        # progress: one step a row checked (and written), and a quarter as much again for what
+        # follows the rows (rebuilding indexes, sub-records, updates)
+        total = len(data) if dry_run else len(data) + len(data) // 4
+        total = total or 1
         if remember_mapping and not dry_run:
             remember(services.store, lg, source.headers, source.mapping)
         if dry_run:
@@ -707,8 +711,9 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
     done = len(data)
     if indexes:
         yield done, total, "正在重建索引…"
-        for sql in indexes:
+        for n, sql in enumerate(indexes, 1):
             conn.exec_driver_sql(sql)
+            yield done + (total - done) * n // (2 * len(indexes)), total, "正在重建索引…"
     if subs:
         yield done, total, "正在写入明细（培训、政治安排等）…"
         new_rows = [r for r in rows if not r.problems and r.existing is None]
@@ -719,7 +724,7 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
         for n, row in enumerate(old_rows, 1):
             report.updated += _update_one(conn, ctx, services, lg, row, TOWNSHIP in checker.column_of)
             if n % 200 == 0:
-                yield done + n, total, f"正在更新第{n}/{len(old_rows)}条已有记录…"
+                yield done + (total - done) * n // len(old_rows), total, f"正在更新第{n}/{len(old_rows)}条已有记录…"
     audit.write(conn, user=services.user, installation=ctx.installation, action="import", ledger=lg.name,
                 summary=f"导入{lg.label}：{source.path.name}（{source.sheet}），新增{report.new}，"
                         f"已存在{report.existing}，更新{report.updated}，拒收{report.rejected}，明细{report.subs}",
