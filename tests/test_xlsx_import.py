@@ -402,3 +402,22 @@ def test_the_quick_path_for_clean_rows_finds_what_the_full_check_finds(services,
     lines = [line for _, _, problems in quick for line in problems]
     assert sum("不能超过30个字" in line for line in lines) == 2  # 32 and 34 characters; 30 is allowed
     assert sum(not problems for _, _, problems in quick) >= 4
+
+
+def test_a_source_dropped_before_importing_stops_its_helper(services, tmp_path, monkeypatch):
+    """Opening a large file starts the helper process at once; a wizard that is closed (or
+    given another file) before importing drops the source, and the helper ends with it."""
+    import gc
+
+    import ufdesk.exchange.parallel_check as P
+
+    monkeypatch.setattr(P, "HELPER_FILE_BYTES", 1)
+    source = open_source(write_openpyxl(tmp_path / "roster.xlsx"), "representatives", store=services.store)
+    helper = source.helper.get()
+    assert helper is not None
+    process = next(iter(helper.pool._processes.values()))
+    assert process.is_alive()
+    del source
+    gc.collect()
+    process.join(timeout=10)
+    assert not process.is_alive()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import weakref
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,8 +142,11 @@ def _find_source(path: Path, lg: Ledger, names: list[str], sheet: str | None, st
                 raise SpreadsheetError(f"工作表“{sh.name}”的前30行中找不到{lg.label}的表头（如“{_example_headers(lg)}”）")
             continue
         mapping, known = mapping_for(store, lg, table.headers)
-        return Source(path, lg, sh.name, names, sh.rows, sh.first_row, table.header_index, table.headers, mapping, known,
-                      helper)
+        source = Source(path, lg, sh.name, names, sh.rows, sh.first_row, table.header_index, table.headers, mapping,
+                        known, helper)
+        if helper is not None:  # a wizard that picks another file, or closes, drops the source: stop its helper
+            weakref.finalize(source, helper.close)
+        return source
     raise SpreadsheetError(f"{path.name} 中找不到{lg.label}的表头（如“{_example_headers(lg)}”）：请确认选择了正确的台账和文件")
 
 
