@@ -434,8 +434,11 @@ class Checker:
                     if col.limit and len(value) > col.limit:
                         dirty = True
                 continue
-            if kind == _ONCE:
-                key = raw if raw.__class__ is not bool else (bool, raw)
+            if kind == _ONCE or kind == _VILLAGE:  # a village's value depends on the row's township too
+                if kind == _VILLAGE:
+                    key = (raw, township)
+                else:
+                    key = raw if raw.__class__ is not bool else (bool, raw)
                 hit = col.cache.get(key)
                 if hit is None:
                     hit = col.cache[key] = self._convert_once(col, raw, township)
@@ -450,13 +453,6 @@ class Checker:
                     continue
                 if kind == _EACH:
                     value, msg = self.convert(col.field, raw, township)
-                elif kind == _VILLAGE:
-                    key = (raw, township)
-                    hit = col.cache.get(key)
-                    if hit is None:
-                        hit = col.cache[key] = self._convert_once(col, raw, township)
-                    value, msg, checked = hit
-                    dirty = dirty or checked is not None
                 elif kind == _UUID_COL:
                     text = N.ascii_text(raw).lower()
                     if _UUID.match(text):
