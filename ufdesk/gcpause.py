@@ -4,8 +4,8 @@ Reading and checking a 50,000-row roster creates millions of small objects (cell
 rows) that live until the import ends. The cyclic collector, triggered by allocation counts,
 then walks the whole growing heap again and again: measured here, half of the time spent
 checking rows. The import creates no reference cycles worth collecting, so the collector is
-paused while it runs and resumed (and run once, in the background of the next allocations)
-when it ends. Reference counting still frees everything as usual.
+paused while it runs and switched back on when it ends (it then runs as allocations trigger
+it, as before). Reference counting still frees everything as usual.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ Checking 50,000 rows is pure Python: one process uses one core. For a large file
 process is started while the file is still being read (calamine reads without holding the
 GIL), and then both check: each takes the next unchecked chunk of rows in turn, and this
 process writes each chunk as soon as it and all above it are checked. The helper gets a copy
-of the code tables and township lists (``CheckSetup``); it never opens the database. Whatever the helper does, the
-result is what one process would find — the same values, the same problems in the same order
-— because the one check that spans rows (the same ID number twice) is made here afterwards,
-in file order. If the helper cannot start or dies, its chunks are checked here.
+of the code tables and township lists (``CheckSetup``); it never opens the database. Whatever
+the helper does, the result is what one process would find — the same values, the same
+problems in the same order — because the one check that spans rows (the same ID number
+twice) is made here, chunk by chunk in file order. If the helper cannot start or dies, its
+chunks are checked here.
 
 ``UFDESK_IMPORT_PROCESSES=1`` turns the helper off.
 """
@@ -40,11 +41,10 @@ class Helper:
 
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_follow_parent)
-        self.started = self.pool.submit(_warm)  # starts the process now, and loads what checking needs
-        self.configured = None
+        self.pool.submit(_warm)  # starts the process now, and loads what checking needs
 
-    def configure(self, setup, with_keys: bool):
-        self.configured = self.pool.submit(_configure, setup, with_keys)
+    def configure(self, setup, with_keys: bool) -> None:
+        self.pool.submit(_configure, setup, with_keys)  # runs before any chunk: one worker, in order
 
     def submit(self, chunk: list):
         return self.pool.submit(_check_chunk, chunk)

@@ -64,13 +64,9 @@ class Source:
     headers: list[str]
     mapping: list[str | None]
     remembered: bool = False
-    helper: object = field(default=None, repr=False, compare=False)  # parallel_check.Starting, begun while reading
-
-    def close(self) -> None:
-        """Stop the helper process if no import used it (a wizard closed before importing)."""
-        if self.helper is not None:
-            self.helper.close()
-            self.helper = None
+    # parallel_check.Starting, begun while reading; the first import takes it, and a source
+    # dropped unused stops it (weakref.finalize in _find_source)
+    helper: object = field(default=None, repr=False, compare=False)
 
     @property
     def header_row(self) -> int:
@@ -92,8 +88,6 @@ class Source:
     def _repeats_header(self, row: list) -> bool:
         """A header repeated on a later page of a printed roster."""
         first = next((c for c in row if c is not None and c != "" and not N.is_blank(c)), None)
-        if first.__class__ is not str:
-            return False
         if not isinstance(first, str) or N.plain_text(first).replace(" ", "") not in self._header_set:
             return False
         cells = [N.plain_text(c).replace(" ", "") for c in row if not N.is_blank(c)]
@@ -215,9 +209,7 @@ def _shown(f: Field | None, raw) -> str:
 
 _CONVERTED_ONCE = frozenset({"code", "codes", "date", "bool", "int", "decimal"})  # a village depends on the township
 _CACHED_TYPES = _CONVERTED_ONCE | {"village"}
-_WHITESPACE = " \t\r\n\u3000\u00a0"
 _MISSING = object()
-_BLANK = (None, None)  # what a blank cell converts to: nothing, and no problem
 
 # How a mapped column's cells are turned into a value (see ``Checker._plan``).
 _ONCE, _VILLAGE, _TEXT, _NAME, _EACH, _UUID_COL, _EMPLOYER_POSITION = range(7)
@@ -449,7 +441,7 @@ class Checker:
                 if col.limit and len(value) > col.limit:
                     dirty = True
             else:
-                if raw.__class__ is str and not raw.strip(_WHITESPACE):
+                if N.is_blank(raw):
                     continue
                 if kind == _EACH:
                     value, msg = self.convert(col.field, raw, township)
@@ -701,7 +693,7 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
                                                on_chunk=write_chunk, verb="检查并写入")
     report, subs = _tally(checker, source, lg, rows, matcher, dry_run=False)
     bad = [r for r in rows if r.problems]
-    if (bad or report.problems) and not skip_invalid:
+    if report.problems and not skip_invalid:  # a row's problem, or a sub-record's
         report.new = report.existing = report.subs = 0
         report.rejected = len(rows)
         raise _Refused(report)
