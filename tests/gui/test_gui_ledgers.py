@@ -166,6 +166,8 @@ def test_new_record_needs_name_and_delete_is_undoable(qtbot, window):
     qtbot.waitUntil(lambda: form._loaded and form.isVisible(), timeout=TIMEOUT)
     assert not form.save_button.isEnabled()
     assert form.grid.cells["name"].message.text() == "必填"
+    status = form.grid.editors["status"]  # a new person is 在册 unless the clerk says otherwise
+    assert status.value() == "1" and status.currentText() == "在册"
     ime_type(form.grid.editors["name"], "丁测试")
     date = form.grid.editors["birth_date"]
     qtbot.keyClicks(date.line, "1975.3")
@@ -174,7 +176,7 @@ def test_new_record_needs_name_and_delete_is_undoable(qtbot, window):
         qtbot.mouseClick(form.save_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: len(tab.model.ids) == total + 1, timeout=TIMEOUT)
     made = services.find_by("representatives", name="丁测试")
-    assert len(made) == 1 and made[0]["birth_date"] == dt.date(1975, 3, 1)
+    assert len(made) == 1 and made[0]["birth_date"] == dt.date(1975, 3, 1) and made[0]["status"] == "1"
 
     row = tab.model.row_of_uuid(made[0]["uuid"])
     assert row >= 0

@@ -48,6 +48,7 @@ class Field:
     width: int = 8  # typical width in characters, for tables, Excel and PDF
     aliases: tuple[str, ...] = ()  # other headers seen in offices' spreadsheets
     help: str = ""  # a hint shown beside the input
+    default: str | None = None  # the value a new record gets when none is given (status fields)
 
     @property
     def is_code(self) -> bool:
@@ -109,6 +110,13 @@ class Ledger:
     @functools.cached_property  # asked for once per row written
     def sensitive_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.sensitive)
+
+
+def defaults_of(desc) -> dict[str, str]:
+    """``{field: default}`` of a ledger's or sub-record's fields that have one: what the form
+    shows on a new record, and what the store writes where a record (typed, imported, or
+    received in a package) leaves the field empty."""
+    return {f.name: f.default for f in desc.fields if f.default is not None}
 
 
 # Columns every ledger and sub-record row has besides its own fields. They are written by the

@@ -22,8 +22,8 @@ def _empty(v) -> bool:
 
 def check_field(f: Field, value, codes: CodeBook, values: dict, county_code: str | None = None) -> str | None:
     """The problem with one field's value, or None."""
-    if _empty(value):
-        return "必填" if f.required else None
+    if _empty(value):  # a field with a default is filled by the store: never missing
+        return "必填" if f.required and f.default is None else None
     t = f.type
     if t in ("text", "memo", "ref"):
         if not isinstance(value, str):

@@ -131,6 +131,7 @@ def apply_table(conn, ctx, table_name: str, keys: tuple[list[str], list[list]], 
         from .package import PackageError
 
         raise PackageError(f"数据包中 {table_name} 的数据不完整，请重新导出。")
+    rows = _with_defaults(table_name, columns, rows)
     res.parents = parents_of(table_name, columns, [rows[n if n >= 0 else -1 - n] for n in new_at + full_at])
     full = [dict(zip(columns, rows[n], strict=True)) for n in full_at if n >= 0]
     new = [rows[n] for n in new_at]
@@ -141,6 +142,25 @@ def apply_table(conn, ctx, table_name: str, keys: tuple[list[str], list[list]], 
         _insert_new(conn, ctx, t, table_name, columns, new, package_id, res, log)
     insert_many(conn, package_changes, log)
     return res
+
+
+def _with_defaults(table_name: str, columns: list[str], rows: list) -> list:
+    """A package's empty status (sent by an installation whose records predate status
+    defaults) read as the field's default: the value the receiver's own copy holds since the
+    migration filled it, so no conflict and no change arises from it."""
+    ix = [(columns.index(name), default) for name, default in R.defaults(table_name) if name in columns]
+    if not ix or "deleted" not in columns:
+        return rows
+    idel = columns.index("deleted")
+    out = []
+    for r in rows:
+        if not r[idel] and any(r[i] is None or r[i] == "" for i, _d in ix):
+            r = list(r)
+            for i, default in ix:
+                if r[i] is None or r[i] == "":
+                    r[i] = default
+        out.append(r)
+    return out
 
 
 def _merge_existing(conn, ctx, t, table_name, rows, package_id, res, log) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import LEDGERS
+from ..domain import LEDGERS, defaults_of
 from ..domain.errors import ValidationError
 from ..domain.model import TOWNSHIP_LABEL
 from ..services import Query
@@ -77,7 +77,8 @@ class RecordForm(QDialog):
         self.ledger = LEDGERS[ledger]
         self.uuid = uuid
         self.version: int | None = None
-        self.record: dict = dict(defaults or {})
+        # a new record shows each field's default (状态 在册 …) unless the caller gives a value
+        self.record: dict = {**(defaults_of(LEDGERS[ledger]) if uuid is None else {}), **(defaults or {})}
         self.pending = Pending()
         self.dirty = False
         self.saving = False

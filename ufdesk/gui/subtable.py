@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.model import SubLedger
+from ..domain.model import SubLedger, defaults_of
 from ..domain.validate import problems
 from .columns import sub_columns
 from .fieldgrid import FieldGrid
@@ -36,6 +36,8 @@ class SubRowDialog(QDialog):
         self.setWindowTitle(f"{sub.label}：{'修改' if row else '添加'}")
         self.grid = FieldGrid(sub.fields, ctx, self, columns=1)
         self.row = dict(row or {})
+        if not row:  # a new row shows the defaults (整改状态 整改中)
+            self.grid.set_values(defaults_of(sub))
         if row:
             self.grid.set_values(row)
             for f in sub.fields:

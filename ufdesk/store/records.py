@@ -8,6 +8,7 @@ exchange compares dots and version vectors, never timestamps.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import operator
 import os
@@ -62,6 +63,27 @@ def fields_of(table_name: str) -> tuple:
     if table_name == "attachments":
         return ()
     raise KeyError(table_name)
+
+
+@functools.cache
+def defaults(table_name: str) -> tuple[tuple[str, str], ...]:
+    """``((field, default), …)`` of the table's fields that have a default (its status)."""
+    if table_name == "attachments":
+        return ()
+    return tuple((f.name, f.default) for f in fields_of(table_name) if f.default is not None)
+
+
+def fill_defaults(table_name: str, values: dict, *, only_present: bool = False) -> dict:
+    """``values`` with each empty defaulted field set to its default, in place. A record never
+    reaches the store without a status: one without would be in no report. With
+    ``only_present``, only fields ``values`` names (an update of some fields)."""
+    for name, default in defaults(table_name):
+        if only_present and name not in values:
+            continue
+        v = values.get(name)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            values[name] = default
+    return values
 
 
 def data_columns(table_name: str) -> list[str]:
@@ -131,7 +153,7 @@ def _clean(table_name: str, values: dict) -> dict:
 
 def insert(conn: sa.Connection, table_name: str, values: dict, ctx: WriteCtx, *, uuid: str | None = None) -> dict:
     """Insert a new record; returns the row as written."""
-    row = _clean(table_name, values)
+    row = fill_defaults(table_name, _clean(table_name, values))
     row.update(
         uuid=uuid or values.get("uuid") or new_uuid(),
         created_at=ctx.now,
@@ -163,6 +185,9 @@ def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx:
     rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         return 0
+    if defaults(table_name):
+        for values in rows:
+            fill_defaults(table_name, values)
     present: set[str] = set()
     for values in rows:
         present.update(values)
@@ -259,7 +284,7 @@ def update(
         raise NotFound(f"记录不存在：{uuid}")
     if expected_version is not None and before["version"] != expected_version:
         raise StaleRecord()
-    changes = _clean(table_name, changes)
+    changes = fill_defaults(table_name, _clean(table_name, changes), only_present=True)
     diff = {k: (before.get(k), v) for k, v in changes.items() if not _equal(before.get(k), v)}
     if not diff:
         return before, {}
