@@ -87,7 +87,7 @@ def test_the_migration_fills_empty_statuses_without_making_changes(store):
         conn.execute(sa.text("UPDATE representatives SET status = NULL WHERE uuid IN (:a, :b)"),
                      {"a": uuids[0], "b": uuids[1]})
         conn.execute(sa.text("UPDATE representatives SET status = '' WHERE uuid = :c"), {"c": uuids[2]})
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0005'"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
     store.close()
     cols = "uuid, status, version, vv, clock, updated_at, deleted"
     before = {r[0]: r for r in sql(db, f"SELECT {cols} FROM representatives")}

@@ -6,13 +6,13 @@ in place, without a change record (version, clocks, vector and updated_at stay),
 package exchange does not see every such record as changed on both sides: every
 installation fills the same default the same way.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
