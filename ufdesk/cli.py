@@ -76,6 +76,13 @@ def out(text: str = "") -> None:
     print(text)
 
 
+def out_json(data) -> None:
+    """``data`` as one line of JSON on stdout, always UTF-8 (see ufdesk/console.py)."""
+    from .console import write_json
+
+    write_json(json.dumps(data, ensure_ascii=False))
+
+
 def err(text: str) -> None:
     print(text, file=sys.stderr)
 
@@ -249,7 +256,7 @@ def cmd_stats(args) -> int:
     svc = open_services(args)
     data = totals(svc.store)
     if args.json:
-        out(json.dumps(data, ensure_ascii=False))
+        out_json(data)
     else:
         for name, lg in _ledgers().items():
             out(f"{lg.label}：{data[name]}")
@@ -327,6 +334,9 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .console import setup_streams
+
+    setup_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -148,7 +148,7 @@ def _iso(v):
 
 
 def cmd_log(args) -> int:
-    from ..cli import out
+    from ..cli import out, out_json
     from ..exchange import package_import as I
 
     svc = _services(args)
@@ -156,8 +156,7 @@ def cmd_log(args) -> int:
     if args.json:
         keep = ("package_id", "direction", "sender", "sender_township", "recipient", "seq", "months",
                 "exported_at", "imported_at", "records", "status")
-        out(json.dumps([{k: _iso(r[k]) for k in keep} | {"counts": json.loads(r["counts"] or "{}")} for r in rows],
-                       ensure_ascii=False))
+        out_json([{k: _iso(r[k]) for k in keep} | {"counts": json.loads(r["counts"] or "{}")} for r in rows])
         return 0
     if not rows:
         out("还没有收发过数据包。")
@@ -182,14 +181,14 @@ def cmd_undo(args) -> int:
 
 
 def cmd_conflicts(args) -> int:
-    from ..cli import out
+    from ..cli import out, out_json
     from ..exchange import conflicts as C
 
     svc = _services(args)
     items = C.list_conflicts(svc.store)
     if args.json:
         keep = ("id", "ledger", "record", "field", "mine", "theirs", "package", "since")
-        out(json.dumps([{k: c[k] for k in keep} for c in items], ensure_ascii=False))
+        out_json([{k: c[k] for k in keep} for c in items])
         return 0
     if not items:
         out("没有待处理的冲突。")
@@ -219,13 +218,13 @@ def cmd_resolve(args) -> int:
 
 
 def cmd_completeness(args) -> int:
-    from ..cli import out
+    from ..cli import out, out_json
     from ..exchange.completeness import completeness
 
     svc = _services(args)
     rows = completeness(svc.store, args.month)
     if args.json:
-        out(json.dumps([{k: _iso(v) for k, v in r.items()} for r in rows], ensure_ascii=False))
+        out_json([{k: _iso(v) for k, v in r.items()} for r in rows])
         return 0
     for r in rows:
         if r["reported"]:
