@@ -271,7 +271,7 @@ def test_county_sends_places_and_code_edits_to_townships(sites):
     county.store.add_places([("510599103", "新设镇")], [("510599103001", "新村")])
     county.store.set_code("party", "99", "测试党派")
     r = send(county, t1)
-    assert any("乡镇、村(社区)和代码表" in w for w in r.warnings)
+    assert any("乡镇、村(社区)、代码表和设置" in w for w in r.warnings)
     assert ("510599103", "新设镇") in t1.store.townships()
     assert t1.store.codebook().name_of("party", "99") == "测试党派"
 

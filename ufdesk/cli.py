@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "ufdesk.commands.reports",  # report
     "ufdesk.commands.package",  # package, conflicts, completeness
     "ufdesk.commands.security",  # user, audit, backup, restore, purge
+    "ufdesk.commands.settings",  # setting list|get|set
 ]
 
 
@@ -165,6 +166,20 @@ def create_admin(store, name: str | None, password: str | None) -> None:
 
     add_user(store, name, password, "admin", by=name)
     out(f"已建立管理员 {name}。")
+
+
+def date_arg(text: str):
+    """An argparse ``type`` for dates, read by the one date parser: 2026-03-15, 2026.3.15,
+    2026年3月15日, 20260315 … (a month alone means its first day)."""
+    from .domain.dates import DateError, parse_date
+
+    try:
+        value = parse_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(f"“{text}”：{exc}") from None
+    if value is None:
+        raise argparse.ArgumentTypeError("日期不能为空")
+    return value
 
 
 # -- places CSV ---------------------------------------------------------------------------------

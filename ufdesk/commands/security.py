@@ -37,6 +37,8 @@ def register(sub, common) -> None:
     s.add_argument("--out", help="导出到 Excel 文件（.xlsx）")
     s.add_argument("--action", help="只看某类操作（如 login_failed、update、restore）")
     s.add_argument("--who", help="只看某个用户的操作")
+    s.add_argument("--since", type=_date, metavar="日期", help="只看该日及以后的操作（如 2026-03-01、2026.3 或 2026年3月1日）")
+    s.add_argument("--until", type=_date, metavar="日期", help="只看该日及以前的操作")
     s.add_argument("--limit", type=int, default=200, help="不导出时显示的条数（默认 200）")
     s.set_defaults(func=cmd_audit)
 
@@ -57,6 +59,10 @@ def register(sub, common) -> None:
     s.add_argument("--older-than", type=int, required=True, metavar="年", help="退出、去世或离任已满多少年")
     s.add_argument("--dry-run", action="store_true", help="只显示将清除多少条，不做修改")
     s.set_defaults(func=cmd_purge)
+
+
+def _date(text: str):
+    return _cli().date_arg(text)
 
 
 def _cli():
@@ -161,10 +167,11 @@ def cmd_audit(args) -> int:
     svc = cli.open_services(args, action="admin")
     try:
         if args.out:
-            n = export_xlsx(svc, args.out, action=args.action, user=args.who)
+            n = export_xlsx(svc, args.out, action=args.action, user=args.who, since=args.since, until=args.until)
             cli.out(f"已导出审计日志 {n} 条：{args.out}")
             return 0
-        for r in audit_rows(svc, action=args.action, user=args.who, limit=args.limit):
+        for r in audit_rows(svc, action=args.action, user=args.who, since=args.since, until=args.until,
+                            limit=args.limit):
             cli.out("\t".join(str(v) for v in r))
     finally:
         svc.store.close()

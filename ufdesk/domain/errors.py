@@ -47,3 +47,7 @@ class SchemaTooNew(StoreError):
 
 class PermissionDenied(UfError):
     pass
+
+
+class InvalidSetting(UfError):
+    """A setting that does not exist, or a value it cannot take."""

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from ..store.schema import package_log
 
 DUE_DAY_SETTING = "report_due_day"
-DEFAULT_DUE_DAY = 28
 
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
@@ -32,10 +31,9 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 def due_day(store) -> int:
-    try:
-        return max(1, min(31, int(store.setting(DUE_DAY_SETTING) or DEFAULT_DUE_DAY)))
-    except ValueError:
-        return DEFAULT_DUE_DAY
+    from ..services.settings import value
+
+    return value(store, DUE_DAY_SETTING)
 
 
 def completeness(store, month: str) -> list[dict]:

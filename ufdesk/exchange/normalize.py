@@ -13,6 +13,7 @@ import weakref
 from decimal import Decimal, InvalidOperation
 
 from ..domain.codes import CodeBook, join_multi
+from ..domain.dates import date_result
 
 # Full-width ASCII (digits, letters, punctuation) and the ideographic space → half-width.
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
@@ -76,62 +77,10 @@ def text(raw, max_len: int | None = None) -> Result:
     return value, None
 
 
-_DATE_PATTERNS = [
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})(\d{2})$"),
-    re.compile(r"^(\d{4})年?$"),
-]
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
 def date(raw) -> Result:
-    """Real Excel dates, serial numbers, and 1975.03, 1975.3, 1975年3月, 197503, 1975-03-15,
-    1975/3/15, 19750315. A year and month alone mean the first of the month."""
-    if isinstance(raw, dt.datetime):
-        return raw.date(), None
-    if isinstance(raw, dt.date):
-        return raw, None
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        number = float(raw)
-        if number.is_integer() and 190001 <= number <= 210012 and 1 <= number % 100 <= 12:
-            return dt.date(int(number) // 100, int(number) % 100, 1), None
-        if number.is_integer() and 19000101 <= number <= 21001231:
-            return date(str(int(number)))
-        if 1 <= number < 80000 and not _looks_like_year_month(number):  # an Excel serial day
-            return EXCEL_EPOCH + dt.timedelta(days=int(number)), None
-        return _date_text(_number_text(number))
-    return _date_text(ascii_text(raw))
-
-
-def _looks_like_year_month(number: float) -> bool:
-    """1975.03 typed into a numeric cell arrives as the float 1975.03."""
-    return 1900 <= number < 2101 and not number.is_integer()
-
-
-def _number_text(number: float) -> str:
-    # 1975.03 typed into a numeric cell arrives as 1975.03; 1975.10 arrives as 1975.1 and is
-    # read as January, as offices write it by hand.
-    return f"{number:.2f}".rstrip("0").rstrip(".") if not number.is_integer() else str(int(number))
-
-
-def _date_text(text: str) -> Result:
-    text = _SPACES.sub("", text)
-    for pattern in _DATE_PATTERNS:
-        m = pattern.match(text)
-        if not m:
-            continue
-        parts = [int(p) for p in m.groups()]
-        year, month, day = (parts + [1, 1])[:3]
-        try:
-            return dt.date(year, month, day), None
-        except ValueError:
-            return None, "日期不存在"
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?", text)
-    if m:
-        return _date_text(m.group(1))
-    return None, "无法识别的日期（可写作 1975-03-15、1975.03 或 1975年3月）"
+    """A date cell, read by the one date parser (``domain.dates``): real Excel dates, serial
+    numbers, 1975.03, 1975年3月, 197503, 1975-03-15, 1975-03-15 00:00, 19750315, 1975年."""
+    return date_result(raw)
 
 
 def id_number(raw) -> Result:

@@ -24,6 +24,7 @@ from .. import __version__
 from ..domain import LEDGERS
 from ..domain.errors import UfError
 from ..services.progress import drain
+from ..services.settings import county_values as county_settings
 from ..store import records as R
 from ..store.schema import (
     ALL_RECORD_TABLES,
@@ -135,6 +136,7 @@ def _places(conn) -> bytes:
         "townships": dump(townships, [townships.c.code]),
         "villages": dump(villages, [villages.c.code]),
         "code_overrides": dump(code_overrides, [code_overrides.c.code_table, code_overrides.c.code]),
+        "settings": county_settings(conn),  # county-scope settings (report_due_day …) travel down
     }, ensure_ascii=False).encode("utf-8")
 
 

@@ -20,6 +20,7 @@ from ..domain import LEDGERS
 from ..domain.errors import UfError
 from ..services import audit
 from ..services.progress import drain
+from ..services.settings import apply_county_values as apply_county_settings
 from ..store.schema import (
     ALL_RECORD_TABLES,
     code_overrides,
@@ -155,9 +156,9 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
         result.conflicts = sum(r.conflicts for r in per_table.values())
         result.duplicates = sum(r.duplicates for r in per_table.values())
         if pkg.places() is not None and m.get("sender_township") is None and store.township is not None:
-            n = _apply_places(conn, pkg.places())
+            n = _apply_places(conn, pkg.places()) + apply_county_settings(conn, pkg.places().get("settings") or [])
             if n:
-                result.warnings.append(f"已更新县里下发的乡镇、村(社区)和代码表（{n} 项）。")
+                result.warnings.append(f"已更新县里下发的乡镇、村(社区)、代码表和设置（{n} 项）。")
         _book(conn, ctx, store, pkg, result, peer_before)
         yield total, total, "正在提交…"
         if dry_run:

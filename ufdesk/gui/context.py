@@ -13,6 +13,7 @@ class AppContext(QObject):
     (``"*"`` for all, e.g. after an import of a package); each refreshes only if it cares."""
 
     changed = Signal(str)
+    settings_changed = Signal(str)  # a setting's key, after services.settings.change saved it
 
     def __init__(self, services: Services, worker: Worker | None = None):
         super().__init__()

@@ -8,7 +8,6 @@ written wrongly) and the signal ``edited``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal
@@ -29,26 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.codes import join_multi, split_multi
+from ..domain.dates import DateError, parse_date
 from ..domain.model import Field
 from .alive import guard
-
-_DATE = re.compile(r"^\s*(\d{4})\s*[-./年]?\s*(\d{1,2})\s*(?:[-./月]\s*(\d{1,2})\s*日?)?\s*月?\s*$")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """``1975-03-08``, ``1975.3.8``, ``1975年3月8日``, ``19750308``; ``1975.03`` → 1975-03-01.
-    Raises ValueError for anything else."""
-    text = text.strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{8}", text):
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    if re.fullmatch(r"\d{6}", text):
-        return dt.date(int(text[:4]), int(text[4:]), 1)
-    m = _DATE.match(text)
-    if not m:
-        raise ValueError(text)
-    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
 
 
 class _Line(QLineEdit):
@@ -164,7 +146,7 @@ class DateEdit(QWidget):
     def problem(self):
         try:
             parse_date(self.line.text())
-        except ValueError:
+        except DateError:
             return "日期写法不对，请写成 1975-03-08"
         return None
 

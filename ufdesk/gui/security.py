@@ -26,6 +26,7 @@ from shiboken6 import isValid
 
 from ..domain.errors import UfError
 from ..services import backup as B
+from ..services import settings as SET
 from ..services import users as U
 from .audit_dialog import AuditDialog
 from .backup_dialog import BackupDialog
@@ -34,7 +35,6 @@ from .users_dialog import AdminDialog, UsersDialog
 
 READONLY_TEXT = "数据库文件是只读的（文件或所在文件夹没有写权限，或在只读的U盘、光盘上）：只能查看和打印，不能保存修改。"
 IDLE_SETTING = "idle_lock_minutes"  # kept in the database: the office decides, not each PC
-IDLE_DEFAULT = 15
 
 
 class LoginDialog(QDialog):
@@ -116,6 +116,8 @@ def attach(ctx, window: QWidget | None = None) -> None:
     state = getattr(ctx, "_security", None)
     if state is None:
         state = ctx._security = {"lock": install_idle_lock(window, ctx), "banner": None}
+        if hasattr(ctx, "settings_changed"):
+            ctx.settings_changed.connect(lambda key, ctx=ctx: _setting_changed(ctx, key))
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(lambda: backup_at_close(ctx))
@@ -123,6 +125,19 @@ def attach(ctx, window: QWidget | None = None) -> None:
                 _banner_when_shown(ctx, window)
     elif window is not None and state["lock"] is not None:
         state["lock"].window = window
+
+
+def _setting_changed(ctx, key: str) -> None:
+    """A new idle-lock time takes effect in the open window at once, not at the next start."""
+    state = getattr(ctx, "_security", None)
+    if key != IDLE_SETTING or state is None:
+        return
+    minutes = SET.get(ctx.services, IDLE_SETTING)
+    lock = state["lock"]
+    if lock is not None and isValid(lock):
+        lock.set_minutes(minutes)
+    elif minutes > 0:
+        state["lock"] = install_idle_lock(_context_window(ctx), ctx, minutes)
 
 
 def _context_window(ctx) -> QWidget | None:
@@ -208,6 +223,7 @@ class IdleLock(QObject):
     def __init__(self, window: QWidget | None, ctx, minutes: float):
         super().__init__(window if window is not None else ctx)
         self.window, self.ctx = window, ctx
+        self.minutes = minutes
         self.locked = False
         self.dialog = None
         self.timer = QTimer(self)
@@ -217,8 +233,18 @@ class IdleLock(QObject):
         QApplication.instance().installEventFilter(self)
         self.timer.start()
 
+    def set_minutes(self, minutes: float) -> None:
+        """0 stops the lock; any other value restarts the countdown with the new time."""
+        self.minutes = minutes
+        if minutes <= 0:
+            self.timer.stop()
+            return
+        self.timer.setInterval(max(int(minutes * 60_000), 1000))
+        if not self.locked:
+            self.timer.start()
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() in self.ACTIVITY and not self.locked:
+        if event.type() in self.ACTIVITY and not self.locked and self.minutes > 0:
             self.timer.start()
         return False
 
@@ -258,10 +284,7 @@ def install_idle_lock(window: QWidget | None, ctx, minutes: float | None = None)
     """Lock ``window`` (None: the main window showing ``ctx``) after ``minutes`` idle (default:
     the database's setting, 15; 0 = never)."""
     if minutes is None:
-        try:
-            minutes = float(ctx.store.setting(IDLE_SETTING, str(IDLE_DEFAULT)))
-        except (TypeError, ValueError):
-            minutes = IDLE_DEFAULT
+        minutes = SET.get(ctx.services, IDLE_SETTING)
     if minutes <= 0 or QApplication.instance() is None:
         return None
     return IdleLock(window, ctx, minutes)

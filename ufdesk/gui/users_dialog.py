@@ -6,7 +6,7 @@ database has no users, the dialog offers to create the administrator.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import UfError
+from ..services import settings as SET
 from ..services import users as U
 from ..services.retention import SETTING as RETENTION_SETTING
 from .messages import ok_cancel, show_error
@@ -147,16 +148,18 @@ class UsersDialog(QDialog):
         self.idle.setRange(0, 240)
         self.idle.setSuffix(" 分钟")
         self.idle.setSpecialValueText("从不")
-        self.idle.setValue(int(float(ctx.store.setting("idle_lock_minutes", "15") or 15)))
+        self.idle.setValue(SET.get(svc, "idle_lock_minutes"))
         self.idle.setEnabled(self.admin and not ctx.store.readonly)
-        self.idle.valueChanged.connect(lambda v: ctx.store.set_setting("idle_lock_minutes", str(v)))
+        self._idle_save = QTimer(self, singleShot=True, interval=700)  # one audited change per edit, not per arrow click
+        self._idle_save.timeout.connect(self._save_idle)
+        self.idle.valueChanged.connect(self._idle_save.start)
         idle.addWidget(self.idle)
         idle.addSpacing(24)
         idle.addWidget(QLabel("退出、去世或离任满", self))
         self.years = QSpinBox(self)
         self.years.setRange(1, 50)
         self.years.setSuffix(" 年")
-        self.years.setValue(int(ctx.store.setting(RETENTION_SETTING, "5") or 5))
+        self.years.setValue(SET.get(svc, RETENTION_SETTING))
         idle.addWidget(self.years)
         idle.addWidget(QLabel("的人员记录：", self))
         self.purge_button = QPushButton("按保留期限清除…", self)
@@ -255,6 +258,19 @@ class UsersDialog(QDialog):
         if name := self._selected():
             self._run(U.unlock, name)
 
+    def _save_idle(self) -> None:
+        try:
+            if SET.change(self.ctx.services, "idle_lock_minutes", self.idle.value()).changed:
+                self.ctx.settings_changed.emit("idle_lock_minutes")
+        except UfError as exc:
+            show_error(self, exc)
+
+    def done(self, result: int) -> None:  # noqa: D102 — a pending idle-time edit is saved on close
+        if self._idle_save.isActive():
+            self._idle_save.stop()
+            self._save_idle()
+        super().done(result)
+
     def toggle(self) -> None:
         name = self._selected()
         if name:
@@ -267,7 +283,8 @@ class UsersDialog(QDialog):
 
         years = self.years.value()
         try:
-            self.ctx.store.set_setting(RETENTION_SETTING, str(years))
+            if SET.change(self.ctx.services, RETENTION_SETTING, years).changed:
+                self.ctx.settings_changed.emit(RETENTION_SETTING)
             found = retention.candidates(self.ctx.store, years)
         except UfError as exc:
             show_error(self, exc)

@@ -45,7 +45,9 @@ def cn_month(d: dt.date | None) -> str:
 
 def unit_name(store) -> str:
     """"中共青岚湖县委统战部" — or the name set in the database (setting "unit_name")."""
-    return store.setting("unit_name") or f"中共{store.county_name}委统战部"
+    from ..services.settings import value
+
+    return value(store, "unit_name")
 
 
 # Full-width punctuation that must not begin a line (避头点). reportlab's list lacks the comma,

@@ -108,8 +108,8 @@ def row_values(e: dict) -> tuple:
             e["record"] or "", e["summary"] or "", details_text(e["details"], e["ledger"]))
 
 
-def audit_rows(svc, *, action=None, user=None, limit=200) -> list[tuple]:
-    return [row_values(e) for e in entries(svc, action=action, user=user, limit=limit)]
+def audit_rows(svc, *, action=None, user=None, since=None, until=None, limit=200) -> list[tuple]:
+    return [row_values(e) for e in entries(svc, action=action, user=user, since=since, until=until, limit=limit)]
 
 
 HEADERS = ("时间", "用户", "操作", "台账", "记录编号", "摘要", "详情（敏感值已遮盖）")
