@@ -86,7 +86,7 @@ def lay_out(name: str, d, params: dict | None = None, fmt: str = "pdf") -> bytes
             return buf.getvalue()
         return blocks.to_pdf(bl, meta)
     if name == "structure":
-        return blocks.to_pdf(structure.make(d), structure.meta(d))
+        return blocks.to_pdf(structure.make(d), structure.meta(d), prose=False)
     landscape = name in ("sites", "cadres", "chambers")
     make, meta = getattr(lists, name), getattr(lists, f"{name}_meta")
     return blocks.to_pdf(make(d), meta(d), landscape=landscape, prose=False)

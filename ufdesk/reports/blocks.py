@@ -64,6 +64,11 @@ class Signature:
     date: str
 
 
+@dataclass
+class Turn:
+    """The prose pages end here: what follows is on table pages (their margins and sizes)."""
+
+
 # -- PDF ---------------------------------------------------------------------------------------
 def to_pdf(blocks: list, meta: page.Meta, *, out=None, landscape: bool = False, prose: bool = True) -> bytes:
     return page.build(flowables(blocks, meta, landscape=landscape, prose=prose), meta,
@@ -71,40 +76,75 @@ def to_pdf(blocks: list, meta: page.Meta, *, out=None, landscape: bool = False, 
 
 
 def flowables(blocks: list, meta: page.Meta, *, landscape: bool = False, prose: bool = True) -> list:
+    """The blocks as reportlab flowables: on the GB/T 9704 grid while ``prose`` (until a Turn),
+    then in the table pages' styles."""
+    from reportlab.platypus import NextPageTemplate, PageBreak
+
+    st = page.styles()
+    out = page.heading_block(meta, st, prose=prose)
+    for b in blocks:
+        if isinstance(b, Turn):
+            if prose:
+                out += [NextPageTemplate("table"), PageBreak()]
+                prose = False
+        elif prose and isinstance(b, (H1, H2, P, Signature, Blank)):
+            out += _prose(b)
+        else:
+            out += _table_page(b, st, page.frame_width(landscape, prose))
+    return out
+
+
+def _prose(b) -> list:
+    from .fonts import font
+    from .prose import Prose
+
+    size = page.BODY_PT
+    if isinstance(b, H1):
+        return [Prose(b.text, font("hei"), size, align="left", keep=True)]
+    if isinstance(b, H2):
+        return [Prose(b.text, font("kai"), size, align="left", indent=2, keep=True)]
+    if isinstance(b, P):
+        return [Prose(b.text, font("body"), size, indent=2 if b.indent else 0)]
+    if isinstance(b, Blank):
+        return [Prose("", font("body"), size) for _ in range(b.lines)]
+    # 落款: the unit centred over the date, the date "右空四字" (GB/T 9704 7.3.5)
+    return [Prose("", font("body"), size, keep=True),
+            Prose(b.unit, font("body"), size, align="right", right=4, keep=True),
+            Prose(b.date, font("body"), size, align="right", right=4)]
+
+
+def _table_page(b, st: dict, width: float) -> list:
     from reportlab.platypus import CondPageBreak, Paragraph, Spacer
     from reportlab.platypus.flowables import HRFlowable
 
     from . import charts, tables
 
-    st = page.styles()
-    width = page.frame_width(landscape, prose)
-    out = page.heading_block(meta, st)
-    for b in blocks:
-        # a heading starts a new page rather than stand alone at the foot of one; a long table
-        # after it still begins on the same page (keepWithNext would push the whole table on)
-        if isinstance(b, H1):
-            out += [CondPageBreak(90), Paragraph(page.esc(b.text), st["h1"])]
-        elif isinstance(b, H2):
-            out += [CondPageBreak(70), Paragraph(page.esc(b.text), st["h2"])]
-        elif isinstance(b, P):
-            out.append(Paragraph(page.esc(b.text), st["body" if b.indent else "plain"]))
-        elif isinstance(b, Table):
-            if not b.rows:
-                out.append(Paragraph(page.esc(b.empty), st["body"]))
-                continue
-            out.append(tables.grid(b.header, b.rows, tables.scale(b.weights, width), align=b.align,
-                                   marks=b.marks, cells=b.cells, totals=b.totals))
-            out.append(Spacer(1, 6))
-        elif isinstance(b, (Chart, Charts)):
-            out.append(_charts(b.charts if isinstance(b, Charts) else [b], width, charts))
-        elif isinstance(b, Blank):
-            for _ in range(b.lines):
-                out.append(Spacer(1, 20))
-                out.append(HRFlowable(width="100%", thickness=0.4, color="#888888"))
-        elif isinstance(b, Signature):
-            out.append(Spacer(1, 18))
-            out.append(Paragraph(page.esc(b.unit), st["sign"]))
-            out.append(Paragraph(page.esc(b.date), st["sign"]))
+    out: list = []
+    # a heading starts a new page rather than stand alone at the foot of one; a long table
+    # after it still begins on the same page (keepWithNext would push the whole table on)
+    if isinstance(b, H1):
+        out += [CondPageBreak(90), Paragraph(page.esc(b.text), st["h1"])]
+    elif isinstance(b, H2):
+        out += [CondPageBreak(70), Paragraph(page.esc(b.text), st["h2"])]
+    elif isinstance(b, P):
+        out.append(Paragraph(page.esc(b.text), st["body" if b.indent else "plain"]))
+    elif isinstance(b, Table):
+        if not b.rows:
+            out.append(Paragraph(page.esc(b.empty), st["body"]))
+            return out
+        out.append(tables.grid(b.header, b.rows, tables.scale(b.weights, width), align=b.align,
+                               marks=b.marks, cells=b.cells, totals=b.totals))
+        out.append(Spacer(1, 6))
+    elif isinstance(b, (Chart, Charts)):
+        out.append(_charts(b.charts if isinstance(b, Charts) else [b], width, charts))
+    elif isinstance(b, Blank):
+        for _ in range(b.lines):
+            out.append(Spacer(1, 20))
+            out.append(HRFlowable(width="100%", thickness=0.4, color="#888888"))
+    elif isinstance(b, Signature):
+        out.append(Spacer(1, 18))
+        out.append(Paragraph(page.esc(b.unit), st["sign"]))
+        out.append(Paragraph(page.esc(b.date), st["sign"]))
     return out
 
 

@@ -32,12 +32,15 @@ CANDIDATES: dict[str, tuple[Face, ...]] = {
              Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
     "song": (Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
     "hei": (Face("simhei.ttf", 0, "黑体"), Face("FZHTJW.TTF", 0, "方正黑体简体")),
+    "kai": (Face("simkai.ttf", 0, "楷体"), Face("FZKTJW.TTF", 0, "方正楷体简体"),  # 二级标题
+            Face("simfang.ttf", 0, "仿宋"), Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
 }
 BUNDLED = {
     "title": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
     "body": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
     "song": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
     "hei": (resource("fonts", "wqy-microhei.ttc"), 0, "文泉驿微米黑"),
+    "kai": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
 }
 
 

@@ -22,6 +22,8 @@ def make(d: dict, summary: str = "") -> list:
         title, body = section(d)
         out.append(B.H1(f"{NUMS[i]}、{title}"))
         out.extend(body)
+        if i == 0:
+            out.append(B.Turn())  # the first page is prose (总体情况); the tables follow
     out.append(B.H1(f"{NUMS[len(sections)]}、本月工作小结"))
     if summary.strip():
         out.extend(B.P(p.strip()) for p in summary.strip().splitlines() if p.strip())

@@ -14,6 +14,10 @@ MM = 72 / 25.4
 # GB/T 9704-2012 党政机关公文格式: top 37 mm, left 28, right 26, bottom 35.
 GB_MARGINS = (37 * MM, 28 * MM, 26 * MM, 35 * MM)  # top, left, right, bottom
 TABLE_MARGINS = (20 * MM, 18 * MM, 18 * MM, 20 * MM)  # tables and forms: room for columns
+TITLE_PT = 22  # 二号: the title, on every page type
+BODY_PT = 16  # 三号: prose body and its headings
+PAGE_NO_PT = 14  # 四号: "— 1 —"
+CELL_PT = 10.5  # 五号: table text
 
 
 @dataclass
@@ -65,7 +69,9 @@ def _kinsoku() -> None:
 
 
 def styles() -> dict:
-    """Paragraph styles keyed by role. 三号 = 16 pt, 四号 = 14 pt, 小四 = 12 pt, 五号 = 10.5 pt."""
+    """Paragraph styles of table pages, keyed by role: tables in 五号 (10.5 pt), their captions,
+    notes and text in 小四 (12 pt), headings 黑体 四号 (14 pt), the title 二号 (22 pt).
+    (Prose pages are laid on the GB/T 9704 grid by reports/prose.py instead.)"""
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
 
@@ -76,46 +82,76 @@ def styles() -> dict:
                               wordWrap="CJK", **kw)
 
     return {
-        "title": s("title", "title", 20, 30, alignment=TA_CENTER, spaceAfter=4),
-        "subtitle": s("subtitle", "body", 14, 22, alignment=TA_CENTER, spaceAfter=4),
-        "meta": s("meta", "body", 11, 16, alignment=TA_CENTER, spaceAfter=10),
+        "title": s("title", "title", TITLE_PT, 32, alignment=TA_CENTER, spaceAfter=4),
+        "subtitle": s("subtitle", "body", 14, 22, alignment=TA_CENTER, spaceAfter=2),
+        "meta": s("meta", "body", 12, 18, alignment=TA_CENTER, spaceAfter=8),
         "h1": s("h1", "hei", 14, 24, spaceBefore=8, spaceAfter=4),
         "h2": s("h2", "hei", 12, 20, spaceBefore=4, spaceAfter=2),
-        "body": s("body", "body", 12, 22, firstLineIndent=24, alignment=TA_JUSTIFY),
+        "body": s("body", "body", 12, 21, firstLineIndent=24, alignment=TA_JUSTIFY),
         "plain": s("plain", "body", 12, 20),
-        "note": s("note", "song", 9, 13, alignment=TA_LEFT),
-        "cell": s("cell", "song", 9, 12),
-        "cell_c": s("cell_c", "song", 9, 12, alignment=TA_CENTER),
-        "cell_r": s("cell_r", "song", 9, 12, alignment=TA_RIGHT),
-        "head": s("head", "hei", 9, 12, alignment=TA_CENTER),
+        "note": s("note", "song", CELL_PT, 14, alignment=TA_LEFT),
+        "cell": s("cell", "song", CELL_PT, 13.5),
+        "cell_c": s("cell_c", "song", CELL_PT, 13.5, alignment=TA_CENTER),
+        "cell_r": s("cell_r", "song", CELL_PT, 13.5, alignment=TA_RIGHT),
+        "head": s("head", "hei", CELL_PT, 13.5, alignment=TA_CENTER),
         "sign": s("sign", "body", 12, 20, alignment=TA_RIGHT),
     }
 
 
 def _footer(canvas, doc) -> None:
+    """"— 1 —" in 四号, its top 7 mm under the text block. On prose pages as GB/T 9704 places
+    it (odd pages at the right, even at the left, one character in); on table pages centred."""
+    from .prose import descent
+
     canvas.saveState()
-    canvas.setFont(font("song"), 11)
+    name = font("song")
+    canvas.setFont(name, PAGE_NO_PT)
     width, _height = doc.pagesize
-    canvas.drawCentredString(width / 2, min(doc.bottomMargin / 2, 14 * MM), f"— {canvas.getPageNumber()} —")
+    frame = doc.pageTemplate.frames[0]
+    y = frame._y1 - 7 * MM - PAGE_NO_PT * (1 + descent(name))
+    n = canvas.getPageNumber()
+    text = f"— {n} —"
+    if getattr(doc.pageTemplate, "prose", False):
+        if n % 2:
+            canvas.drawRightString(frame._x2 - PAGE_NO_PT, y, text)
+        else:
+            canvas.drawString(frame._x1 + PAGE_NO_PT, y, text)
+    else:
+        canvas.drawCentredString(width / 2, y, text)
     canvas.restoreState()
 
 
 def build(flowables: list, meta: Meta, *, landscape: bool = False, prose: bool = True,
           out=None, margins=None) -> bytes:
     """Lay out the flowables on A4 with the furniture; returns the PDF (also written to ``out``,
-    a path or file object, when given). ``prose`` chooses GB/T 9704 margins."""
+    a path or file object, when given). ``prose`` starts on a GB/T 9704 prose page (its text
+    block exactly at 37/28/26/35 mm, no frame padding); ``NextPageTemplate("table")`` in the
+    flowables turns to table pages (their own margins) from the next page on."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as rotate
-    from reportlab.platypus import SimpleDocTemplate
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-    top, left, right, bottom = margins or (GB_MARGINS if prose else TABLE_MARGINS)
+    size = rotate(A4) if landscape else A4
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf, pagesize=rotate(A4) if landscape else A4, topMargin=top, leftMargin=left, rightMargin=right,
-        bottomMargin=bottom, title=meta.title, author=meta.unit, subject=meta.subtitle or meta.title,
+    doc = BaseDocTemplate(
+        buf, pagesize=size, title=meta.title, author=meta.unit, subject=meta.subtitle or meta.title,
         creator="ufdesk", initialFontName=font("song"), initialFontSize=10, initialLeading=12,
     )
-    doc.build(list(flowables), onFirstPage=_footer, onLaterPages=_footer)
+
+    def template(tid: str, m, is_prose: bool) -> PageTemplate:
+        top, left, right, bottom = m
+        frame = Frame(left, bottom, size[0] - left - right, size[1] - top - bottom, id=tid,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        t = PageTemplate(id=tid, frames=[frame], onPage=_footer, pagesize=size)
+        t.prose = is_prose
+        return t
+
+    tables_m = margins or TABLE_MARGINS
+    templates = [template("table", tables_m, False)]
+    if prose and margins is None:
+        templates.insert(0, template("prose", GB_MARGINS, True))
+    doc.addPageTemplates(templates)
+    doc.build(list(flowables))
     data = buf.getvalue()
     if out is not None:
         if hasattr(out, "write"):
@@ -140,13 +176,24 @@ def frame_height(landscape: bool = False, prose: bool = True, margins=None) -> f
 
     top, _left, _right, bottom = margins or (GB_MARGINS if prose else TABLE_MARGINS)
     h = A4[0] if landscape else A4[1]
-    return h - top - bottom - 12
+    return h - top - bottom
 
 
-def heading_block(meta: Meta, st: dict, *, unit_line: bool = True) -> list:
-    """Title (centred, Song face), the optional subtitle, and the "unit  date" line."""
+def heading_block(meta: Meta, st: dict, *, unit_line: bool = True, prose: bool = False) -> list:
+    """Title (centred, 小标宋 二号), the optional subtitle, and the "unit  date" line. On a prose
+    page they sit on the grid, with one empty line before the text (GB/T 9704)."""
     from reportlab.platypus import Paragraph
 
+    if prose:
+        from .prose import Prose
+
+        out = [Prose(meta.title, font("title"), TITLE_PT, align="center", keep=True)]
+        if meta.subtitle:
+            out.append(Prose(meta.subtitle, font("body"), BODY_PT, align="center", keep=True))
+        if unit_line:
+            out.append(Prose(f"填报单位：{meta.unit}  日期：{meta.date_text}", font("body"), BODY_PT,
+                             align="center", keep=True))
+        return out + [Prose("", font("body"), BODY_PT, keep=True)]
     out = [Paragraph(esc(meta.title), st["title"])]
     if meta.subtitle:
         out.append(Paragraph(esc(meta.subtitle), st["subtitle"]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .fonts import font
-from .page import NO_LINE_START
+from .page import CELL_PT, NO_LINE_START
 
 PAD = 3  # points of padding left and right of a cell
 
@@ -52,7 +52,7 @@ def wrap(text, width: float, fontname: str, size: float, max_lines: int | None =
     return "\n".join(out)
 
 
-def grid(header: list[str] | list[list[str]], rows: list[list], widths: list[float], *, size: float = 9,
+def grid(header: list[str] | list[list[str]], rows: list[list], widths: list[float], *, size: float = CELL_PT,
          align: str | None = None, marks: set[int] | None = None, totals: bool = False,
          repeat: bool = True, spans: list | None = None, leading: float | None = None,
          cells: set[tuple[int, int]] | None = None):
@@ -112,7 +112,7 @@ def scale(weights: list[float], total: float) -> list[float]:
 
 
 def paged(header: list[str], rows: list[list], widths: list[float], *, first: float, later: float,
-          size: float = 9, **kw) -> list:
+          size: float = CELL_PT, **kw) -> list:
     """A long table cut into one table per page, each with its own header row. reportlab splits
     a long table by re-measuring everything left at each page (quadratic in the rows); here the
     rows' heights are known from the wrapped text, so each page is measured once.
