@@ -10,24 +10,39 @@ import sys
 from pathlib import Path
 
 
+PACKAGE = Path(__file__).resolve().parent
+
+
 def _root() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+    return PACKAGE.parent
 
 
 ROOT = _root()
 
 
+def _tree(name: str) -> Path:
+    """``data/`` or ``resources/``: beside the package in a source checkout and the bundle; inside
+    it (``ufdesk/data``) when installed from a wheel — setup.py maps the folders there."""
+    if not getattr(sys, "_MEIPASS", None) and (PACKAGE / name).is_dir():
+        return PACKAGE / name
+    return ROOT / name
+
+
+DATA = _tree("data")
+RESOURCES = _tree("resources")
+
+
 def resource(*parts: str) -> Path:
     """A file under ``resources/`` (fonts, icons, style sheet)."""
-    return ROOT.joinpath("resources", *parts)
+    return RESOURCES.joinpath(*parts)
 
 
 def data_file(*parts: str) -> Path:
     """A file under ``data/`` (code tables, demo county, templates)."""
-    return ROOT.joinpath("data", *parts)
+    return DATA.joinpath(*parts)
 
 
 def migrations_dir() -> Path:
