@@ -9,7 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-
 PACKAGE = Path(__file__).resolve().parent
 
 
