@@ -91,6 +91,9 @@ def test_json_output_is_utf8_on_every_code_page(encoding, demo_db, tmp_path):
     for job, r in zip(jobs, run_each(jobs, env=env), strict=True):
         _no_crash(r, job)
         assert r.returncode == 0, (job, r.stderr)
-        json.loads(r.stdout.decode("utf-8"))  # strict UTF-8: a code page's bytes would fail here
+        try:  # strict UTF-8: a code page's bytes fail here (use cli.out_json for JSON)
+            json.loads(r.stdout.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise AssertionError(f"{' '.join(job[:2])}: JSON is not UTF-8 ({exc})") from None
     stats = json.loads(run(["stats", "--db", demo_db, "--json"], env=env).stdout.decode("utf-8"))
     assert stats["representatives"] == 60

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 
 def register(sub, common) -> None:
     s = sub.add_parser("setting", help="查看或修改设置（单位名称、月报截止日、自动锁定时间等）")
@@ -21,7 +19,7 @@ def register(sub, common) -> None:
 
 
 def cmd_list(args) -> int:
-    from ..cli import open_services, out
+    from ..cli import open_services, out, out_json
     from ..domain.settings import SCOPE_LABELS, SETTINGS
     from ..services import settings as S
 
@@ -31,7 +29,7 @@ def cmd_list(args) -> int:
     finally:
         svc.store.close()
     if args.json:
-        out(json.dumps([{k: r[k] for k in ("key", "value", "default", "scope")} for r in rows], ensure_ascii=False))
+        out_json([{k: r[k] for k in ("key", "value", "default", "scope")} for r in rows])
         return 0
     for r in rows:
         unit = SETTINGS[r["key"]].unit
