@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..domain import COUNTY_KEY
 from ..domain.codes import split_multi
 from ..domain.errors import NotFound, UfError
-from ..services import Services, stats
+from ..services import Services, asat, stats
 from ..services import query as Q
 from ..services.audit import mask
 from ..store.schema import LEDGER_TABLES, SUB_TABLES
@@ -122,10 +122,7 @@ def monthly(svc: Services, month: str, today: dt.date | None = None) -> dict:
     reps = stats.rep_changes(store, month)
     out["reps_added"] = [_rep_line(store, r) for r in reps["added"]]
     out["reps_left"] = [_rep_line(store, r) | {"reason": r.get("left_reason") or ""} for r in reps["left"]]
-    t = LEDGER_TABLES["representatives"]
-    with store.connect() as conn:
-        out["reps_present"] = conn.execute(sa.select(sa.func.count()).select_from(t).where(
-            _alive(t), t.c.status == stats.PRESENT_STATUS)).scalar_one()
+    out["reps_present"] = stats.register_count(store, as_of)
     out["proposals"] = _proposals_month(store, start, end, as_of)
     out["sites"] = _sites_month(store, start, end, as_of)
     cc = stats.cadre_changes(store, month)
@@ -182,23 +179,26 @@ def _cadre_line(store, post, r: dict) -> dict:
 
 
 def _proposals_month(store, start, end, as_of) -> dict:
-    t = LEDGER_TABLES["proposals"]
+    """Submitted, replied and closed in the month by the days of those steps (see ``asat``),
+    and the proposals overdue on ``as_of`` by their status that day."""
     kind = store.codebook()["proposal_kind"]
     with store.connect() as conn:
-        def by_kind(col):
-            rows = conn.execute(sa.select(t.c.kind, sa.func.count()).where(_alive(t), _between(col, start, end))
-                                .group_by(t.c.kind)).all()
-            return dict(rows)
-
-        submitted, replied, closed = by_kind(t.c.submitted_on), by_kind(t.c.replied_on), by_kind(t.c.closed_on)
-    rows = []
+        rows = asat.proposal_steps(conn)
+    counts: dict[str, Counter] = {"submitted": Counter(), "replied": Counter(), "closed": Counter()}
+    for p in rows:
+        for key, code in (("submitted", "10"), ("replied", "50"), ("closed", "60")):
+            day = asat.step_day(p, code)
+            if day is not None and start <= day <= end:
+                counts[key][p["kind"]] += 1
+    out_rows = []
     for c in kind:
-        s, r, cl = submitted.get(c.code, 0), replied.get(c.code, 0), closed.get(c.code, 0)
+        s, r, cl = (counts[k].get(c.code, 0) for k in ("submitted", "replied", "closed"))
         if s or r or cl:
-            rows.append({"kind": c.name, "submitted": s, "replied": r, "closed": cl})
+            out_rows.append({"kind": c.name, "submitted": s, "replied": r, "closed": cl})
     overdue = [_overdue_line(store, p, as_of) for p in stats.overdue_proposals(store, as_of)]
-    return {"by_kind": rows, "submitted": sum(submitted.values()), "replied": sum(replied.values()),
-            "closed": sum(closed.values()), "overdue": overdue}
+    return {"by_kind": out_rows, "submitted": sum(x["submitted"] for x in out_rows),
+            "replied": sum(x["replied"] for x in out_rows), "closed": sum(x["closed"] for x in out_rows),
+            "overdue": overdue}
 
 
 def _overdue_line(store, p: dict, as_of: dt.date) -> dict:
@@ -209,6 +209,7 @@ def _overdue_line(store, p: dict, as_of: dt.date) -> dict:
 
 
 def _sites_month(store, start, end, as_of) -> dict:
+    """Inspections and issues found and closed in the month; the issues open on ``as_of``."""
     ins, iss, st = SUB_TABLES["site_inspections"], SUB_TABLES["site_issues"], LEDGER_TABLES["sites"]
     with store.connect() as conn:
         inspections = conn.execute(
@@ -217,8 +218,8 @@ def _sites_month(store, start, end, as_of) -> dict:
         found = conn.execute(sa.select(sa.func.count()).select_from(iss.join(st, st.c.uuid == iss.c.parent)).where(
             _alive(iss), _alive(st), _between(iss.c.found_on, start, end))).scalar_one()
         closed = conn.execute(sa.select(sa.func.count()).select_from(iss.join(st, st.c.uuid == iss.c.parent)).where(
-            _alive(iss), _alive(st), iss.c.status != stats.OPEN_ISSUE, _between(iss.c.closed_on, start, end))).scalar_one()
-    open_rows = stats.open_issues(store, today=as_of)
+            _alive(iss), _alive(st), iss.c.found_on <= end, asat.issue_closed_between(iss, start, end))).scalar_one()
+        open_rows = asat.open_issue_rows(conn, as_of)
     return {
         "inspections": len(inspections),
         "inspected_sites": len({n for _d, n, _t in inspections}),

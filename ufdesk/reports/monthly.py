@@ -49,7 +49,13 @@ def _overview(d: dict):
         f"{len(cov['villages_without_liaison'])}个村（社区）缺统战联络员；"
         f"{len(d['reporting'])}个乡镇（街道）中{reported}个已报送本月数据。"
     )
-    return "总体情况", [B.P(text)]
+    return "总体情况", [B.P(text), B.P(as_at_note(d["as_of"]))]
+
+
+def as_at_note(day) -> str:
+    """What every as-at page says: the day its figures describe, and that attributes are today's."""
+    return (f"本汇总各项数字截至{cn_date(day)}（在册人数、整改中的问题、提案办理状态均为当日情况）；"
+            "人员的政治面貌、人士类别、学历等属性为当前登记的情况。")
 
 
 def _activities(d: dict):

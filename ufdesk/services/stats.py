@@ -12,6 +12,7 @@ from ..domain import COUNTY_KEY, LEDGERS
 from ..domain.codes import split_multi
 from ..store import Store
 from ..store.schema import LEDGER_TABLES, SUB_TABLES
+from . import asat
 
 AGE_BANDS = (  # (label, youngest age, oldest age)
     ("35岁及以下", 0, 35),
@@ -138,21 +139,21 @@ def per_month(store: Store, ledger: str, months: list[str], where=()) -> list[tu
 
 
 def overdue_proposals(store: Store, today: dt.date | None = None) -> list[dict]:
-    """政协提案 and 人大建议 assigned (交办) more than three months ago and not yet 办结."""
+    """政协提案 and 人大建议 assigned (交办) more than three months before ``today`` and not 办结
+    by then: the status of each as at that day (its last step dated on or before it)."""
     today = today or dt.date.today()
     t = LEDGER_TABLES["proposals"]
     limit = add_months(today, -OVERDUE_MONTHS)
     with store.connect() as conn:
-        rows = conn.execute(
-            sa.select(t).where(
-                _alive(t),
-                t.c.kind.in_(("1", "2")),
-                t.c.status.in_(ASSIGNED_OR_LATER),
-                t.c.assigned_on.is_not(None),
-                t.c.assigned_on < limit,
-            ).order_by(t.c.assigned_on)
-        ).mappings().all()
-    return [dict(r) for r in rows]
+        rows = asat.proposal_steps(conn, (t.c.kind.in_(("1", "2")), t.c.assigned_on.is_not(None),
+                                          t.c.assigned_on < limit))
+    out = []
+    for r in rows:
+        status = asat.status_on(r, today)
+        if status in ASSIGNED_OR_LATER:
+            out.append({k: v for k, v in r.items() if k != "steps"} | {"status": status})
+    out.sort(key=lambda r: (r["assigned_on"], r["id"]))
+    return out
 
 
 def overdue_filter(today: dt.date | None = None) -> dict:
@@ -222,10 +223,16 @@ def cadre_changes(store: Store, month: str) -> dict:
 
 
 def rep_changes(store: Store, month: str) -> dict:
-    """Representatives entered (认定时间) and left (退出时间) in a month."""
+    """Representatives entering the register (认定时间, or the day entered when it is empty) and
+    leaving it (退出时间, or the day 退出/去世 was set when it is empty) in a month."""
     start, end = month_range(month)
+    with store.connect() as conn:
+        added, left = asat.register_changes(conn, start, end)
+    return {"added": added, "left": left}
+
+
+def register_count(store: Store, on: dt.date, where=()) -> int:
+    """People in the register on day ``on`` (see ``asat``)."""
     t = LEDGER_TABLES["representatives"]
     with store.connect() as conn:
-        added = conn.execute(sa.select(t).where(_alive(t), t.c.recognized_on.between(start, end)).order_by(t.c.sk_stroke)).mappings().all()
-        left = conn.execute(sa.select(t).where(_alive(t), t.c.left_on.between(start, end)).order_by(t.c.sk_stroke)).mappings().all()
-    return {"added": [dict(r) for r in added], "left": [dict(r) for r in left]}
+        return conn.execute(sa.select(sa.func.count()).select_from(t).where(*asat.register_on(conn, on), *where)).scalar_one()
