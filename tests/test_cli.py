@@ -42,8 +42,10 @@ def test_init_county_then_stats_json_counts_by_township(tmp_path, places, capsys
     assert "2 个乡镇，2 个村(社区)" in capsys.readouterr().out
     assert main(["stats", "--db", str(db), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"representatives", "chambers", "sites", "proposals", "cadres", "activities", "by_township"}
+    assert set(data) == {"representatives", "chambers", "sites", "proposals", "cadres", "activities", "tasks",
+                         "by_township"}
     assert set(data["by_township"]) == {"510599100", "510599101"}
+    assert all(set(v) == set(data) - {"by_township"} for v in data["by_township"].values())
     assert all(v == 0 for k, v in data.items() if k != "by_township")
 
 

@@ -1,4 +1,4 @@
-"""The six ledgers of DOMAIN.md, each described once."""
+"""The six ledgers of DOMAIN.md and the 重点任务 of the year's 工作要点, each described once."""
 
 from __future__ import annotations
 
@@ -312,8 +312,53 @@ ACTIVITIES = Ledger(
     ),
 )
 
+# 重点任务: the year's 工作要点 broken into a 《重点任务推进表》, followed month by month ("月结季清").
+# 所属乡镇 is the record's township (empty: a county-level task). 滞后 is never stored: a task is
+# late on day D when D is past its 完成时限 and it is not 已完成 (by D) or 取消 (ufdesk.services.tasks).
+TASKS = Ledger(
+    name="tasks",
+    label="重点任务",
+    title="content",
+    unit="项",
+    date_field="deadline",
+    match_keys=(("year", "seq", "content"), ("year", "content")),
+    attachments=("file",),  # 佐证材料
+    township_scope=("status", "done_on", "task_progress"),  # a township reports progress only
+    fields=(
+        F("year", "年度", "int", required=True, width=4, aliases=("年份",)),
+        F("seq", "序号", max_len=20, width=4, aliases=("编号",), help="照原表填写：一、 1、 (1) ①"),
+        F("parent_task", "上级任务", "ref", ref="tasks", in_table=False, sortable=False),
+        F("content", "任务内容", required=True, search=True, max_len=1000, width=30,
+          aliases=("重点任务", "工作任务", "任务", "工作内容", "主要任务")),
+        F("standard", "完成标准", "memo", width=20, in_table=False, aliases=("目标要求", "质量标准", "工作标准")),
+        F("category", "类别", "code", code="task_category", filter=True, width=10, aliases=("任务类别", "工作类别")),
+        F("leader", "牵头领导", search=True, width=6, aliases=("分管领导", "责任领导")),
+        F("unit", "责任单位", "code", code="task_unit", filter=True, width=10, aliases=("牵头单位", "责任部门")),
+        F("owner", "责任人", search=True, width=6, aliases=("具体责任人",)),
+        F("owner_ref", "责任人(统战干部)", "ref", ref="cadres", in_table=False, sortable=False),
+        F("partners", "配合单位", width=12, in_table=False, aliases=("协办单位", "配合部门")),
+        F("deadline", "完成时限", "date", required=True, width=8, aliases=("时限", "完成时间", "时间节点")),
+        F("status", "状态", "code", code="task_status", filter=True, width=5, aliases=("完成情况", "进展状态")),
+        F("done_on", "完成日期", "date", width=8),
+        F("notes", "备注", "memo", width=16, in_table=False),
+    ),
+    subs=(
+        SubLedger(
+            "task_progress",
+            "进展",
+            (
+                F("month", "月份", "date", required=True, width=7, help="填报的是哪个月的进展"),
+                F("progress", "进展情况", "memo", required=True, width=40),
+                F("reporter", "填报人", width=6),
+                F("reported_on", "填报日期", "date"),
+            ),
+            order_by="month",
+        ),
+    ),
+)
+
 LEDGERS: dict[str, Ledger] = {
-    lg.name: lg for lg in (REPRESENTATIVES, CHAMBERS, SITES, PROPOSALS, CADRES, ACTIVITIES)
+    lg.name: lg for lg in (REPRESENTATIVES, CHAMBERS, SITES, PROPOSALS, CADRES, ACTIVITIES, TASKS)
 }
 SUBS: dict[str, tuple[Ledger, object]] = {s.name: (lg, s) for lg in LEDGERS.values() for s in lg.subs}
 

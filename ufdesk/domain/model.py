@@ -73,7 +73,7 @@ class SubLedger:
 
 @dataclass(frozen=True)
 class Ledger:
-    """One of the six ledgers: its fields, sub-records and habits."""
+    """One of the ledgers: its fields, sub-records and habits."""
 
     name: str  # e.g. "representatives" — also the table name
     label: str  # e.g. "代表人士"
@@ -86,6 +86,9 @@ class Ledger:
     attachments: tuple[str, ...] = ()  # kinds of attachment a record may hold
     unit: str = "条"  # counting word: 人, 个, 件, 条
     extra: dict = field(default_factory=dict)
+    # What a township installation may change of a record the county set up (fields and
+    # sub-records by name); None: everything. A township then creates and deletes none.
+    township_scope: tuple[str, ...] | None = None
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -83,7 +83,30 @@ def _cross_rules(desc: Desc, values: dict) -> dict[str, str]:
         pass  # 退出/去世 without a date is allowed: old rosters rarely have it
     if name == "site_issues" and values.get("status") == "2" and _empty(values.get("closed_on")):
         out["closed_on"] = "已销号的问题请填写销号日期"
+    if name == "tasks" and values.get("status") == "3" and _empty(values.get("done_on")):
+        out["done_on"] = "已完成的任务请填写完成日期"
+    if name == "tasks" and values.get("year") is not None and not isinstance(values["year"], bool) \
+            and isinstance(values["year"], int) and not 2000 <= values["year"] <= 2100:
+        out["year"] = "年度应为四位年份，如 2026"
     return out
+
+
+# Fields filled from another field of the record when left empty: {ledger: {field: source}}.
+# A 重点任务's 年度 is its 完成时限's year — a 任务分解表 gives the year once, in its title.
+COMPLETIONS: dict[str, dict[str, str]] = {"tasks": {"year": "deadline"}}
+
+
+def complete(desc: Desc, values: dict) -> dict:
+    """Fill in (in place; returned) what a record's other fields say when it is left empty."""
+    for name, source in COMPLETIONS.get(desc.name, {}).items():
+        if _empty(values.get(name)) and isinstance(values.get(source), dt.date):
+            values[name] = values[source].year
+    return values
+
+
+def completed_from(desc: Desc) -> dict[str, str]:
+    """``{field: source field}`` of the fields ``complete`` fills."""
+    return COMPLETIONS.get(desc.name, {})
 
 
 def _label(desc: Desc, name: str) -> str:

@@ -21,12 +21,13 @@ from ..domain import ledger as get_ledger
 from ..domain.errors import UfError
 from ..domain.model import Field, Ledger
 from ..domain.validate import _cross_rules as cross_rules  # the rules relating two fields
-from ..domain.validate import check_field
+from ..domain.validate import check_field, complete, completed_from
 from ..gcpause import paused_gc
 from ..services.audit import mask
 from ..services.progress import drain as _drain
 from . import normalize as N
 from .mapping import EMPLOYER_POSITION, TOWNSHIP, UUID, label_of, mapping_for, remember
+from .nesting import nester_for
 from .table_find import find_table, is_blank_row, is_footer_row, is_serial_header, is_total_row
 from .xlsx_read import SpreadsheetError, read_sheet, read_sheets
 
@@ -341,7 +342,8 @@ class Checker:
 
     def missing_columns(self) -> list[str]:
         mapped = set(self.column_of)
-        return [f.label for f in self.lg.fields if f.required and f.name not in mapped]
+        derived = {k for k, src in completed_from(self.lg).items() if src in mapped}  # 年度 from 完成时限
+        return [f.label for f in self.lg.fields if f.required and f.name not in mapped and f.name not in derived]
 
     def convert(self, f: Field, raw, township):
         t = f.type
@@ -462,6 +464,7 @@ class Checker:
                 problems.append(Problem(number, col.header, _shown(col.field, raw), msg))
             elif value is not None and value != "":
                 values[col.name] = value
+        complete(self.lg, values)  # what other fields say (a task's 年度 from its 完成时限)
         if not (problems or dirty) and self._clean(values):
             if self.has_ids and ids:
                 self.check_duplicate(row)
@@ -675,6 +678,7 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
     defer = len(data) >= DEFER_INDEXES_FROM and len(data) > len(matcher.uuids)
     indexes = _drop_indexes(conn, lg.name) if defer else []
     refused = False
+    nest = nester_for(lg)  # 重点任务: parent tasks from nested 序号
 
     def write_chunk(rows: list[Row]) -> None:
         """Called with each checked chunk, in file order."""
@@ -684,8 +688,11 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
             row.existing = matcher.find(row.values)
             if row.problems:
                 refused = refused or not skip_invalid
-            elif row.existing is None:
-                new.append(row)
+            else:
+                if nest is not None:
+                    nest(row.values, row.existing)
+                if row.existing is None:
+                    new.append(row)
         if new and not refused:  # once refused, the transaction is rolled back: stop writing
             R.bulk_insert(conn, lg.name, [r.values for r in new], ctx, keys=[r.keys for r in new])
 

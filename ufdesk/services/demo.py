@@ -882,7 +882,7 @@ class _Demo:
 _ORDER = (
     "representatives", "rep_arrangements", "rep_trainings", "rep_visits", "rep_honours", "rep_secondments",
     "chambers", "chamber_members", "sites", "site_inspections", "site_issues", "proposals", "proposal_proposers",
-    "cadres", "cadre_trainings", "activities", "activity_participants",
+    "cadres", "cadre_trainings", "activities", "activity_participants", "tasks", "task_progress",
 )
 
 
@@ -890,11 +890,14 @@ def generate(size: int = 2000, seed: int = 20261123, report: Callable[[int, str]
     """The demo county's places and rows, in memory (nothing written)."""
     demo = _Demo(seed, size)
     demo.places()
-    steps = (demo.representatives, demo.chambers, demo.sites, demo.proposals, demo.cadres, demo.activities)
+    from .demo_tasks import add_tasks
+
+    steps = (demo.representatives, demo.chambers, demo.sites, demo.proposals, demo.cadres, demo.activities,
+             lambda: add_tasks(demo))
     for i, step in enumerate(steps, 1):
         step()
         if report is not None:
-            report(i * 3, "生成演示数据…")
+            report(i * 18 // len(steps), "生成演示数据…")
     return demo
 
 

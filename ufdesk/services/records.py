@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..domain import LEDGERS, SUBS, ledger
 from ..domain.errors import NotFound, ValidationError
-from ..domain.validate import problems
+from ..domain.validate import complete, problems
 from ..store import Store
 from ..store import records as R
 from ..store.schema import LEDGER_TABLES, SUB_TABLES, attachments
@@ -162,9 +162,10 @@ class Services:
     def create(self, ledger_name: str, values: dict, subs: dict | None = None) -> Change:
         self.require("edit")
         lg = ledger(ledger_name)
-        values = dict(values)
+        values = complete(lg, dict(values))
         if "township" not in values:
             values["township"] = self.store.township
+        self._township_may(lg, "create")
         self._check(lg, values, subs)
         ops: list[_Op] = []
         with self.store.write(self.user) as (conn, ctx):
@@ -184,7 +185,9 @@ class Services:
             current = R.get_row(conn, lg.name, uuid)
             if current is None or current["deleted"]:
                 raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+            values = complete(lg, {**values}) if "year" in values or "deadline" in values else values
             merged = {**current, **values}
+            self._township_may(lg, "update", current, values, subs)
             self._check(lg, merged, subs)
             before, diff = R.update(conn, lg.name, uuid, values, ctx, expected_version=expected_version, current=current)
             if diff:
@@ -207,12 +210,30 @@ class Services:
             current = R.get_row(conn, lg.name, uuid)
             if current is None or current["deleted"]:
                 raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+            self._township_may(lg, "delete")
             subs_before = self._sub_rows(conn, lg, uuid)
             R.tombstone(conn, lg.name, uuid, ctx, current=current)
             ops = [_Op(lg.name, uuid, "delete", current)] + [_Op(t, r["uuid"], "delete", r) for t, r in subs_before]
             self._audit(conn, ctx, "delete", lg, uuid, f"删除{lg.label}：{current.get(lg.title) or ''}")
         self._push_undo(lg.name, uuid, f"删除 {current.get(lg.title) or ''}", ops)
         return Change("delete", lg.name, uuid, {}, len(subs_before), current["version"] + 1)
+
+    def _township_may(self, lg, action: str, current: dict | None = None, values: dict | None = None,
+                      subs: dict | None = None) -> None:
+        """On a township installation, a ledger with a ``township_scope`` (重点任务) takes only the
+        changes the county lets townships make; the rest is the county's (``domain.scope``)."""
+        from ..domain.scope import refused_changes
+
+        if self.store.township is None or lg.township_scope is None:
+            return
+        if action in ("create", "delete"):
+            verb = "新增" if action == "create" else "删除"
+            raise ValidationError({lg.label: f"乡镇不能{verb}{lg.label}：{lg.label}由县委统战部下达，"
+                                             "乡镇只填报进展、状态和完成日期"})
+        refused = refused_changes(lg, current or {}, values or {}, subs or {})
+        if refused:
+            raise ValidationError({"、".join(refused): f"由县委统战部确定，乡镇不能修改（乡镇只填报"
+                                                       f"{scope_labels(lg)}）"})
 
     def _sub_rows(self, conn, lg, uuid) -> list[tuple[str, dict]]:
         out = []
@@ -329,6 +350,11 @@ class Services:
             R.tombstone(conn, "attachments", uuid, ctx)
             audit.write(conn, user=self.user, installation=ctx.installation, action="detach",
                         ledger=row["owner_table"], record=row["owner"], summary=f"删除附件：{row['filename']}")
+
+
+def scope_labels(lg) -> str:
+    names = lg.township_scope or ()
+    return "、".join(lg.sub(n).label if n in {s.name for s in lg.subs} else lg.field(n).label for n in names)
 
 
 def _label(desc, name: str) -> str:

@@ -158,7 +158,7 @@ class Store:
                     for c, n in villages
                 ],
             )
-        self._townships = self._villages = None
+        self._townships = self._villages = self._codebook = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -261,7 +261,10 @@ class Store:
                         S.code_overrides.c.active,
                     )
                 ).all()
-            self._codebook = CodeBook.defaults().with_overrides([tuple(r) for r in rows])
+            # 责任单位 (task_unit) lists the county's own townships as well, under their codes;
+            # the county's edits (rows) still come last and win.
+            units = [("task_unit", c, n, "", True) for c, n in self.townships()]
+            self._codebook = CodeBook.defaults().with_overrides(units + [tuple(r) for r in rows])
         return self._codebook
 
     def set_code(self, table: str, code: str, name: str, aliases: str = "", active: bool = True) -> None:

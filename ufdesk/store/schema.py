@@ -322,3 +322,32 @@ package_changes = sa.Table(
     sa.Column("before", sa.Text),  # JSON of the row before the import; NULL: the import created it
     sa.Column("after_version", sa.Integer),  # the row's version right after the import
 )
+
+# 考核评价: the rubric of each year (copied from data/evaluation_rubric.csv the first time a
+# year is scored or edited, so that editing next year's never changes a past year's scores),
+# and the county's manual 加分/扣分 with their reasons.
+evaluation_rubrics = sa.Table(
+    "evaluation_rubrics",
+    metadata,
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("sort_no", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(100), nullable=False),
+    sa.Column("rule", sa.String(40), nullable=False),  # one of ufdesk.services.evaluation.RULES
+    sa.Column("points", sa.Numeric(8, 2, asdecimal=False), nullable=False),
+    sa.Column("params", sa.Text),  # JSON: the rule's parameters (target, fields …)
+    sa.Column("updated_at", sa.DateTime),
+)
+
+evaluation_adjustments = sa.Table(
+    "evaluation_adjustments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("year", sa.Integer, nullable=False, index=True),
+    sa.Column("quarter", sa.Integer),  # NULL: the whole year
+    sa.Column("township", sa.String(9), nullable=False),
+    sa.Column("points", sa.Numeric(8, 2, asdecimal=False), nullable=False),
+    sa.Column("reason", sa.String(400), nullable=False),
+    sa.Column("at", sa.DateTime),
+    sa.Column("user", sa.String(60)),
+)
