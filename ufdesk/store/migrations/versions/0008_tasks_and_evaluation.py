@@ -1,14 +1,14 @@
 """The seventh ledger 重点任务 (tasks, with its monthly 进展 task_progress) and the tables of
 考核评价: each year's rubric and the county's manual 加分/扣分.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
