@@ -60,8 +60,10 @@ class Nester:
         self.stack.append((style, uuid))
 
 
-def nester_for(ledger) -> Nester | None:
-    """The nesting of a ledger whose records may have a parent of their own kind (重点任务)."""
-    if any(f.type == "ref" and f.ref == ledger.name for f in ledger.fields) and ledger.name == "tasks":
+def nester_for(ledger, mapped) -> Nester | None:
+    """The nesting of a ledger whose records may have a parent of their own kind (重点任务),
+    unless the file names each row's parent itself (a full export's 上级任务 column)."""
+    refs = [f.name for f in ledger.fields if f.type == "ref" and f.ref == ledger.name]
+    if refs and not set(refs) & set(mapped) and any(f.name == "seq" for f in ledger.fields):
         return Nester()
     return None

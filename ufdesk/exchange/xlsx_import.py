@@ -678,7 +678,7 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
     defer = len(data) >= DEFER_INDEXES_FROM and len(data) > len(matcher.uuids)
     indexes = _drop_indexes(conn, lg.name) if defer else []
     refused = False
-    nest = nester_for(lg)  # 重点任务: parent tasks from nested 序号
+    nest = nester_for(lg, checker.column_of)  # 重点任务: parent tasks from nested 序号
 
     def write_chunk(rows: list[Row]) -> None:
         """Called with each checked chunk, in file order."""
