@@ -1,14 +1,14 @@
 """The seventh ledger 重点任务 (tasks, with its monthly 进展 task_progress) and the tables of
 考核评价: each year's rubric and the county's manual 加分/扣分.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
