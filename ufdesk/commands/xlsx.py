@@ -52,6 +52,8 @@ def cmd_import(args) -> int:
         print(file=sys.stderr)
     for p in report.problems:
         out(p.line())
+    for note in report.notes:
+        out(f"说明：{note}")
     out(report.summary())
     if args.dry_run:
         return 0 if report.ok else 1

@@ -49,6 +49,9 @@ class Field:
     aliases: tuple[str, ...] = ()  # other headers seen in offices' spreadsheets
     help: str = ""  # a hint shown beside the input
     default: str | None = None  # the value a new record gets when none is given (status fields)
+    # a cell merged down over several rows (a township's people, a unit's staff) holds the
+    # value of every row it covers; other merged cells count for their first row only
+    fill_merged: bool = False
 
     @property
     def is_code(self) -> bool:

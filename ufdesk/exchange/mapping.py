@@ -30,8 +30,10 @@ def header_text(cell) -> str:
     "*" marking a required column removed."""
     if cell is None:
         return ""
+    from .normalize import HIDDEN
+
     text = unicodedata.normalize("NFKC", str(cell))
-    return re.sub(r"[\s*＊]+", "", text)
+    return re.sub(f"[\\s*＊{HIDDEN}]+", "", text)
 
 
 def _key(text: str) -> str:

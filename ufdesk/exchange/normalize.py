@@ -20,8 +20,19 @@ _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _ALNUM_ONLY = {i: i - 0xFEE0 for i in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _ALNUM_ONLY[0x3000] = 0x20
+# Control and invisible characters (pasted from web pages and chat programs, written by some
+# systems' exports): never part of a value. Tabs and line breaks are spaces, handled apart.
+_HIDDEN_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x61C, 0x61C),
+                  (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x2029), (0x202A, 0x202E), (0x2060, 0x2064),
+                  (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB))
+HIDDEN = "".join(f"\\x{a:02x}" if a == b and a < 256 else f"\\u{a:04x}-\\u{b:04x}" for a, b in _HIDDEN_RANGES)
+_HIDDEN = re.compile(f"[{HIDDEN}]")
+_DROP = {c: None for a, b in _HIDDEN_RANGES for c in range(a, b + 1)}
+_FULLWIDTH.update(_DROP)
+_ALNUM_ONLY.update(_DROP)
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
-_UNUSUAL = re.compile(r"[\uff01-\uff5e\s\u00a0]|^$")
+_UNUSUAL = re.compile(f"[\\uff01-\\uff5e\\s\\u00a0{HIDDEN}]|^$|^['=]")
+_WRAPPED = re.compile(r'^="(.*)"$|^\'(.*)$', re.S)  # ="510…" (a CSV trick to keep digits) and '510…
 _LATIN_NAME = re.compile(r"[A-Za-z]\s+[A-Za-z]")
 _ANY_SPACE = re.compile(r"\s+")
 MULTI_SEPARATORS = re.compile(r"[、，,；;/\s\u3000]+")
@@ -30,7 +41,20 @@ Result = tuple[object, str | None]
 
 
 def is_blank(raw) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip(" \t\r\n\u3000\u00a0"))
+    return raw is None or (isinstance(raw, str) and not raw.strip(" \t\r\n\u3000\u00a0\u200b\ufeff"))
+
+
+def has_hidden(text: str) -> bool:
+    """Whether a cell holds a control or invisible character (or is wrapped in ' or ="…")."""
+    return _HIDDEN.search(text) is not None
+
+
+def unwrap(text: str) -> str:
+    """'510… and ="510…" as the clerk meant them: 510…"""
+    m = _WRAPPED.match(text)
+    if m is None:
+        return text
+    return (m.group(1) if m.group(1) is not None else m.group(2)).strip()
 
 
 def excel_digits(number: float) -> str:
@@ -45,7 +69,8 @@ def ascii_text(raw) -> str:
     """A cell as text with full-width digits, letters and spaces made half-width, trimmed."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return str(raw).translate(_FULLWIDTH).strip()
+    text = str(raw).translate(_FULLWIDTH).strip()
+    return unwrap(text) if text[:1] in ("'", "=") else text
 
 
 def plain_text(raw) -> str:
@@ -57,7 +82,9 @@ def plain_text(raw) -> str:
         raw = int(raw)
     if isinstance(raw, (dt.date, dt.datetime)):
         return raw.strftime("%Y-%m-%d")
-    text = str(raw).translate(_ALNUM_ONLY).replace("\r\n", "\n")
+    text = str(raw).translate(_ALNUM_ONLY).replace("\r\n", "\n").strip()
+    if text[:1] in ("'", "="):
+        text = unwrap(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line).strip()
 

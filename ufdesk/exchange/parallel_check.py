@@ -121,9 +121,9 @@ def check_all(checker, data: list[tuple[int, list]], *, with_keys: bool, helper:
                 helper = None
                 results[index] = _check_here(checker, chunks[index], with_keys)
             else:
-                results[index] = [Row(number, cells, values, problems, None, keys)
-                                  for (number, cells), (values, problems, keys) in zip(chunks[index], checked,
-                                                                                       strict=True)]
+                results[index] = [Row(number, cells, values, problems, None, keys, notes)
+                                  for (number, cells), (values, problems, keys, notes) in zip(chunks[index], checked,
+                                                                                              strict=True)]
                 checker.helper_rows += len(chunks[index])
             done_rows += len(chunks[index])
 
@@ -204,4 +204,4 @@ def _configure(setup, with_keys: bool) -> None:
 
 def _check_chunk(chunk: list) -> list:
     rows = _check_here(_STATE["checker"], chunk, _STATE["with_keys"])
-    return [(row.values, row.problems, row.keys) for row in rows]
+    return [(row.values, row.problems, row.keys, row.notes) for row in rows]

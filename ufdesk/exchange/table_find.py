@@ -13,6 +13,19 @@ from .normalize import is_blank
 SCAN_ROWS = 30  # how far down a header row may sit
 SERIAL_HEADERS = {"序号", "编号序号", "No", "NO", "no", "No.", "序"}
 _FOOTER = re.compile(r"^(填表人|审核人|制表人|负责人|联系人|填报人|注|说明)")
+_FOOTER_WORDS = ("填表人|审核人|审批人|制表人|负责人|单位负责人|分管领导|主要领导|联系人|填报人|经办人|统计人|"
+                 "填报日期|填表日期|制表日期|审核日期|报送日期|填报时间|联系电话|签字|签名|盖章|单位盖章|"
+                 "注|说明|填表说明|备注")
+# A cell of a footer line: "填表人：张科员", "审核人:", "（盖章）", "填报日期：2026年11月20日"
+_FOOTER_CELL = re.compile(rf"^[（(]?({_FOOTER_WORDS})[)）]?\s*([:：]|$)|^[（(](盖章|签字|公章)[)）]")
+_NOTE_START = re.compile(r"^(注|说明|填表说明|备注)\s*[:：]|^注\s*\d|^\d[.、．]\s*本表")
+# Lines a printed roster repeats on each page: the title, the unit, the date, the page number.
+_UNIT_DATE = re.compile(r"^[（(]?(填报单位|报送单位|填表单位|单位名称|单位|统计单位|制表单位|乡镇|"
+                        r"填报日期|填表日期|报送日期|制表日期|统计日期|日期|时间|截至|截止)\s*[:：（(]")
+_TITLE = re.compile(r"(花名册|名册|名单|一览表|统计表|登记表|汇总表|情况表|基本情况|台账|明细表|信息表)\s*[（(]?[^）)]*[）)]?$")
+_PAGE = re.compile(r"^[（(]?(第\s*\d+\s*页|共\s*\d+\s*页|续表|续上表|接上页|\d+\s*/\s*\d+|-\s*\d+\s*-|—\s*\d+\s*—)"
+                   r"[，,\s]*(共\s*\d+\s*页)?[)）]?$")
+_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?$|^\d{4}[-./]\d{1,2}[-./]\d{1,2}$")
 _TOTAL = re.compile(r"^(合计|总计|小计|共计|累计)")
 
 
@@ -65,12 +78,48 @@ def is_blank_row(row: list, serial_cols: set[int] = frozenset()) -> bool:
     return True
 
 
+def _squeeze(text: str) -> str:
+    return text.strip().replace(" ", "").replace("\u3000", "")
+
+
 def is_footer_row(row: list) -> bool:
-    """Notes under the table: "填表人：", "审核人：", "注：…"."""
-    first = next((c for c in row if c is not None and c != ""), None)
-    if not isinstance(first, str) or not _FOOTER.match(first.strip()):
+    """Lines under the table, in any number of cells: "填表人：张科员 | 审核人：李部长 |
+    填报日期：…", "（盖章）", or a note "注：…" / "说明：1. 本表…"."""
+    first = next((c for c in row if c is not None and c != "" and not is_blank(c)), None)
+    if not isinstance(first, str):
         return False
-    cells = [c for c in row if not is_blank(c)]
-    if len(cells) > 2 or not cells or not isinstance(cells[0], str):
+    head = _squeeze(first)
+    if _NOTE_START.match(head):
+        return True
+    if not _FOOTER_CELL.match(head):
         return False
-    return bool(re.match(r"^((填表人|审核人|制表人|负责人|联系人|填报人)[:：]|注[:：]|说明[:：])", cells[0].strip()))
+    return all(isinstance(c, str) and (_FOOTER_CELL.match(_squeeze(c)) or _DATE_LINE.match(_squeeze(c)))
+               for c in row if not is_blank(c))
+
+
+def page_row_kind(row: list, titles: set[str]) -> str | None:
+    """What a repeated page line is — "标题", "填报单位/日期", "页码" — when every filled cell
+    of the row is one (``titles``: the texts above the header row); None for a data row."""
+    first = next((c for c in row if c is not None and c != "" and not is_blank(c)), None)
+    if not isinstance(first, str):
+        return None
+    head = _squeeze(first)
+    if not (head in titles or _UNIT_DATE.match(head) or _TITLE.search(head) or _PAGE.match(head)
+            or _DATE_LINE.match(head)):
+        return None
+    kinds = set()
+    for c in row:
+        if is_blank(c):
+            continue
+        if not isinstance(c, str):
+            return None
+        text = _squeeze(c)
+        if _UNIT_DATE.match(text) or _DATE_LINE.match(text):
+            kinds.add("填报单位/日期")
+        elif _PAGE.match(text):
+            kinds.add("页码")
+        elif text in titles or _TITLE.search(text):
+            kinds.add("标题")
+        else:
+            return None
+    return "、".join(sorted(kinds, key=["标题", "填报单位/日期", "页码"].index))

@@ -27,8 +27,9 @@ from ..services.audit import mask
 from ..services.progress import drain as _drain
 from . import normalize as N
 from .mapping import EMPLOYER_POSITION, TOWNSHIP, UUID, label_of, mapping_for, remember
+from .merged import merged_fills
 from .nesting import nester_for
-from .table_find import find_table, is_blank_row, is_footer_row, is_serial_header, is_total_row
+from .table_find import find_table, is_blank_row, is_footer_row, is_serial_header, is_total_row, page_row_kind
 from .xlsx_read import SpreadsheetError, read_sheet, read_sheets
 
 DEFER_INDEXES_FROM = 5000  # new rows from which indexes are rebuilt after the insert, not kept up row by row
@@ -69,22 +70,60 @@ class Source:
     # dropped unused stops it (weakref.finalize in _find_source)
     helper: object = field(default=None, repr=False, compare=False)
 
+    merges: list = field(default_factory=list, repr=False)  # the sheet's merged ranges (xlsx_read.Sheet)
+    notes: list[str] = field(default_factory=list)  # what reading left out (far-away cells …)
+
     @property
     def header_row(self) -> int:
         return self.first_row + self.header_index
 
     def data_rows(self) -> list[tuple[int, list]]:
-        """``(spreadsheet row, cells)`` of the data rows: blank, total and footer rows left out."""
+        """``(spreadsheet row, cells)`` of the data rows: blank, total, footer, note and repeated
+        page rows (title, unit, date, header) left out; merged cells of the columns whose field
+        says so filled over the rows they cover. ``layout_notes`` says what was done."""
+        return self._layout()[0]
+
+    def layout_notes(self) -> list[str]:
+        """Everything the reader skipped or filled, for the check report: nothing happens silently."""
+        return [*self.notes, *self._layout()[1]]
+
+    def _layout(self) -> tuple[list[tuple[int, list]], list[str]]:
+        key = tuple(self.mapping)
+        cached = self.__dict__.get("_layout_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        fills, notes = merged_fills(self)
         serial = {i for i, h in enumerate(self.headers) if is_serial_header(h)}
-        out = []
+        titles = {N.plain_text(c).replace(" ", "").replace("\u3000", "") for row in self.rows[: self.header_index]
+                  for c in row if isinstance(c, str) and c.strip()}
+        out, skipped = [], {}
         for i in range(self.header_index + 1, len(self.rows)):
             row = self.rows[i]
-            if is_blank_row(row, serial) or is_total_row(row) or is_footer_row(row):
+            if i in fills:
+                row = list(row)
+                for c, value in fills[i]:
+                    row[c] = value
+            why = None
+            if is_total_row(row):
+                why = "合计行"
+            elif is_blank_row(row, serial):
                 continue
-            if self._repeats_header(row):
+            elif is_footer_row(row):
+                why = "表尾（填表人、审核人、说明等）"
+            elif self._repeats_header(row):
+                why = "重复的表头"
+            else:
+                kind = page_row_kind(row, titles)
+                if kind:
+                    why = f"重复的{kind}行"
+            if why:
+                skipped.setdefault(why, []).append(self.first_row + i)
                 continue
             out.append((self.first_row + i, row))
-        return out
+        for why, numbers in skipped.items():
+            notes.append(f"第{_row_list(numbers)}行是{why}，未作为数据导入")
+        self.__dict__["_layout_cache"] = (key, (out, notes))
+        return out, notes
 
     def _repeats_header(self, row: list) -> bool:
         """A header repeated on a later page of a printed roster."""
@@ -97,6 +136,17 @@ class Source:
     @functools.cached_property
     def _header_set(self) -> set[str]:
         return set(self.headers)
+
+
+def _row_list(numbers: list[int]) -> str:
+    """4、5、6、9 → 4–6、9"""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def open_source(path, ledger_name: str, *, sheet: str | None = None, store=None) -> Source:
@@ -138,7 +188,7 @@ def _find_source(path: Path, lg: Ledger, names: list[str], sheet: str | None, st
             continue
         mapping, known = mapping_for(store, lg, table.headers)
         source = Source(path, lg, sh.name, names, sh.rows, sh.first_row, table.header_index, table.headers, mapping,
-                        known, helper)
+                        known, helper, sh.merges, sh.notes)
         if helper is not None:  # a wizard that picks another file, or closes, drops the source: stop its helper
             weakref.finalize(source, helper.close)
         return source
@@ -158,6 +208,7 @@ class Row:
     problems: list[Problem] = field(default_factory=list)
     existing: str | None = None  # uuid of the record this row matches
     keys: dict | None = None  # search text and sort keys, computed while checking when the row will be written
+    notes: list[str] = field(default_factory=list)  # what cleaning changed that the clerk should know
 
 
 @dataclass
@@ -174,6 +225,7 @@ class ImportReport:
     dry_run: bool = False
     rejects_path: Path | None = None
     helper_rows: int = 0  # rows the helper process checked (see parallel_check)
+    notes: list[str] = field(default_factory=list)  # rows skipped, merged cells filled, values cleaned
 
     @property
     def ok(self) -> bool:
@@ -447,6 +499,9 @@ class Checker:
                     continue
                 if kind == _EACH:
                     value, msg = self.convert(col.field, raw, township)
+                    if raw.__class__ is str and col.field.type == "idcard" and N.has_hidden(raw) and not msg:
+                        row.notes.append(f"第{number}行 {col.header}“{_shown(col.field, value)}”中有不可见的字符，"
+                                         "已删除")
                 elif kind == _UUID_COL:
                     text = N.ascii_text(raw).lower()
                     if _UUID.match(text):
@@ -650,11 +705,13 @@ def _tally(checker, source: Source, lg: Ledger, rows: list[Row], matcher: Matche
     sub-records (trainings …) of a full export's extra sheets."""
     from .xlsx_subs import check_subs
 
-    report = ImportReport(lg.name, total=len(rows), dry_run=dry_run, helper_rows=checker.helper_rows)
+    report = ImportReport(lg.name, total=len(rows), dry_run=dry_run, helper_rows=checker.helper_rows,
+                          notes=source.layout_notes())
     for row in rows:
         if dry_run:
             row.existing = matcher.find(row.values)
         report.problems.extend(row.problems)
+        report.notes.extend(row.notes)
     good = [r for r in rows if not r.problems]
     new_rows = [r for r in good if r.existing is None]
     subs, sub_problems = check_subs(checker, source, {r.values["uuid"] for r in new_rows if "uuid" in r.values},

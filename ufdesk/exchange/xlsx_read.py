@@ -1,9 +1,13 @@
 """Reading spreadsheets: xlsx, xls and ods through python-calamine; CSV in UTF-8 or GBK.
 
-calamine builds a dense cell range of a whole sheet, so a sheet that claims (or turns out)
-to span millions of empty cells is refused with a message before it exhausts memory.
-A sheet arrives as plain rows of Python values; ``first_row`` is the spreadsheet row number
-(1-based, as the user sees it) of the first of them.
+calamine builds a dense cell range of a whole sheet (and aborts the process when it cannot
+allocate it), so an xlsx sheet's used range is found from its cells' own references before
+calamine loads it — never from its ``<dimension>``. Cells far away from the table (a stray
+"x" in XFD1048576) are left out of a copy of the sheet made in memory, and said so in
+``Sheet.notes``. A sheet arrives as plain rows of Python values; ``first_row`` is the
+spreadsheet row number (1-based, as the user sees it) of the first of them; ``merges`` are
+its merged ranges (xlsx and xls from calamine, ods from its ``content.xml``; CSV has none),
+as ``(first row, first column, last row, last column)`` indexes into ``rows``.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -33,6 +38,8 @@ class Sheet:
     name: str
     rows: list[list]
     first_row: int = 1  # spreadsheet row number of rows[0]
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what reading left out, for the check report
 
 
 def sheet_names(path: str | Path) -> list[str]:
@@ -58,7 +65,7 @@ def read_sheets(path: str | Path, names: list[str] | None = None, *, visible: li
             visible[:] = [path.stem]
         yield Sheet(path.stem, read_csv(path), 1)
         return
-    declared = _declared_sizes(path)
+    first = _Scan.start(path, names[0] if names else None)  # while calamine opens the workbook
     wb = _open(path)
     try:
         shown = [m.name for m in wb.sheets_metadata if _visible(m)] or list(wb.sheet_names)
@@ -68,12 +75,23 @@ def read_sheets(path: str | Path, names: list[str] | None = None, *, visible: li
         for name in wanted:
             if name not in wb.sheet_names:
                 raise SpreadsheetError(f"{path.name} 中没有名为“{name}”的工作表（有：{'、'.join(wb.sheet_names)}）")
-            _check_size(path, name, *declared.get(name, (0, 0)))
-            sheet = _load(wb, path, name)
+            notes: list[str] = []
+            scan = first if first is not None and first.name == name else _Scan(path, name)
+            first = None
+            bounded = scan.bounded_copy(notes)  # None: the sheet's cells are near each other
+            if bounded is not None:
+                other = _open_bytes(path, bounded)
+                try:
+                    sheet = _load(other, path, name)
+                finally:
+                    other.close()
+            else:
+                sheet = _load(wb, path, name)
             _check_size(path, name, sheet.height, sheet.width)
             start = sheet.start or (0, 0)
             rows = sheet.to_python()  # from the first used row: rows[0] is spreadsheet row start[0] + 1
-            yield Sheet(name, rows, start[0] + 1)
+            merges = _merges(sheet, path, name, start)
+            yield Sheet(name, rows, start[0] + 1, merges, notes)
     finally:
         wb.close()
 
@@ -164,27 +182,223 @@ def _cell_pos(ref: str) -> tuple[int, int]:
     return int(m.group(2)), col
 
 
-def _declared_sizes(path: Path) -> dict[str, tuple[int, int]]:
-    """The ``<dimension ref="A1:XFD1048576"/>`` each xlsx sheet declares, read before calamine
-    builds the range. Other formats declare nothing cheap to read; their loaded size is checked."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
+# -- bounded reading of xlsx -----------------------------------------------------------------------
+# One pass over the sheet's XML, streamed: the number of every row, and the cells in columns
+# AA and beyond (a roster's columns are A–Z; anything else is rare and looked at closely).
+_ROWS = re.compile(rb'<row r="(\d+)"')
+_WIDE = re.compile(rb'<c r="([A-Z]{2,3})\d')
+_ROWS_NS = re.compile(rb'<\w+:row r="(\d+)"')  # a writer that prefixes the namespace (rare)
+_WIDE_NS = re.compile(rb'<\w+:c r="([A-Z]{2,3})\d')
+# A whole cell, to tell a value from a styled empty cell (which calamine does not load).
+_WHOLE_CELL = re.compile(rb'<((?:\w+:)?)c r="([A-Z]{1,3})(\d+)"[^>]*?(?:/>|>(.*?)</\1c>)', re.S)
+ROW_GAP = 1000  # empty rows after which a cell is "far away" from the table
+COL_GAP = 30  # empty columns likewise
+NARROW = 26  # columns A–Z: taken as used without looking
+_DAMAGED = (zipfile.BadZipFile, KeyError, ElementTree.ParseError, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError)  # calamine then says the file cannot be read
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _cut(numbers: list[int], gap: int) -> int | None:
+    """The last number before the first gap wider than ``gap``; None when there is no such gap."""
+    for a, b in zip(numbers, numbers[1:], strict=False):
+        if b - a > gap:
+            return a
+    return None
+
+
+class _Scan:
+    """The used range of one xlsx sheet from its cells' references, found in a thread while
+    calamine opens the workbook (zlib works without the GIL, calamine too)."""
+
+    def __init__(self, path: Path, name: str, threaded: bool = False):
+        self.path, self.name = path, name
+        self.member: str | None = None
+        self.rows: list[int] = []
+        self.wide: set[int] = set()
+        self.thread = None
+        if threaded:
+            self.thread = threading.Thread(target=self._run, name="ufdesk-scan-sheet", daemon=True)
+            self.thread.start()
+        else:
+            self._run()
+
+    @classmethod
+    def start(cls, path: Path, name: str | None) -> _Scan | None:
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return None
+        if name is None:
+            name = _first_visible(path)
+            if name is None:
+                return None
+        return cls(path, name, threaded=True)
+
+    def _run(self) -> None:
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                self.member = _xlsx_sheet_files(zf).get(self.name)
+                if self.member is None:
+                    return
+                rows: set[bytes] = set()
+                wide: set[bytes] = set()
+                with zf.open(self.member) as fh:
+                    tail = b""
+                    row_re, wide_re = _ROWS, _WIDE
+                    while True:
+                        chunk = fh.read(1 << 22)
+                        buf = tail + chunk
+                        end = max(buf.rfind(b"<"), 0) if chunk else len(buf)
+                        if not rows and row_re is _ROWS and b"<row " not in buf and b":row " in buf:
+                            row_re, wide_re = _ROWS_NS, _WIDE_NS
+                        rows.update(row_re.findall(buf, 0, end))
+                        wide.update(wide_re.findall(buf, 0, end))
+                        tail = buf[end:]
+                        if not chunk:
+                            break
+        except _DAMAGED:
+            self.member = None
+            return
+        self.rows, self.wide = sorted(map(int, rows)), {_col_number(c) for c in wide}
+
+    def bounded_copy(self, notes: list[str]) -> bytes | None:
+        """For a sheet whose cells span a huge range because of a few far-away cells, the
+        workbook (in memory) with those cells left out, and a note saying which; else None."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.member is None or not self.rows:
+            return None
+        cols = sorted({*range(1, NARROW + 1), *self.wide})
+        if (_cut(self.rows, ROW_GAP) is None and _cut(cols, COL_GAP) is None
+                and (self.rows[-1] - self.rows[0] + 1) * cols[-1] <= MAX_CELLS):
+            return None  # the common case: one pass, nothing far away
+        return self._precise(notes)
+
+    def _precise(self, notes: list[str]) -> bytes | None:
+        """Look at every cell: which hold a value, where the table ends, what lies beyond."""
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                data = zf.read(self.member)
+        except _DAMAGED:
+            return None
+        held = [(int(m.group(3)), _col_number(m.group(2))) for m in _WHOLE_CELL.finditer(data) if _has_value(m)]
+        if not held:
+            return None
+        rows, cols = sorted({r for r, _ in held}), sorted({c for _, c in held})
+        last_row, last_col = _cut(rows, ROW_GAP) or rows[-1], _cut(cols, COL_GAP) or cols[-1]
+        _check_size(self.path, self.name, last_row - rows[0] + 1, last_col - cols[0] + 1)
+        if last_row == rows[-1] and last_col == cols[-1]:
+            return None  # far only in styled empty cells: calamine leaves those out by itself
+        dropped: list[str] = []
+
+        def keep(m: re.Match) -> bytes:
+            if int(m.group(3)) <= last_row and _col_number(m.group(2)) <= last_col:
+                return m.group(0)
+            if _has_value(m):
+                dropped.append(m.group(2).decode() + m.group(3).decode())
+            return b""
+
+        trimmed = _WHOLE_CELL.sub(keep, data)
+        trimmed = re.sub(rb"<(?:\w+:)?dimension [^>]*/>", b"", trimmed, count=1)
+        shown = "、".join(dropped[:5]) + (f"等{len(dropped)}个" if len(dropped) > 5 else "")
+        notes.append(f"工作表“{self.name}”中远离表格的单元格 {shown} 未读取（表格止于第{last_row}行）")
+        out = io.BytesIO()
+        with zipfile.ZipFile(self.path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                zout.writestr(info, trimmed if info.filename == self.member else zin.read(info.filename))
+        return out.getvalue()
+
+
+def _has_value(m: re.Match) -> bool:
+    return bool(m.group(4)) and re.search(rb"<(?:\w+:)?(?:v|is)\b", m.group(4)) is not None
+
+
+def _first_visible(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = _xlsx_sheet_files(zf)
-            out = {}
-            for sheet_name, member in names.items():
-                with zf.open(member) as fh:
-                    head = fh.read(4096).decode("utf-8", "replace")
-                m = re.search(r'<(?:\w+:)?dimension ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"', head)
-                if m:
-                    r1, c1 = _cell_pos(m.group(1))
-                    r2, c2 = _cell_pos(m.group(2) or m.group(1))
-                    out[sheet_name] = (r2 - r1 + 1, c2 - c1 + 1)
-            return out
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, zlib.error, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError):  # damaged: calamine then says the file cannot be read
-        return {}
+            wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    except _DAMAGED:
+        return None
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    for s in wb.iter(f"{ns}sheet"):
+        if s.get("state") in (None, "visible"):
+            return s.get("name")
+    return None
+
+
+def _open_bytes(path: Path, data: bytes):
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except CalamineError:
+        raise SpreadsheetError(f"{path.name} 无法读取，文件可能已损坏或不是电子表格") from None
+
+
+# -- merged cells -----------------------------------------------------------------------------------
+def _merges(sheet, path: Path, name: str, start: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+    r0, c0 = start
+    if path.suffix.lower() == ".ods":
+        found = _ods_merges(path, name)
+    else:
+        found = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+    out = []
+    for r1, c1, r2, c2 in found:
+        if (r2 > r1 or c2 > c1) and r2 >= r0 and c2 >= c0:
+            out.append((max(r1 - r0, 0), max(c1 - c0, 0), r2 - r0, c2 - c0))
+    return sorted(out)
+
+
+_ODS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _ods_merges(path: Path, name: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of an ods sheet (calamine gives none): the cells of ``content.xml``
+    with ``table:number-rows-spanned`` or ``number-columns-spanned``."""
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+            if b"-spanned=" not in zf.read("content.xml"):
+                return []
+            return _ods_spans(fh, name)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, zlib.error, EOFError, OSError, ValueError):
+        return []
+
+
+def _ods_spans(fh, name: str) -> list[tuple[int, int, int, int]]:
+    table, row, col = f"{{{_ODS}}}table", f"{{{_ODS}}}table-row", f"{{{_ODS}}}table-column"
+    cell, covered = f"{{{_ODS}}}table-cell", f"{{{_ODS}}}covered-table-cell"
+    a_name, rep_r, rep_c = f"{{{_ODS}}}name", f"{{{_ODS}}}number-rows-repeated", f"{{{_ODS}}}number-columns-repeated"
+    span_r, span_c = f"{{{_ODS}}}number-rows-spanned", f"{{{_ODS}}}number-columns-spanned"
+    out: list[tuple[int, int, int, int]] = []
+    inside, r, c = False, -1, 0
+    for event, el in ElementTree.iterparse(fh, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if tag == table:
+                inside, r = el.get(a_name) == name, -1
+            elif inside and tag == row:
+                r, c = r + 1, 0
+            elif inside and tag in (cell, covered):
+                rs, cs = int(el.get(span_r, "1")), int(el.get(span_c, "1"))
+                if tag == cell and (rs > 1 or cs > 1):
+                    out.append((r, c, r + rs - 1, c + cs - 1))
+            continue
+        if tag == table and inside:
+            break
+        if inside and tag == row:
+            r += int(el.get(rep_r, "1")) - 1
+        elif inside and tag in (cell, covered):
+            c += int(el.get(rep_c, "1"))
+        if tag in (row, table) or tag == col:
+            el.clear()
+    return out
 
 
 def _xlsx_sheet_files(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -214,7 +428,7 @@ def decode_text(raw: bytes, name: str = "") -> str:
 
 
 def read_csv(path: Path) -> list[list]:
-    text = decode_text(path.read_bytes(), path.name)
+    text = decode_text(path.read_bytes(), path.name).replace("\x00", "")  # NUL: never part of a cell
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     try:

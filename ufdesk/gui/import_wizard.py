@@ -227,13 +227,16 @@ class CheckPage(QWizardPage):
 
     def show_report(self, report) -> None:
         self.report = report
-        self.table.setRowCount(len(report.problems))
+        self.table.setRowCount(len(report.problems) + len(report.notes))
         for r, p in enumerate(report.problems):
             for c, v in enumerate((f"第{p.row}行", p.column, p.value, p.message)):
                 item = QTableWidgetItem(v)
                 if c == 0:
                     item.setData(Qt.UserRole, p.row)
                 self.table.setItem(r, c, item)
+        for r, note in enumerate(report.notes, len(report.problems)):  # what was skipped or filled: not a problem
+            self.table.setItem(r, 0, QTableWidgetItem("说明"))
+            self.table.setItem(r, 3, QTableWidgetItem(note))
         self.table.resizeColumnsToContents()
         text = (f"共{report.total}行：可新增{report.new}条，已存在{report.existing}条"
                 f"{'' if not report.problems else f'，{report.rejected}行有问题（共{len(report.problems)}处）'}。")
