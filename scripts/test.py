@@ -24,6 +24,7 @@ from start import PY, ROOT, ensure_venv  # noqa: E402
 APT_PACKAGES = {  # command or file that shows the package is there → Debian package
     "pdftotext": "poppler-utils",
     "soffice": "libreoffice-calc-nogui",
+    "/usr/lib/libreoffice/program/libmswordlo.so": "libreoffice-writer-nogui",  # Word reports laid out (tests)
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc": "fonts-wqy-microhei",
     "/usr/share/fonts/truetype/arphic/uming.ttc": "fonts-arphic-uming",
     "/usr/lib/x86_64-linux-gnu/libxkbcommon-x11.so.0": "libxkbcommon-x11-0",

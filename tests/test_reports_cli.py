@@ -64,8 +64,8 @@ def test_word_output_and_kind_by_code(db, tmp_path, capsys):
     assert code == 0
     doc = Document(tmp_path / "m.docx")
     assert any(p.text == "小结一段。" for p in doc.paragraphs)
-    code, _out, err = run(capsys, "report", "roster", "--db", db, "--out", tmp_path / "r.docx")
-    assert code == 1 and ".pdf" in err
+    code, _out, err = run(capsys, "report", "roster", "--db", db, "--out", tmp_path / "r.odt")
+    assert code == 1 and ".pdf" in err and ".docx" in err and not (tmp_path / "r.odt").exists()
     code, _out, _err = run(capsys, "report", "roster", "--db", db, "--out", tmp_path / "r.pdf", "--kind", "05")
     assert code == 0 and "宗教界人士" in flat(tmp_path / "r.pdf")
 

@@ -34,7 +34,7 @@ def test_the_pcs_own_heiti_is_preferred_and_embedded(pc_fonts, tmp_path):
 
     shutil.copyfile(resource("fonts", "wqy-microhei.ttc"), pc_fonts / "SimHei.ttf")  # case as Windows writes it
     F.register()
-    assert F.register.labels["hei"] == "黑体" and F.register.labels["body"] == "AR PL UMing"
+    assert F.register.labels["hei"] == "黑体" and F.register.labels["body"] == "AR PL UMing CN"
     pdf = tmp_path / "x.pdf"
     SimpleDocTemplate(str(pdf), initialFontName=F.font("song")).build([Paragraph("一、标题", styles()["h1"])])
     assert [(t, emb) for _n, t, emb in fonts(pdf)] == [("TrueType", "yes")]
@@ -45,5 +45,5 @@ def test_an_unusable_font_file_falls_back_to_the_bundled_face(pc_fonts):
     names = F.register()
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    assert F.register.labels["body"] == "AR PL UMing"
+    assert F.register.labels["body"] == "AR PL UMing CN"
     assert "UMing" in getFont(names["body"]).face.name.decode()

@@ -11,9 +11,9 @@ HELP = ("monthly 月度工作汇总，roster 花名册，structure 结构分析�
 
 
 def register(sub, common) -> None:
-    s = sub.add_parser("report", parents=[common.db, common.login], help="生成报表（PDF；月度汇总也可生成 Word）")
+    s = sub.add_parser("report", parents=[common.db, common.login], help="生成报表（PDF 或 Word）")
     s.add_argument("template", metavar="TEMPLATE", choices=NAMES, help=HELP)
-    s.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件：.pdf（月度汇总也可为 .docx）")
+    s.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件：.pdf 或 .docx（Word，可编辑）")
     s.add_argument("--month", metavar="YYYY-MM", help="月份（monthly；默认上个月）")
     s.add_argument("--year", metavar="YYYY", help="年度（proposals；默认今年）")
     s.add_argument("--township", metavar="CODE", help="乡镇代码或名称（roster、structure、sites、chambers；“县直”为县直单位）")
@@ -32,7 +32,7 @@ def cmd_report(args) -> int:
     target = Path(args.out)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "docx"):
-        raise UfError(f"输出文件“{args.out}”应以 .pdf 结尾（月度汇总也可为 .docx）。")
+        raise UfError(f"输出文件“{args.out}”应以 .pdf（PDF）或 .docx（Word）结尾。")
     summary = args.summary or ""
     if summary.startswith("@"):
         summary = Path(summary[1:]).read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """Printed reports: eight templates built from plain data the services return.
 
 ``build(services, name, params, fmt)`` is a generator yielding ``(done, total, message)`` and
-returning the file's bytes (PDF, or Word for the monthly summary); ``render`` runs it to the
+returning the file's bytes (PDF, or Word for any of them); ``render`` runs it to the
 end. Parameters: month ("YYYY-MM"), year, township (code or name), kind (code or name),
 id (a representative's UUID or name), summary (本月工作小结), order ("stroke"/"sort_no").
 """
@@ -19,11 +19,11 @@ class Template:
     name: str
     label: str
     params: tuple[str, ...]  # which parameters it uses; the others are ignored
-    formats: tuple[str, ...] = ("pdf",)
+    formats: tuple[str, ...] = ("pdf", "docx")
 
 
 TEMPLATES: dict[str, Template] = {t.name: t for t in (
-    Template("monthly", "统战工作月度汇总", ("month", "summary"), ("pdf", "docx")),
+    Template("monthly", "统战工作月度汇总", ("month", "summary")),
     Template("roster", "党外代表人士花名册", ("township", "kind", "order")),
     Template("structure", "党外代表人士结构分析", ("township",)),
     Template("person", "党外代表人士信息登记表", ("id",)),
@@ -68,28 +68,30 @@ def gather(svc, name: str, params: dict):
 
 
 def lay_out(name: str, d, params: dict | None = None, fmt: str = "pdf") -> bytes:
-    """Plain data → the file's bytes. No database access here."""
+    """Plain data → the file's bytes (PDF, or Word for ``fmt="docx"``). No database access here."""
     import io
 
     from . import blocks, lists, monthly, person, roster, structure
 
     p = params or {}
+    docx = fmt == "docx"
     if name == "roster":
-        return roster.pdf(d)
+        return roster.docx(d) if docx else roster.pdf(d)
     if name == "person":
-        return person.pdf(d)
+        return person.docx(d) if docx else person.pdf(d)
     if name == "monthly":
-        bl, meta = monthly.make(d, p.get("summary") or ""), monthly.meta(d)
-        if fmt == "docx":
-            buf = io.BytesIO()
-            blocks.to_docx(bl, meta, buf)
-            return buf.getvalue()
-        return blocks.to_pdf(bl, meta)
-    if name == "structure":
-        return blocks.to_pdf(structure.make(d), structure.meta(d), prose=False)
-    landscape = name in ("sites", "cadres", "chambers")
-    make, meta = getattr(lists, name), getattr(lists, f"{name}_meta")
-    return blocks.to_pdf(make(d), meta(d), landscape=landscape, prose=False)
+        bl, meta, kw = monthly.make(d, p.get("summary") or ""), monthly.meta(d), {}
+    elif name == "structure":
+        bl, meta, kw = structure.make(d), structure.meta(d), {"prose": False}
+    else:
+        make, meta_of = getattr(lists, name), getattr(lists, f"{name}_meta")
+        bl, meta = make(d), meta_of(d)
+        kw = {"landscape": name in ("sites", "cadres", "chambers"), "prose": False}
+    if docx:
+        buf = io.BytesIO()
+        blocks.to_docx(bl, meta, buf, **kw)
+        return buf.getvalue()
+    return blocks.to_pdf(bl, meta, **kw)
 
 
 def build(svc, name: str, params: dict | None = None, fmt: str = "pdf") -> Generator[tuple[int, int, str], None, bytes]:

@@ -26,21 +26,24 @@ class Face:
 
 # Preferred faces of each role, best first; the bundled font closes each list.
 CANDIDATES: dict[str, tuple[Face, ...]] = {
-    "title": (Face("FZXBSJW.TTF", 0, "方正小标宋简体"), Face("FZXBSK.TTF", 0, "方正小标宋"),
+    "title": (Face("FZXBSJW.TTF", 0, "方正小标宋简体"), Face("FZXBSK.TTF", 0, "方正小标宋_GBK"),
               Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
-    "body": (Face("simfang.ttf", 0, "仿宋"), Face("FZFSJW.TTF", 0, "方正仿宋简体"),
-             Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
+    "body": (Face("仿宋_GB2312.ttf", 0, "仿宋_GB2312"), Face("FS_GB2312.ttf", 0, "仿宋_GB2312"),
+             Face("SIMFANG_GB2312.TTF", 0, "仿宋_GB2312"), Face("simfang.ttf", 0, "仿宋"),
+             Face("FZFSJW.TTF", 0, "方正仿宋简体"), Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
     "song": (Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
     "hei": (Face("simhei.ttf", 0, "黑体"), Face("FZHTJW.TTF", 0, "方正黑体简体")),
-    "kai": (Face("simkai.ttf", 0, "楷体"), Face("FZKTJW.TTF", 0, "方正楷体简体"),  # 二级标题
+    "kai": (Face("楷体_GB2312.ttf", 0, "楷体_GB2312"), Face("KT_GB2312.ttf", 0, "楷体_GB2312"),  # 二级标题
+            Face("simkai.ttf", 0, "楷体"), Face("FZKTJW.TTF", 0, "方正楷体简体"),
             Face("simfang.ttf", 0, "仿宋"), Face("simsun.ttc", 0, "宋体"), Face("simsun.ttf", 0, "宋体")),
 }
+# The bundled faces, with the family names Word and LibreOffice know them by.
 BUNDLED = {
-    "title": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
-    "body": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
-    "song": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
-    "hei": (resource("fonts", "wqy-microhei.ttc"), 0, "文泉驿微米黑"),
-    "kai": (resource("fonts", "uming.ttc"), 0, "AR PL UMing"),
+    "title": (resource("fonts", "uming.ttc"), 0, "AR PL UMing CN"),
+    "body": (resource("fonts", "uming.ttc"), 0, "AR PL UMing CN"),
+    "song": (resource("fonts", "uming.ttc"), 0, "AR PL UMing CN"),
+    "hei": (resource("fonts", "wqy-microhei.ttc"), 0, "WenQuanYi Micro Hei"),
+    "kai": (resource("fonts", "uming.ttc"), 0, "AR PL UMing CN"),
 }
 
 
@@ -120,5 +123,7 @@ def font(role: str) -> str:
 
 
 def word_fonts() -> dict[str, str]:
-    """Font names for the Word version: the usual office faces (Word substitutes if missing)."""
-    return {"title": "方正小标宋简体", "body": "仿宋_GB2312", "song": "宋体", "hei": "黑体"}
+    """Font names for the Word version: the faces the PDF found on this PC (仿宋_GB2312 where
+    installed, else 仿宋; 方正小标宋简体, else 宋体 …), named as Word lists them."""
+    register()
+    return dict(register.labels)  # type: ignore[attr-defined]

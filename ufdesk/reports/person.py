@@ -107,3 +107,100 @@ def flowables(d: dict) -> list:
 
 def pdf(d: dict, out=None) -> bytes:
     return page.build(flowables(d), meta(d), margins=MARGINS, out=out)
+
+
+def docx(d: dict) -> bytes:
+    """The 登记表 as a Word form: the same rows and merged cells, the photo in its box."""
+    from docx import Document
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.shared import Mm, Pt
+
+    from . import docx_out
+
+    doc = Document()
+    docx_out._section(doc.sections[0], False, False, MARGINS)
+    docx_out._page_number_footer(doc.sections[0])
+    ids = docx_out._styles(doc)
+    p = doc.add_paragraph(TITLE)
+    p._p.style = ids["UF表页标题"]
+    yes = lambda b: "是" if b else "否"  # noqa: E731
+    lines = lambda xs: "\n".join(xs) or "无"  # noqa: E731
+    age = f"\n（{d['age']}岁）" if d.get("age") is not None else ""
+    grid = [  # (label, value) pairs per row; a value spans to the photo column when alone
+        [("姓名", d["name"]), ("性别", d["gender"]), ("出生年月\n（岁）", _ym(d["birth"]) + age)],
+        [("民族", d["ethnicity"]), ("籍贯", d["native_place"]), ("政治面貌", d["party"])],
+        [("加入党派\n时间", _ym(d["party_joined"])), ("学历", d["education"]), ("学位", d["degree"])],
+        [("职称", d["pro_title"]), ("身份证号", d["id_number"])],
+        [("工作单位\n及职务", " ".join(x for x in (d["employer"], d["position"]) if x))],
+        [("人士类别", d["kinds"])],
+        [("所属乡镇", d["township"]), ("认定时间", _ym(d["recognized_on"])), ("状态", d["status"])],
+        [("手机", d["mobile"]), ("通讯地址", d["address"])],
+        [("政治安排", lines(d["arrangements"]))],
+        [("党外干部", yes(d["nonparty_cadre"])), ("职级", d["cadre_rank"]), ("后备干部", yes(d["reserve"]))],
+        [("联系领导", d["contact_leader"])],
+        [("简历", d["resume"] or "")],
+        [("培训情况", lines(d["trainings"]))],
+        [("挂职情况", lines(d["secondments"]))],
+        [("获得荣誉", lines(d["honours"]))],
+        [("备注", d["notes"])],
+    ]
+    t = doc.add_table(rows=len(grid), cols=7)
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.style = "Table Grid"
+    widths = [Mm(w) for w in (19, 26, 19, 26, 19, 29, 32)]
+    for row in t.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        for cell, w in zip(row.cells, widths, strict=True):
+            cell.width = w
+
+    def put(cell, text, style, centre=True):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        para = cell.paragraphs[0]
+        para._p.style = ids[style]
+        if centre:
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for i, part in enumerate(str(text or "").split("\n")):
+            run = para.add_run()
+            if i:
+                run.add_break()
+            run.add_text(part)
+
+    for r, pairs in enumerate(grid):
+        cells = t.rows[r].cells
+        last = 5 if r < 4 else 6  # the photo takes the last column of the first four rows
+        for i, (label, value) in enumerate(pairs):
+            c = 2 * i
+            put(cells[c], label, "UF表头")
+            end = last if i == len(pairs) - 1 else c + 1
+            target = cells[c + 1].merge(cells[end]) if end > c + 1 else cells[c + 1]
+            put(target, value, "UF表格", centre=len(pairs) > 1)
+        if r >= 4:
+            t.rows[r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            t.rows[r].height = Mm(9 if r != 11 else (60 if not d["resume"] else 9))
+    photo = t.cell(0, 6).merge(t.cell(3, 6))
+    photo.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    para = photo.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    content = d.get("photo")
+    try:
+        if not content:
+            raise ValueError
+        para.add_run().add_picture(io.BytesIO(content), width=Mm(26))
+    except Exception:  # no photo, or one Word cannot read: the box says 照片
+        para._p.style = ids["UF表格"]
+        para.add_run("照片")
+    for r in range(4):
+        t.rows[r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        t.rows[r].height = Mm(12)
+    sign = doc.add_paragraph(f"填表单位：{d['unit']}    填表日期：{cn_date(d['today'])}")
+    sign._p.style = ids["UF表页单位日期"]
+    sign.paragraph_format.space_before = Pt(6)
+    sign.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    doc.core_properties.title = TITLE
+    doc.core_properties.author = d["unit"]
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -44,3 +44,19 @@ def flowables(d: dict) -> list:
 
 def pdf(d: dict, out=None) -> bytes:
     return page.build(flowables(d), meta(d), landscape=True, prose=False, out=out)
+
+
+def docx(d: dict) -> bytes:
+    """The roster as a Word table: landscape, the header row repeated on every page."""
+    import io
+
+    from . import blocks as B
+
+    rows = [[i] + [r[key] for _h, key, _w, _a in COLUMNS[1:]] for i, r in enumerate(d["rows"], 1)]
+    bl: list = [B.Table([h for h, _k, _w, _a in COLUMNS], rows, [w for _h, _k, w, _a in COLUMNS],
+                        "".join(a for *_x, a in COLUMNS), empty="没有符合条件的代表人士。")]
+    if d["rows"] and not d["full_ids"]:
+        bl.append(B.P("注：身份证号、手机号码已按权限隐去部分数字。", indent=False))
+    buf = io.BytesIO()
+    B.to_docx(bl, meta(d), buf, landscape=True, prose=False)
+    return buf.getvalue()

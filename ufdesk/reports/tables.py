@@ -4,6 +4,7 @@ which keeps a 2,000-row roster fast."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .fonts import font
@@ -142,3 +143,49 @@ def paged(header: list[str], rows: list[list], widths: list[float], *, first: fl
     if chunk:
         out.append(grid(header, chunk, widths, size=size, **kw))
     return out
+
+
+SHORT = 8  # a cell line of at most this many characters (no space) is a word: never broken
+_TOKEN = re.compile(r"[0-9A-Za-z.:/%+\-]+")
+
+
+def _units(text: str, header: bool):
+    for line in text.split("\n"):
+        if line and (len(line) <= (6 if header else SHORT)) and " " not in line:
+            yield line  # 「乡镇级」「九三学社社员」「2026.11.01」 stay whole
+        else:
+            yield from _TOKEN.findall(line)  # in longer text: numbers, dates, Latin words
+
+
+def fit(weights: list[float], total: float, header: list[str], rows: list[list], measure, pad: float) -> list[float]:
+    """Column widths in proportion to ``weights`` (summing to ``total``), except that no column
+    is narrower than its longest word (``measure(text)`` gives its width in points, ``pad`` the
+    cell's padding each side): the wide text columns give up the room. PDF and Word alike."""
+    need = [0.0] * len(weights)
+    for r, row in enumerate([header, *rows]):
+        for c, v in enumerate(row[:len(need)]):
+            for u in _units(_text(v), r == 0):
+                w = measure(u) + 2 * pad + 0.5
+                if w > need[c]:
+                    need[c] = w
+    widths = scale(weights, total)
+    for _ in range(len(widths)):
+        short = [c for c, w in enumerate(widths) if w < need[c] - 0.01]
+        if not short:
+            break
+        deficit = sum(need[c] - widths[c] for c in short)
+        for c in short:
+            widths[c] = need[c]
+        slack = {c: widths[c] - need[c] for c in range(len(widths)) if c not in short and widths[c] > need[c]}
+        room = sum(slack.values())
+        if room <= 0:
+            break
+        take = min(1.0, deficit / room)
+        for c, s in slack.items():
+            widths[c] -= s * take
+    return widths
+
+
+def measure_pdf(size: float = CELL_PT):
+    song = font("song")
+    return lambda text: sum(_char_width(ch, song, size) for ch in text)
