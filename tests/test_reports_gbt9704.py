@@ -62,9 +62,13 @@ def test_monthly_first_page_is_a_gbt9704_prose_page(db, tmp_path):
         assert len(body) >= 4
         assert {round(c["size"], 1) for ln in body for c in ln} == {16}  # 三号
         assert body[0][0]["x0"] == pytest.approx(28 * MM + 2 * 156 * MM / 28, abs=0.3)  # 空两字
-        for ln in body[:-1]:  # full lines reach both edges of the 156 mm block, 28 cells or just under
-            assert ln[-1]["x1"] == pytest.approx(184 * MM, abs=0.5), text(ln)
-            assert 26 <= cells(ln) + (2 if ln is body[0] else 0) <= 28, text(ln)
+        indent = 28 * MM + 2 * 156 * MM / 28
+        starts = [i for i, ln in enumerate(body) if abs(ln[0]["x0"] - indent) < 0.3]
+        for a, b in zip(starts, [*starts[1:], len(body)], strict=True):
+            for ln in body[a:b - 1]:  # full lines reach both edges of the 156 mm block, 28 cells or just under
+                assert ln[-1]["x1"] == pytest.approx(184 * MM, abs=0.5), text(ln)
+                assert 26 <= cells(ln) + (2 if ln is body[a] else 0) <= 28, text(ln)
+            assert body[b - 1][-1]["x1"] <= 184 * MM + 0.5
         pitch = [b[0]["top"] - a[0]["top"] for a, b in zip(body, body[1:], strict=False)]
         assert pitch == pytest.approx([225 * MM / 22] * len(pitch), abs=0.05)  # 22 lines to the page
         number = ls[-1]
