@@ -56,3 +56,39 @@ def test_the_gui_does_not_touch_the_store_or_sql():
         if bad:
             offenders.append(f"{path.relative_to(ROOT)}: {', '.join(sorted(bad))}")
     assert offenders == []
+
+
+# Attribute names that lead below the services: the store object, its engine, a connection.
+BELOW = {"store", "engine", "connection", "raw_connection"}
+
+
+def reaches_below(source: str) -> list[str]:
+    """Each place in ``source`` that touches the store, an engine or a connection: an attribute
+    named in BELOW, or ``x.connect()`` called without arguments (a database connection; Qt's
+    ``signal.connect(slot)`` always has one)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in BELOW:
+            found.append(f"line {node.lineno}: .{node.attr}")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "connect"
+              and not node.args and not node.keywords):
+            found.append(f"line {node.lineno}: .connect()")
+    return found
+
+
+def test_the_reach_check_sees_what_it_must():
+    # guards the check itself: each of these would let the GUI around the services' role checks
+    assert reaches_below("ctx.services.store.set_setting('k', 'v')")
+    assert reaches_below("with svc.connect() as conn: pass")
+    assert reaches_below("self.store = ctx.store")
+    assert reaches_below("svc.store.engine.dispose()")
+    assert not reaches_below("button.clicked.connect(self.save)")
+    assert not reaches_below("svc.codebook(); svc.township_name(code)")
+
+
+def test_the_gui_reaches_data_only_through_the_services():
+    offenders = []
+    for path in sorted((ROOT / "gui").rglob("*.py")):
+        for where in reaches_below(path.read_text(encoding="utf-8")):
+            offenders.append(f"{path.relative_to(ROOT)} {where}")
+    assert offenders == []

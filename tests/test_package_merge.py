@@ -20,6 +20,7 @@ from package_helpers import (
 
 from ufdesk.exchange import conflicts as C
 from ufdesk.exchange.completeness import completeness
+from ufdesk.services import Services
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_both_sides_edit_the_same_field_goes_to_the_conflict_queue(sites):
     assert t1.get("representatives", uuid)["employer"] == "镇商会"
     [c1] = C.list_conflicts(t1.store)
     assert (c1["mine"], c1["theirs"]) == ("镇商会", "县政协")
-    C.resolve(county.store, c["id"], "theirs", user="县管理员")
+    C.resolve(Services(county.store, user="县管理员"), c["id"], "theirs")
     assert county.get("representatives", uuid)["employer"] == "镇商会"
     send(county, t1)
     assert C.list_conflicts(t1.store) == []  # the resolution closed it there as well
@@ -95,7 +96,7 @@ def test_county_deletes_while_township_edits(sites):
     assert "冲突 1" in line(r)
     assert county.get("representatives", uuid)["deleted"] is True  # and the delete stays here
     # the township keeps the person: the county gets the record back with the new position
-    C.resolve(t1.store, c["id"], "mine")
+    C.resolve(t1, c["id"], "mine")
     send(t1, county)
     got = county.get("representatives", uuid)
     assert got["deleted"] is False and (got["name"], got["position"]) == ("王伟", "主任")
@@ -111,7 +112,7 @@ def test_township_deletes_while_county_edits_and_the_delete_is_confirmed(sites):
     assert "冲突 1" in line(send(t1, county))
     assert county.get("representatives", uuid)["employer"] == "县政协"
     [c] = C.list_conflicts(county.store)
-    C.resolve(county.store, c["id"], "theirs")  # agree with the township: delete
+    C.resolve(county, c["id"], "theirs")  # agree with the township: delete
     assert county.get("representatives", uuid)["deleted"] is True
     send(county, t1)
     assert t1.get("representatives", uuid)["deleted"] is True
@@ -127,7 +128,7 @@ def test_deleting_side_takes_the_edit_back(sites):
     send(t1, county)
     [c] = C.list_conflicts(county.store)
     assert c["mine"] == {"deleted": True} and c["theirs"]["deleted"] is False
-    C.resolve(county.store, c["id"], "theirs")
+    C.resolve(county, c["id"], "theirs")
     got = county.get("representatives", uuid)
     assert got["deleted"] is False and (got["name"], got["position"]) == ("王伟", "主任")
     send(county, t1)
@@ -169,7 +170,7 @@ def test_same_person_registered_in_two_townships(sites):
     [d] = C.list_duplicates(county.store)
     assert {d["record"], d["other"]} == {a, b} and d["key"] == "id_number"
     assert county.get("representatives", a) and county.get("representatives", b)  # both kept for review
-    C.merge_duplicate(county.store, d["id"], keep=a, values={"position": "村主任", "township": T1})
+    C.merge_duplicate(county, d["id"], keep=a, values={"position": "村主任", "township": T1})
     assert county.get("representatives", b)["deleted"] is True
     merged = county.get("representatives", a)
     assert (merged["employer"], merged["position"]) == ("甲厂", "村主任")
@@ -342,7 +343,7 @@ def test_undoing_a_package_reopens_the_conflict_it_had_closed(sites):
     send(t1, county)
     send(county, t1)
     [c] = C.list_conflicts(t1.store)
-    C.resolve(t1.store, c["id"], "mine")
+    C.resolve(t1, c["id"], "mine")
     data, manifest = build(t1)
     receive(county, data)
     assert C.list_conflicts(county.store) == [] and county.get("representatives", uuid)["employer"] == "镇商会"

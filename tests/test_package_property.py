@@ -52,7 +52,7 @@ def _apply(sites, uuids, op):
     elif kind == "resolve":
         open_ = C.list_conflicts(sites[op[1]].store)
         if open_:
-            C.resolve(sites[op[1]].store, open_[0]["id"], op[2])
+            C.resolve(sites[op[1]], open_[0]["id"], op[2])
     else:
         svc = sites[op[1]]
         uuid = uuids[op[2] % len(uuids)]
@@ -85,7 +85,7 @@ def _settle(sites):
             site = next(k for k in SITES if waiting[k])
             for i, c in enumerate(waiting[site]):
                 if any(x["id"] == c["id"] for x in C.list_conflicts(sites[site].store)):
-                    C.resolve(sites[site].store, c["id"], "theirs" if i % 2 else "mine")
+                    C.resolve(sites[site], c["id"], "theirs" if i % 2 else "mine")
             last = None
             continue
         state = _state(sites)

@@ -33,7 +33,7 @@ def pair(tmp_path):
     yield ctx_t, ctx_c, tmp_path
     for ctx in (ctx_t, ctx_c):
         ctx.worker.shutdown()
-        ctx.store.close()
+        ctx.services.store.close()
 
 
 def _idle(qtbot, ctx):

@@ -19,7 +19,7 @@ def test_first_run_sets_up_a_county(qtbot, tmp_path, gui_settings, worker, monke
     monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
     asked = []
     monkeypatch.setattr("ufdesk.gui.security.create_admin",
-                        lambda ctx, parent: asked.append(ctx.store.county_name) or False)
+                        lambda ctx, parent: asked.append(ctx.services.store.county_name) or False)
     dialog = SetupDialog(worker)
     qtbot.addWidget(dialog)
     dialog.county.setText("合江县")
@@ -37,8 +37,8 @@ def test_first_run_sets_up_a_county(qtbot, tmp_path, gui_settings, worker, monke
     window = open_window(dialog.chosen, worker)
     qtbot.addWidget(window)
     assert "合江县白沙镇" in window.windowTitle()
-    assert window.ctx.store.township == "510522101"
-    assert [n for _c, n in window.ctx.store.townships()] == ["合江镇", "白沙镇"]
+    assert window.ctx.services.store.township == "510522101"
+    assert [n for _c, n in window.ctx.services.store.townships()] == ["合江镇", "白沙镇"]
 
 
 def test_first_run_says_what_is_wrong(qtbot, tmp_path, worker):
@@ -98,7 +98,7 @@ def test_first_run_opens_the_demo_county(qtbot, tmp_path, worker, monkeypatch):
     monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
     asked = []
     monkeypatch.setattr("ufdesk.gui.security.create_admin",
-                        lambda ctx, parent: asked.append(ctx.store.county_name) or False)
+                        lambda ctx, parent: asked.append(ctx.services.store.county_name) or False)
     dialog = SetupDialog(worker)
     qtbot.addWidget(dialog)
     dialog.open_demo(size=60)

@@ -33,8 +33,8 @@ def test_codes_dates_and_places_are_shown_as_a_clerk_reads_them(qtbot, ctx):
     lg = LEDGERS["representatives"]
     assert labels[:2] == ["姓名", "所属乡镇"]
     assert set(labels) == {f.label for f in lg.fields if f.in_table} | {"所属乡镇"}
-    codes = ctx.store.codebook()
-    towns = dict(ctx.store.townships())
+    codes = ctx.services.store.codebook()
+    towns = dict(ctx.services.store.townships())
     for r in range(50):
         raw = services.get("representatives", model.uuid_at(r), with_subs=False)
         assert cell(model, r, "name") == raw["name"]
@@ -60,7 +60,7 @@ def test_default_order_is_by_surname_strokes(qtbot, ctx):
 def test_sensitive_numbers_are_masked_for_a_viewer(qtbot, ctx):
     from ufdesk.gui.context import AppContext
 
-    viewer = AppContext(Services(ctx.store, user="查阅员", role="viewer"), ctx.worker)
+    viewer = AppContext(Services(ctx.services.store, user="查阅员", role="viewer"), ctx.worker)
     model = loaded_model(qtbot, viewer, "representatives")
     for r in range(30):
         raw = ctx.services.get("representatives", model.uuid_at(r), with_subs=False)

@@ -54,9 +54,9 @@ def _roster(path, townships, rows):
 def test_wizard_file_mapping_check_import(qtbot, ctx, tmp_path, quiet_boxes, monkeypatch):
     from ufdesk.gui.import_wizard import ImportWizard
 
-    tw = ctx.store.townships()[0][1]
+    tw = ctx.services.store.townships()[0][1]
     short = tw.removesuffix("镇").removesuffix("乡").removesuffix("街道")
-    path = _roster(tmp_path / "名单.xlsx", ctx.store.townships(), [
+    path = _roster(tmp_path / "名单.xlsx", ctx.services.store.townships(), [
         ["向　阳", "男", "1971.05", short, "民盟", "2001年至今任县医院医生"],
         ["柳青", "女", "1983年9月", tw, "民主党", ""],
         ["白云", "女", "198311", tw, "无党派人士", ""],
@@ -97,7 +97,7 @@ def test_wizard_file_mapping_check_import(qtbot, ctx, tmp_path, quiet_boxes, mon
     assert ctx.services.count(Query("representatives")) == before + 2
     found = ctx.services.find_by("representatives", name="向阳")
     assert len(found) == 1 and found[0]["notes"] == "2001年至今任县医院医生" and found[0]["party"] == "05"
-    assert found[0]["township"] == ctx.store.townships()[0][0]
+    assert found[0]["township"] == ctx.services.store.townships()[0][0]
     assert quiet_boxes[-1][1] == "导入完成"
     # the mapping chosen is remembered for the next file with these headers
     again = ImportWizard(ctx, "representatives")
@@ -115,7 +115,7 @@ def test_export_dialog_offers_full_ids_only_with_the_right(qtbot, ctx, tmp_path,
     from ufdesk.gui.export_dialog import ExportDialog
     from ufdesk.services import Services
 
-    q = Query("representatives", township=ctx.store.townships()[1][0])
+    q = Query("representatives", township=ctx.services.store.townships()[1][0])
     dlg = ExportDialog(ctx, "representatives", q)
     qtbot.addWidget(dlg)
     assert dlg.view_btn.isChecked() and dlg.full_ids.isEnabled()
@@ -126,7 +126,7 @@ def test_export_dialog_offers_full_ids_only_with_the_right(qtbot, ctx, tmp_path,
     assert dlg.count == ctx.services.count(q)
     rows = list(load_workbook(out)["代表人士"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == dlg.count
-    ctx.services = Services(ctx.store, user="编辑员", role="editor")
+    ctx.services = Services(ctx.services.store, user="编辑员", role="editor")
     limited = ExportDialog(ctx, "representatives", None)
     qtbot.addWidget(limited)
     assert not limited.full_ids.isEnabled() and not limited.view_btn.isEnabled() and limited.ledger_btn.isChecked()

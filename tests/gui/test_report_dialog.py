@@ -81,7 +81,7 @@ def test_monthly_preview_shows_rendered_pages(qtbot, dialog, tmp_path):
 def test_roster_for_one_township_saved(qtbot, dialog, ctx, tmp_path):
     choose(dialog.template, "roster")
     assert dialog.form.isRowVisible(dialog.kind) and not dialog.form.isRowVisible(dialog.month)
-    code, name = ctx.store.townships()[2]
+    code, name = ctx.services.store.townships()[2]
     choose(dialog.township, code)
     preview(qtbot, dialog)
     out = tmp_path / "roster.pdf"

@@ -25,9 +25,9 @@ def office(ctx, monkeypatch, tmp_path):
     monkeypatch.setattr(U, "SCRYPT_N", 2**10)
     monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("UFDESK_KDF_LOG_N", "10")
-    U.add_user(ctx.store, "张主任", PW, "admin")
-    U.add_user(ctx.store, "小李", PW, "editor", by="张主任")
-    U.add_user(ctx.store, "老王", PW, "viewer", by="张主任")
+    U.add_user(ctx.services.store, "张主任", PW, "admin")
+    U.add_user(ctx.services.store, "小李", PW, "editor", by="张主任")
+    U.add_user(ctx.services.store, "老王", PW, "viewer", by="张主任")
     for name in ("question", "information", "warning"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.Yes))
     return ctx
@@ -87,7 +87,7 @@ def test_users_dialog_adds_a_user_and_unlocks_one(qtbot, office, monkeypatch):
     G._become(office, {"name": "张主任", "role": "admin"})
     for _ in range(5):
         with pytest.raises(U.LoginFailed):
-            U.login(office.store, "小李", "nope-nope")
+            U.login(office.services.store, "小李", "nope-nope")
     dialog = UD.UsersDialog(office)
     qtbot.addWidget(dialog)
     names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
@@ -105,10 +105,10 @@ def test_users_dialog_adds_a_user_and_unlocks_one(qtbot, office, monkeypatch):
 
     monkeypatch.setattr(UD.PasswordDialog, "exec", fill)
     dialog.buttons["add"].click()
-    assert "赵会计" in [u["name"] for u in U.list_users(office.store)]
+    assert "赵会计" in [u["name"] for u in U.list_users(office.services.store)]
     dialog.table.selectRow([u["name"] for u in dialog.rows].index("小李"))
     dialog.buttons["unlock"].click()
-    assert U.login(office.store, "小李", PW)["role"] == "editor"
+    assert U.login(office.services.store, "小李", PW)["role"] == "editor"
     dialog.grab().save("/tmp/ufdesk-users-dialog.png")
 
 
@@ -127,7 +127,7 @@ def test_audit_dialog_filters_is_read_only_and_shows_masked_values(qtbot, office
     uuid = row[0]["uuid"] if row else svc.page(Query("representatives"), 0, 1, ["uuid"])[0]["uuid"]
     svc.update("representatives", uuid, {"mobile": "13987654321"})
     with pytest.raises(U.LoginFailed):
-        U.login(office.store, "老王", "not-his-password")
+        U.login(office.services.store, "老王", "not-his-password")
     dialog = G.AuditDialog(office)
     qtbot.addWidget(dialog)
     dialog.action.setCurrentText("登录失败")
@@ -238,10 +238,10 @@ def test_idle_window_locks_and_asks_for_the_password(qtbot, office):
 
 
 def test_damaged_database_offers_the_newest_good_backup(qtbot, office, monkeypatch):
-    path = str(office.store.path)
-    info = backup.make_backup(office.store, "auto", now=dt.datetime.now() - dt.timedelta(hours=1))
+    path = str(office.services.store.path)
+    info = backup.make_backup(office.services.store, "auto", now=dt.datetime.now() - dt.timedelta(hours=1))
     n = count(office.services)
-    office.store.close()
+    office.services.store.close()
     with open(path, "r+b") as f:
         f.write(b"\x00" * 4096)
     monkeypatch.setattr(BD.RestoreLogin, "exec", lambda self: (self.name.setText("张主任"),
@@ -301,7 +301,7 @@ def test_banner_offers_to_create_the_administrator(qtbot, ctx, monkeypatch):
 
     banner.findChild(QPushButton, "adminBannerButton").click()
     assert ctx.services.user == "张主任" and ctx.services.role == "admin"
-    assert U.has_users(ctx.store) and ctx._security["banner"] is None
+    assert U.has_users(ctx.services.store) and ctx._security["banner"] is None
     ctx._security["lock"].timer.stop()
 
 
@@ -317,12 +317,12 @@ def test_admin_purges_people_who_left_long_ago(qtbot, office):
     dialog = UD.UsersDialog(office)
     qtbot.addWidget(dialog)
     dialog.years.setValue(10)
-    expected = retention.candidates(office.store, 10).total
+    expected = retention.candidates(office.services.store, 10).total
     assert expected >= 1
     dialog.purge_button.click()
-    assert retention.candidates(office.store, 10).total == 0
+    assert retention.candidates(office.services.store, 10).total == 0
     assert count(svc) <= before - 1
-    assert office.store.setting("retention_years") == "10"
+    assert office.services.store.setting("retention_years") == "10"
     gone = svc.get("representatives", uuid, with_subs=False)
     assert gone["deleted"] and gone["name"] is None and gone["id_number"] is None
 
@@ -345,7 +345,7 @@ def test_a_viewers_window_offers_no_import_or_export(qtbot, office, gui_settings
     from ufdesk.gui.mainwindow import MainWindow
 
     G._become(office, {"name": "老王", "role": "viewer"})
-    win = MainWindow(office, str(office.store.path))
+    win = MainWindow(office, str(office.services.store.path))
     qtbot.addWidget(win)
     assert not win.act_import.isEnabled() and not win.act_export.isEnabled()
     assert win.act_report.isEnabled(), "a viewer may print"
@@ -376,7 +376,7 @@ def test_changing_ones_own_password_asks_for_the_current_one(qtbot, office):
     G._become(office, {"name": "小李", "role": "editor"})
     dialog = UD.UsersDialog(office)
     qtbot.addWidget(dialog)
-    d = UD.PasswordDialog("修改 小李 的密码", dialog, own=(office.store, "小李"))
+    d = UD.PasswordDialog("修改 小李 的密码", dialog, own=(office.services, "小李"))
     qtbot.addWidget(d)
     d.current.setText("not-the-password")
     d.pw1.setText("a-new-password-9")

@@ -102,16 +102,16 @@ def cmd_export(args) -> int:
 
     svc = _services(args, "packages")
     phrase = passphrase(args, confirm=True)
-    sealed, manifest = E.run(E.build(svc.store, passphrase=phrase, to=args.to, everything=args.all))
+    sealed, manifest = E.run(E.build_for(svc, passphrase=phrase, to=args.to, everything=args.all))
     # verify the package opens before it goes anywhere
     from ..exchange.package import open_bytes
 
     pkg = open_bytes(sealed, phrase)
     dest = Path(args.out)
     if dest.is_dir():
-        dest = dest / E.default_filename(svc.store, manifest)
+        dest = dest / E.default_filename(svc, manifest)
     usb.write_file(sealed, dest)
-    E.record_sent(svc.store, manifest, pkg.digest, user=svc.user)
+    E.record_sent_for(svc, manifest, pkg.digest)
     n = manifest["records"]
     out(f"已导出数据包 {dest}（第 {manifest['seq']} 号，编号 {manifest['package_id']}，{n} 条台账记录"
         f"{'，全部' if manifest['all'] else ''}）。")
@@ -125,7 +125,7 @@ def cmd_import(args) -> int:
 
     svc = _services(args, "packages")
     pkg = I.read_file(args.file, passphrase(args))
-    result = I.run(I.import_package(svc.store, pkg, dry_run=args.dry_run, user=svc.user))
+    result = I.run(I.import_for(svc, pkg, dry_run=args.dry_run))
     for w in result.warnings:
         err(w)
     for line in result.lines():
@@ -175,7 +175,7 @@ def cmd_undo(args) -> int:
     from ..exchange import package_import as I
 
     svc = _services(args, "packages")
-    n = I.undo(svc.store, args.package_id, user=svc.user)
+    n = I.undo_for(svc, args.package_id)
     out(f"已撤销数据包 {args.package_id} 的导入（{n} 条记录恢复原状）。")
     return 0
 
@@ -185,7 +185,7 @@ def cmd_conflicts(args) -> int:
     from ..exchange import conflicts as C
 
     svc = _services(args)
-    items = C.list_conflicts(svc.store)
+    items = C.list_conflicts(svc)
     if args.json:
         keep = ("id", "ledger", "record", "field", "mine", "theirs", "package", "since")
         out_json([{k: c[k] for k in keep} for c in items])
@@ -212,7 +212,7 @@ def cmd_resolve(args) -> int:
     from ..exchange import conflicts as C
 
     svc = _services(args, "packages")
-    C.resolve(svc.store, args.id, args.take, user=svc.user)
+    C.resolve(svc, args.id, args.take)
     out(f"冲突 {args.id} 已处理（{'保留本机' if args.take == 'mine' else '采用对方'}），将随下一个数据包传给对方。")
     return 0
 

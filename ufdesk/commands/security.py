@@ -202,7 +202,7 @@ def read_passphrase(args, *, confirm: bool = False) -> str:
 
 
 def cmd_backup(args) -> int:
-    from ..services.backup import export_copy, sqlite_path
+    from ..services.backup import copy_out, sqlite_path
 
     cli = _cli()
     sqlite_path(args.db)  # PostgreSQL: say pg_dump before asking for a login
@@ -210,19 +210,11 @@ def cmd_backup(args) -> int:
     svc = cli.open_services(args, action="packages" if args.encrypt else "export_full_ids")
     try:
         passphrase = read_passphrase(args, confirm=True) if args.encrypt else None
-        written = export_copy(svc.store, Path(args.out), passphrase=passphrase)
-        _audit(svc, "backup", f"备份到 {written.name}" + ("（加密）" if passphrase else "（未加密）"))
+        written = copy_out(svc, Path(args.out), passphrase=passphrase)
     finally:
         svc.store.close()
     cli.out(f"已备份到 {written}" + ("（已加密）" if args.encrypt else "（未加密：请妥善保管，勿随意拷贝）"))
     return 0
-
-
-def _audit(svc, action: str, summary: str) -> None:
-    from ..services import audit
-
-    with svc.store.write(svc.user) as (conn, ctx):
-        audit.write(conn, user=svc.user, installation=ctx.installation, action=action, summary=summary, at=ctx.now)
 
 
 def cmd_restore(args) -> int:

@@ -20,6 +20,13 @@ from .merge import D
 from .package import decode_row, dumps
 
 
+def _may_resolve(svc) -> None:
+    """Resolving a conflict or a duplicate changes records that travel: a user needs both the
+    'packages' and the 'edit' permission (a 查阅 user has neither), in the GUI as in the CLI."""
+    svc.require("packages")
+    svc.require("edit")
+
+
 def _ledger_of(table_name: str) -> str:
     return SUBS[table_name][0].name if table_name in SUBS else table_name
 
@@ -39,7 +46,7 @@ def _label(table_name: str, field: str) -> str:
 
 
 def list_conflicts(store, *, open_only: bool = True) -> list[dict]:
-    """``{id, ledger, table, record, title, field, label, mine, theirs, package, since}``;
+    """(``store``: a Store or a Services.) ``{id, ledger, table, record, title, field, label, mine, theirs, package, since}``;
     ``mine`` is the value now in place here."""
     c = conflicts
     q = sa.select(c).order_by(c.c.id)
@@ -98,12 +105,15 @@ def _force(conn, ctx, table_name: str, row: dict, values: dict, extra_dots: list
         updated_at=ctx.now, updated_by=ctx.user, changed_by=ctx.installation))
 
 
-def resolve(store, conflict_id: int, take: str, value=None, user: str | None = None) -> None:
-    """Close a conflict: ``take`` = "mine" (keep the value here), "theirs" (take the incoming
-    one) or "edit" (write ``value``). Other open conflicts on the same field close with it."""
+def resolve(svc, conflict_id: int, take: str, value=None) -> None:
+    """Close a conflict as ``svc``'s user (who needs the 'packages' and 'edit' permissions): ``take`` = "mine"
+    (keep the value here), "theirs" (take the incoming one) or "edit" (write ``value``). Other
+    open conflicts on the same field close with it."""
+    _may_resolve(svc)
+    user = svc.user
     if take not in ("mine", "theirs", "edit"):
         raise UfError("--take 只能是 mine（保留本机）或 theirs（采用对方）")
-    with store.write(user) as (conn, ctx):
+    with svc.store.write(user) as (conn, ctx):
         c = conn.execute(sa.select(conflicts).where(conflicts.c.id == conflict_id)).mappings().first()
         if c is None:
             raise NotFound(f"没有编号为 {conflict_id} 的冲突（可用 ufdesk conflicts 查看）。")
@@ -184,11 +194,14 @@ def list_duplicates(store, *, open_only: bool = True) -> list[dict]:
         return out
 
 
-def merge_duplicate(store, dup_id: int, keep: str, values: dict | None = None, user: str | None = None) -> None:
-    """Merge two records of one person (organisation): ``keep`` (one of the two UUIDs) stays,
-    takes ``values`` ({field: value} chosen field by field), receives the other's sub-records
-    and attachments; the other is deleted. Both steps travel in the next package."""
-    with store.write(user) as (conn, ctx):
+def merge_duplicate(svc, dup_id: int, keep: str, values: dict | None = None) -> None:
+    """Merge two records of one person (organisation) as ``svc``'s user (see ``_may_resolve``):
+    ``keep`` (one of the two UUIDs) stays, takes ``values`` ({field: value} chosen field by
+    field), receives the other's sub-records and attachments; the other is deleted. Both steps
+    travel in the next package."""
+    _may_resolve(svc)
+    user = svc.user
+    with svc.store.write(user) as (conn, ctx):
         d = conn.execute(sa.select(duplicates).where(duplicates.c.id == dup_id)).mappings().first()
         if d is None or d["resolved"]:
             raise NotFound(f"没有待处理的重复记录 {dup_id}。")
@@ -211,9 +224,11 @@ def merge_duplicate(store, dup_id: int, keep: str, values: dict | None = None, u
                     summary=f"合并重复的{LEDGERS[table_name].label}记录（保留 {keep[:8]}，删除 {drop[:8]}）", at=ctx.now)
 
 
-def dismiss_duplicate(store, dup_id: int, user: str | None = None) -> None:
-    """Not the same person: keep both records, close the entry."""
-    with store.write(user) as (conn, ctx):
+def dismiss_duplicate(svc, dup_id: int) -> None:
+    """Not the same person: keep both records, close the entry (see ``_may_resolve``)."""
+    _may_resolve(svc)
+    user = svc.user
+    with svc.store.write(user) as (conn, ctx):
         res = conn.execute(sa.update(duplicates).where(duplicates.c.id == dup_id, duplicates.c.resolved.is_(None))
                            .values(resolved="distinct", resolved_at=ctx.now))
         if res.rowcount != 1:

@@ -222,3 +222,16 @@ def default_filename(store, manifest: dict) -> str:
     to = "县委统战部" if manifest["recipient"] == COUNTY else store.township_name(manifest["recipient"])
     day = manifest["exported_at"][:10].replace("-", "")
     return f"{who}_至{to}_{day}_第{manifest['seq']}号{SUFFIX}"
+
+
+# -- for a logged-in session (what the GUI and the CLI call): the role is checked here ------------
+def build_for(svc, *, passphrase: str, to: str | None = None, everything: bool = False
+              ) -> Generator[tuple[int, int, str], None, tuple[bytes, dict]]:
+    """``build`` as ``svc``'s user, who needs the 'packages' permission."""
+    svc.require("packages")
+    return (yield from build(svc.store, passphrase=passphrase, to=to, everything=everything))
+
+
+def record_sent_for(svc, manifest: dict, sha256: str) -> None:
+    svc.require("packages")
+    record_sent(svc.store, manifest, sha256, user=svc.user)

@@ -321,3 +321,16 @@ def log_entries(store, limit: int | None = None) -> list[dict]:
 def installation_row(store) -> dict:
     with store.connect() as conn:
         return dict(conn.execute(sa.select(installation)).mappings().one())
+
+
+# -- for a logged-in session (what the GUI and the CLI call): the role is checked here ------------
+def import_for(svc, pkg: Package, *, dry_run: bool = False) -> Generator[tuple[int, int, str], None, ImportResult]:
+    """``import_package`` as ``svc``'s user, who needs the 'packages' permission (a preview too:
+    it shows what the package holds)."""
+    svc.require("packages")
+    return (yield from import_package(svc.store, pkg, dry_run=dry_run, user=svc.user))
+
+
+def undo_for(svc, package_id: str) -> int:
+    svc.require("packages")
+    return undo(svc.store, package_id, user=svc.user)

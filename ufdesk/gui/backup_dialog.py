@@ -140,7 +140,7 @@ class BackupDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(close)
         self.resize(900, 480)
-        sqlite = ctx.store.is_sqlite
+        sqlite = ctx.services.is_sqlite
         admin = svc.allowed("admin")
         self.b_copy.setEnabled(sqlite and svc.allowed("packages"))
         self.b_now.setEnabled(sqlite)
@@ -162,7 +162,7 @@ class BackupDialog(QDialog):
     def reload(self) -> None:
         """Read the list on the worker: each backup is checked and counted, which takes a moment
         for a large database."""
-        self.ctx.worker.submit(B.list_backups, self.ctx.store,
+        self.ctx.worker.submit(B.list_backups, self.ctx.services,
                                on_done=lambda infos: self._show(infos) if isValid(self) else None,
                                on_error=lambda exc: show_error(self if isValid(self) else None, exc))
 
@@ -208,10 +208,10 @@ class BackupDialog(QDialog):
             self.reload()
             QMessageBox.information(self, "备份与恢复", f"已备份：{info.describe()}")
 
-        self._submit(lambda: B.make_backup(self.ctx.store, "manual"), finished)
+        self._submit(lambda: B.make_backup(self.ctx.services, "manual"), finished)
 
     def copy_out(self) -> None:
-        name = f"{Path(str(self.ctx.store.path)).stem}_备份.ufbak"
+        name = f"{Path(str(self.ctx.services.path)).stem}_备份.ufbak"
         path, _ = QFileDialog.getSaveFileName(self, "复制到U盘（加密）", name, "加密备份 (*.ufbak)")
         if not path:
             return
@@ -221,12 +221,7 @@ class BackupDialog(QDialog):
         secret, svc = d.value, self.ctx.services
 
         def job():
-            B.export_copy(self.ctx.store, Path(path), passphrase=secret)
-            from ..services import audit
-
-            with self.ctx.store.write(svc.user) as (conn, wctx):
-                audit.write(conn, user=svc.user, installation=wctx.installation, action="backup", at=wctx.now,
-                            summary=f"加密备份到 {Path(path).name}")
+            B.copy_out(svc, Path(path), passphrase=secret)
             return path
 
         self._submit(job, lambda p: QMessageBox.information(
@@ -260,22 +255,13 @@ class BackupDialog(QDialog):
                 return
             secret = d.value
         who = RestoreLogin.ask(self, path, user=self.ctx.services.user or "",
-                               current_has_users=U.has_users(self.ctx.store))
+                               current_has_users=U.has_users(self.ctx.services))
         if who is None:
             return
-        store, svc = self.ctx.store, self.ctx.services
+        svc = self.ctx.services
 
-        def job():
-            store.engine.dispose()  # the worker is the only thread using the database
-            try:
-                done = B.restore(store.path, path, user=who[0], password=who[1], passphrase=secret)
-            finally:
-                store.engine.dispose()
-                store.invalidate()
-            if done.user:
-                row = U.get_user(store, done.user)
-                svc.user, svc.role = done.user, (row or {}).get("role", svc.role)
-            return done
+        def job():  # on the worker: the one thread using the database
+            return B.restore_open(svc, path, user=who[0], password=who[1], passphrase=secret)
 
         def finished(done):
             self.reload()

@@ -36,7 +36,7 @@ def field_width(field: Field, services) -> int:
     elif field.type == "site_reg":  # 宗场证字(川)F519999021: four characters and ten letters/digits
         width = 12
     elif field.type == "code":
-        names = [n for _c, n in services.store.codebook()[field.code].items()]
+        names = [n for _c, n in services.codebook()[field.code].items()]
         width = min(max([len(n) for n in names] or [field.width]), field.width + 2)  # rare long names elide
     else:
         width = field.width
@@ -56,7 +56,7 @@ def date_text(field: Field) -> Callable[[object], str]:
 
 def formatter(field: Field, services, names: dict | None = None) -> Callable[[object], str]:
     """The converter of one field: code names, masked numbers, dates, yes/no."""
-    codes = services.store.codebook()
+    codes = services.codebook()
     t = field.type
     if t == "code":
         table = codes[field.code]
@@ -71,7 +71,7 @@ def formatter(field: Field, services, names: dict | None = None) -> Callable[[ob
     if t == "decimal":
         return lambda v: "" if v is None else f"{Decimal(str(v)).normalize():f}"
     if t == "village":
-        villages = {c: n for c, _tw, n in services.store.villages()}
+        villages = {c: n for c, _tw, n in services.villages()}
         return lambda v: villages.get(v, v or "")
     if t == "ref":
         names = names if names is not None else {}
@@ -83,7 +83,7 @@ def formatter(field: Field, services, names: dict | None = None) -> Callable[[ob
 
 
 def township_formatter(services) -> Callable[[object], str]:
-    names = dict(services.store.townships())
+    names = dict(services.townships())
     county = "县直"
     return lambda v: names.get(v, v) if v else county
 

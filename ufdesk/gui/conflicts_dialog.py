@@ -72,7 +72,7 @@ class ConflictsDialog(QDialog):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.store = ctx.store
+        self.services = ctx.services
         self.conflicts: list[dict] = []
         self.duplicates: list[dict] = []
         self.full_ids = ctx.services.allowed("view_full_ids")
@@ -134,7 +134,7 @@ class ConflictsDialog(QDialog):
         return w
 
     def reload(self) -> None:
-        self.ctx.worker.submit(lambda: (C.list_conflicts(self.store), C.list_duplicates(self.store)),
+        self.ctx.worker.submit(lambda: (C.list_conflicts(self.services), C.list_duplicates(self.services)),
                                on_done=self._loaded)
 
     def _loaded(self, value) -> None:
@@ -166,7 +166,7 @@ class ConflictsDialog(QDialog):
             from ..domain import SUBS
 
             fields = {f.name: f for f in SUBS[items[0]["table"]][1].fields}
-        codes = self.store.codebook()
+        codes = self.services.codebook()
         self.fields.setRowCount(len(items))
         for r, c in enumerate(items):
             self.fields.setItem(r, 0, _item(c["label"]))
@@ -196,7 +196,7 @@ class ConflictsDialog(QDialog):
                 if not ok:
                     return
                 value = text
-        self.ctx.worker.submit(C.resolve, self.store, c["id"], take, value, self.ctx.services.user,
+        self.ctx.worker.submit(C.resolve, self.services, c["id"], take, value,
                                on_done=lambda _v: self._changed(c["ledger"]))
 
     def _changed(self, ledger: str) -> None:
@@ -240,7 +240,7 @@ class ConflictsDialog(QDialog):
             lg = LEDGERS[d["table_name"]]
             a, b = d["other_row"], d["record_row"]  # the record already here first
             self.pairs.addItem(f"{lg.label}：{a.get(lg.title) or ''} ／ {b.get(lg.title) or ''}"
-                               f"（{self.store.township_name(a.get('township'))} ／ {self.store.township_name(b.get('township'))}）")
+                               f"（{self.services.township_name(a.get('township'))} ／ {self.services.township_name(b.get('township'))}）")
         self.pairs.blockSignals(False)
         self.dup_note.setText("" if self.duplicates else "没有待核对的重复记录。")
         self._show_pair(self.pairs.currentIndex())
@@ -255,14 +255,14 @@ class ConflictsDialog(QDialog):
         d = self.duplicates[i]
         lg = LEDGERS[d["table_name"]]
         a, b = d["other_row"], d["record_row"]  # the record already here first
-        codes = self.store.codebook()
+        codes = self.services.codebook()
         fields = {f.name: f for f in lg.fields}
         names = ["township", *[f.name for f in lg.fields]]
         self.compare.setRowCount(len(names))
         for r, name in enumerate(names):
             label = "所属乡镇" if name == "township" else fields[name].label
             if name == "township":
-                va, vb = self.store.township_name(a.get(name)), self.store.township_name(b.get(name))
+                va, vb = self.services.township_name(a.get(name)), self.services.township_name(b.get(name))
             else:
                 va = shown(fields, codes, name, a.get(name), self.full_ids)
                 vb = shown(fields, codes, name, b.get(name), self.full_ids)
@@ -285,12 +285,12 @@ class ConflictsDialog(QDialog):
         d = self.duplicates[i]
         a, b = d["other_row"], d["record_row"]  # the record already here first
         values = {name: b.get(name) for name, pick in self.choices if pick.currentIndex() == 1}
-        self.ctx.worker.submit(C.merge_duplicate, self.store, d["id"], a["uuid"], values, self.ctx.services.user,
+        self.ctx.worker.submit(C.merge_duplicate, self.services, d["id"], a["uuid"], values,
                                on_done=lambda _v: self._changed(d["table_name"]))
 
     def distinct_selected(self) -> None:
         i = self.pairs.currentIndex()
         if 0 <= i < len(self.duplicates):
             d = self.duplicates[i]
-            self.ctx.worker.submit(C.dismiss_duplicate, self.store, d["id"], self.ctx.services.user,
+            self.ctx.worker.submit(C.dismiss_duplicate, self.services, d["id"],
                                    on_done=lambda _v: self._changed(d["table_name"]))

@@ -1,4 +1,5 @@
-"""What every screen of the GUI shares: the store, the services, the worker, a change signal."""
+"""What every screen of the GUI shares: the services (its one door to the data), the worker, the
+change signals."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ class AppContext(QObject):
     def __init__(self, services: Services, worker: Worker | None = None):
         super().__init__()
         self.services = services
-        self.store = services.store
         self.worker = worker or Worker()
 
     def notify(self, ledger: str = "*") -> None:

@@ -326,7 +326,7 @@ class RefEdit(QWidget):
 
 
 def code_items(ctx, field: Field) -> list[tuple[str, str]]:
-    return ctx.store.codebook()[field.code].items()
+    return ctx.services.codebook()[field.code].items()
 
 
 def make_editor(field: Field, ctx, parent=None, *, township: str | None = None):
@@ -347,8 +347,8 @@ def make_editor(field: Field, ctx, parent=None, *, township: str | None = None):
     if t == "decimal":
         return DecimalEdit(field, parent)
     if t == "village":
-        names = dict(ctx.store.townships())
-        items = [(c, n if township else f"{names.get(tw, tw)} {n}") for c, tw, n in ctx.store.villages(township)]
+        names = dict(ctx.services.townships())
+        items = [(c, n if township else f"{names.get(tw, tw)} {n}") for c, tw, n in ctx.services.villages(township)]
         return ChoiceCombo(field, items, parent)
     if t == "ref":
         return RefEdit(field, ctx, parent)

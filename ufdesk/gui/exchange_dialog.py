@@ -124,7 +124,7 @@ class ExchangeDialog(QDialog):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.store = ctx.store
+        self.services = ctx.services
         self.pkg = None  # the package previewed, imported as it was checked
         self.setWindowTitle("数据交换（U盘）")
         self.resize(820, 560)
@@ -156,8 +156,8 @@ class ExchangeDialog(QDialog):
     def _export_tab(self) -> QWidget:
         w = QWidget(self)
         form = QFormLayout(w)
-        me = self.store.township
-        intro = QLabel(("本机是" + self.store.township_name(me) + "。") +
+        me = self.services.township
+        intro = QLabel(("本机是" + self.services.township_name(me) + "。") +
                        ("每月把本乡镇的台账导出到U盘，交县委统战部导入。" if me else
                         "把各乡镇的台账更正、乡镇和村(社区)、代码表下发给乡镇。"), w)
         intro.setWordWrap(True)
@@ -165,7 +165,7 @@ class ExchangeDialog(QDialog):
         self.to = QComboBox(w)
         if me:
             self.to.addItem("县委统战部", "county")
-        for code, name in self.store.townships():
+        for code, name in self.services.townships():
             if code != me:
                 self.to.addItem(f"{name}（{code}）", code)
         form.addRow("接收方", self.to)
@@ -243,15 +243,15 @@ class ExchangeDialog(QDialog):
         target = self.target_dir()
         if not target or not Path(target).is_dir():
             return self._say(self.export_result, "请选择要保存到的U盘或文件夹。", error=True)
-        store, to, everything, user = self.store, self.to.currentData(), self.everything.isChecked(), self.ctx.services.user
+        svc, to, everything = self.services, self.to.currentData(), self.everything.isChecked()
 
         def job():
-            sealed, manifest = yield from E.build(store, passphrase=pw, to=to, everything=everything)
+            sealed, manifest = yield from E.build_for(svc, passphrase=pw, to=to, everything=everything)
             yield 8, 10, "正在校验数据包…"
             digest = open_bytes(sealed, pw).digest
             yield 9, 10, "正在写入U盘…"
-            dest = usb.write_file(sealed, Path(target) / E.default_filename(store, manifest))
-            E.record_sent(store, manifest, digest, user=user)
+            dest = usb.write_file(sealed, Path(target) / E.default_filename(svc, manifest))
+            E.record_sent_for(svc, manifest, digest)
             return dest, manifest
 
         self.export_button.setEnabled(False)
@@ -308,7 +308,7 @@ class ExchangeDialog(QDialog):
             self.file.setText(path)
 
     def preview(self) -> None:
-        path, pw, store = self.file.text().strip(), self.import_pw.text(), self.store
+        path, pw, svc = self.file.text().strip(), self.import_pw.text(), self.services
         if not path:
             return self._say(self.import_info, "请选择数据包文件。", error=True)
         self.pkg = None
@@ -317,7 +317,7 @@ class ExchangeDialog(QDialog):
         def job():
             yield 0, 3, "正在复制到本机并解密…"
             pkg = I.read_file(path, pw)
-            result = yield from I.import_package(store, pkg, dry_run=True)
+            result = yield from I.import_for(svc, pkg, dry_run=True)
             return pkg, result
 
         run_with_progress(self, self.ctx.worker, "正在预览数据包", job, on_done=self._previewed,
@@ -342,11 +342,11 @@ class ExchangeDialog(QDialog):
     def do_import(self) -> None:
         if self.pkg is None:
             return
-        pkg, store, user = self.pkg, self.store, self.ctx.services.user
+        pkg, svc = self.pkg, self.services
         self.import_button.setEnabled(False)
 
         def job():
-            result = yield from I.import_package(store, pkg, user=user)
+            result = yield from I.import_for(svc, pkg)
             return result
 
         run_with_progress(self, self.ctx.worker, "正在导入数据包", job, on_done=self._imported,
@@ -382,11 +382,11 @@ class ExchangeDialog(QDialog):
         return w
 
     def reload_log(self) -> None:
-        self.ctx.worker.submit(I.log_entries, self.store, on_done=self._log_loaded, on_error=lambda e: None)
+        self.ctx.worker.submit(I.log_entries, self.services, on_done=self._log_loaded, on_error=lambda e: None)
 
     def _log_loaded(self, rows: list[dict]) -> None:
         self.log_rows = rows
-        name = self.store.township_name
+        name = self.services.township_name
         _fill(self.log, [[
             _when(r["imported_at"] if r["direction"] == "received" else r["exported_at"]),
             "收到" if r["direction"] == "received" else "发出",
@@ -405,7 +405,7 @@ class ExchangeDialog(QDialog):
             return
         if QMessageBox.question(self, "撤销导入", f"撤销数据包 {entry['package_id']} 带来的全部修改？") != QMessageBox.Yes:
             return
-        self.ctx.worker.submit(I.undo, self.store, entry["package_id"], self.ctx.services.user,
+        self.ctx.worker.submit(I.undo_for, self.services, entry["package_id"],
                                on_done=self._undone, on_error=self._failed(None))
 
     def _undone(self, n: int) -> None:
@@ -438,7 +438,7 @@ class ExchangeDialog(QDialog):
 
     def reload_completeness(self) -> None:
         month = self.month.currentData()
-        self.ctx.worker.submit(completeness, self.store, month, on_done=self._completeness_loaded,
+        self.ctx.worker.submit(completeness, self.services, month, on_done=self._completeness_loaded,
                                on_error=lambda e: None)
 
     def _completeness_loaded(self, rows: list[dict]) -> None:

@@ -29,13 +29,13 @@ class FilterBar(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(6)
         lay.addWidget(self.text, 2)
-        places = [(COUNTY_KEY, "县直"), *ctx.store.townships()]
+        places = [(COUNTY_KEY, "县直"), *ctx.services.townships()]
         self.township = ChoiceCombo(None, places, self, blank="全部乡镇")
         self.township.setToolTip("所属乡镇")
         self.township.edited.connect(self.changed)
         lay.addWidget(self.township, 1)
         self.combos: dict[str, ChoiceCombo] = {}
-        codes = ctx.store.codebook()
+        codes = ctx.services.codebook()
         for f in lg.filter_fields:
             combo = ChoiceCombo(f, codes[f.code].items(), self, blank=f"{f.label}：全部")
             combo.setToolTip(f.label)

@@ -92,7 +92,7 @@ class RecordForm(QDialog):
         self._masked = tuple(f.name for f in lg.fields
                              if (f.sensitive or f.type in MASKED_TYPES) and not self.full_ids and uuid is not None)
         readonly = tuple(f.name for f in lg.fields) if not self.can_edit else self._masked
-        own = ctx.store.township
+        own = ctx.services.township
         self._make_township(own)
         self.grid = FieldGrid(lg.fields, ctx, self, columns=2, township=own, readonly=readonly,
                               lead=((TOWNSHIP, TOWNSHIP_LABEL, self.township),), lead_after=lg.title)
@@ -160,18 +160,18 @@ class RecordForm(QDialog):
                               on_error=guard(self, self._load_failed))
 
     def _make_township(self, own: str | None) -> None:
-        items = self.ctx.store.townships()
-        self.township = ChoiceCombo(None, items, self, blank=f"县直（{self.ctx.store.county_name}）")
+        items = self.ctx.services.townships()
+        self.township = ChoiceCombo(None, items, self, blank=f"县直（{self.ctx.services.county_name}）")
         if own is not None or not self.can_edit:  # a township PC keeps its own records
             self.township.setEnabled(False)
         self.township.edited.connect(self._township_changed)
 
     def _township_changed(self) -> None:
         tw = self.township.value()
-        names = dict(self.ctx.store.townships())
+        names = dict(self.ctx.services.townships())
         for f in self.ledger.fields:
             if f.type == "village":
-                items = [(c, n if tw else f"{names.get(t, t)} {n}") for c, t, n in self.ctx.store.villages(tw)]
+                items = [(c, n if tw else f"{names.get(t, t)} {n}") for c, t, n in self.ctx.services.villages(tw)]
                 self.grid.editors[f.name].set_items(items)
         self._changed()
 

@@ -164,7 +164,7 @@ class HomePage(QScrollArea):
             return
         self._loading = True
         self._stale = False
-        self.ctx.worker.submit(gather, self.ctx.store, on_done=guard(self, self._show),
+        self.ctx.worker.submit(gather, self.ctx.services, on_done=guard(self, self._show),
                                on_error=guard(self, self._failed))
 
     def _failed(self, exc) -> None:
@@ -175,8 +175,8 @@ class HomePage(QScrollArea):
         self._loading = False
         self.data = data
         self.links.clear()
-        store = self.ctx.store
-        who = store.township_name(store.township) if store.township else f"{store.county_name}委统战部"
+        svc = self.ctx.services
+        who = svc.township_name(svc.township) if svc.township else f"{svc.county_name}委统战部"
         self.heading.setText(f"{who}　·　{data['today']:%Y年%m月%d日}")
         for name, lg in LEDGERS.items():
             self.figures[name].setText(f"{lg.label}\n{data['totals'][name]} {lg.unit}")

@@ -13,15 +13,16 @@ def this_month(today: dt.date | None = None) -> str:
     return (today or dt.date.today()).strftime("%Y-%m")
 
 
-def unreported(store, month: str) -> list[tuple[str, str]]:
+def unreported(svc, month: str) -> list[tuple[str, str]]:
     """Townships whose data for the month has not arrived (the transfer engineer's report)."""
     from ..exchange.completeness import missing
 
-    return missing(store, month)
+    return missing(svc, month)
 
 
-def gather(store, today: dt.date | None = None) -> dict:
-    """Every figure of the home page (runs on the worker)."""
+def gather(svc, today: dt.date | None = None) -> dict:
+    """Every figure of the home page (runs on the worker); the statistics read through ``svc``."""
+    store = svc  # the read-only statistics take a Services where they take a store
     today = today or dt.date.today()
     present = stats.present_reps()
     months = stats.last_months(12, stats.add_months(today, 1))  # the last 12 months, this one included

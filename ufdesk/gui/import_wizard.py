@@ -81,12 +81,12 @@ class FilePage(QWizardPage):
     def _save_template(self) -> None:
         from ..exchange.xlsx_export import write_template
 
-        lg, store = self.wiz.lg, self.wiz.ctx.store
+        lg, svc = self.wiz.lg, self.wiz.ctx.services
         path, _ = QFileDialog.getSaveFileName(self, "另存空白导入模板", str(Path.home() / f"{lg.label}导入模板.xlsx"),
                                               "Excel 工作簿 (*.xlsx)")
         if path:
             try:
-                write_template(lg.name, path, codes=store.codebook(), townships=store.townships())
+                write_template(lg.name, path, codes=svc.codebook(), townships=svc.townships())
             except Exception as exc:
                 QMessageBox.warning(self, "未能保存模板", error_text(exc))
                 return
@@ -119,7 +119,7 @@ class FilePage(QWizardPage):
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             self.wiz.source = open_source(self.path_edit.text(), self.wiz.lg.name, sheet=self.sheet_combo.currentData(),
-                                          store=self.wiz.ctx.store)
+                                          store=self.wiz.ctx.services)
         except Exception as exc:
             QApplication.restoreOverrideCursor()
             self.note.setText(error_text(exc))

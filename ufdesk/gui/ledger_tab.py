@@ -242,7 +242,7 @@ class LedgerTab(QWidget):
 
         defaults = {}
         tw = self.filters.township.value()
-        if tw and tw != "county" and self.ctx.store.township is None:
+        if tw and tw != "county" and self.ctx.services.township is None:
             defaults["township"] = tw
         form = RecordForm(self.ctx, self.lg.name, None, self, defaults=defaults)
         form.saved.connect(lambda ch: self._select_after_save(ch.uuid))

@@ -26,9 +26,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.db_path = db_path
-        store = ctx.store
-        self.place = (f"{store.county_name}{store.township_name(store.township)}" if store.township
-                      else f"{store.county_name}（县委统战部）")
+        self.place = ctx.services.place_name()
         self.setWindowTitle(f"{APP_TITLE} — {self.place}")
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -166,7 +164,7 @@ class MainWindow(QMainWindow):
     def _load_totals(self) -> None:
         from ..services.stats import totals
 
-        self.ctx.worker.submit(totals, self.ctx.store, on_done=guard(self, self._totals_arrived),
+        self.ctx.worker.submit(totals, self.ctx.services, on_done=guard(self, self._totals_arrived),
                                on_error=lambda _e: None)
 
     def _totals_arrived(self, totals: dict) -> None:

@@ -51,7 +51,7 @@ class RecordPicker(QDialog):
 
     def _show(self, rows: list[dict]) -> None:
         self.list.clear()
-        names = dict(self.ctx.store.townships())
+        names = dict(self.ctx.services.townships())
         for r in rows:
             extra = " · ".join(str(r[k]) for k in ("employer", "position") if r.get(k))
             place = names.get(r.get("township"), "县直")

@@ -86,7 +86,7 @@ class ReportDialog(QDialog):
 
     # -- the form ---------------------------------------------------------------------------------
     def _build_form(self) -> None:
-        store = self.ctx.store
+        svc = self.ctx.services
         self.form_box = QWidget()
         self.form_box.setMinimumWidth(300)
         self.form_box.setMaximumWidth(360)
@@ -103,12 +103,12 @@ class ReportDialog(QDialog):
         self.year.setValue(dt.date.today().year)
         self.township = QComboBox()
         self.township.addItem("全县", None)
-        for code, name in store.townships():
+        for code, name in svc.townships():
             self.township.addItem(name, code)
         self.township.addItem("县直单位", "county")
         self.kind = QComboBox()
         self.kind.addItem("全部类别", None)
-        for code, name in store.codebook()["object_kind"].items():
+        for code, name in svc.codebook()["object_kind"].items():
             self.kind.addItem(name, code)
         self.order = QComboBox()
         self.order.addItem("按姓氏笔画", "stroke")
@@ -152,12 +152,12 @@ class ReportDialog(QDialog):
         these, so that namesakes can be told apart (runs on the worker)."""
         from ..services.query import Query
 
-        store = self.ctx.store
+        svc = self.ctx.services
         out: dict[str, str] = {}
         rows = self.ctx.services.page(Query("representatives"), 0, 10**6, columns=["uuid", "name", "township", "birth_date"])
         for r in rows:
             born = r["birth_date"].strftime("%Y.%m") if r["birth_date"] else "出生年月不详"
-            label = f"{r['name']}（{store.township_name(r['township']) if r['township'] else '县直'}，{born}）"
+            label = f"{r['name']}（{svc.township_name(r['township']) if r['township'] else '县直'}，{born}）"
             out[label if label not in out else f"{label} {r['uuid'][:8]}"] = r["uuid"]
         return out
 

@@ -46,9 +46,9 @@ class LoginDialog(QDialog):
         self.user_row: dict | None = None
         self.setWindowTitle(title)
         self.setObjectName("loginDialog")
-        store = ctx.store
-        place = store.township_name(store.township) if store.township else "县委统战部"
-        head = QLabel(f"<b>统战工作台账</b><br>{store.county_name} {place}", self)
+        svc = ctx.services
+        place = svc.township_name(svc.township) if svc.township else "县委统战部"
+        head = QLabel(f"<b>统战工作台账</b><br>{svc.county_name} {place}", self)
         head.setAlignment(Qt.AlignCenter)
         if locking:
             head.setText(f"<b>窗口已锁定</b><br>离开时间过长，请输入 {user} 的密码继续。")
@@ -62,7 +62,7 @@ class LoginDialog(QDialog):
         self.message.setObjectName("loginMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
-        if store.readonly:
+        if svc.readonly:
             self.message.setText(READONLY_TEXT)
         form = QFormLayout()
         form.addRow("用户名", self.name)
@@ -85,7 +85,7 @@ class LoginDialog(QDialog):
 
     def try_login(self) -> None:
         try:
-            self.user_row = U.login(self.ctx.store, self.name.text(), self.password.text())
+            self.user_row = U.check_login(self.ctx.services, self.name.text(), self.password.text())
         except UfError as exc:
             self.message.setText(str(exc))
             self.password.clear()
@@ -99,12 +99,12 @@ def login(ctx, parent: QWidget | None = None) -> bool:
     """Ask for a login when the database has users; set the services' user and role. False when
     the clerk gives up (the program then closes). Also sets up the idle lock and the automatic
     backup at quit for this database (once per context)."""
-    if U.has_users(ctx.store):
+    if U.has_users(ctx.services):
         dialog = LoginDialog(ctx, parent)
         if not dialog.exec():
             return False
         _become(ctx, dialog.user_row)
-    elif ctx.store.readonly:
+    elif ctx.services.readonly:
         QMessageBox.information(parent, "只读数据库", READONLY_TEXT)
     attach(ctx)
     return True
@@ -200,7 +200,7 @@ def _become(ctx, row: dict) -> None:
 
 def needs_admin(ctx) -> bool:
     """True while the database has no users (the window's banner offers ``create_admin``)."""
-    return not U.has_users(ctx.store)
+    return not U.has_users(ctx.services)
 
 
 def create_admin(ctx, parent: QWidget | None = None) -> bool:
@@ -258,7 +258,7 @@ class IdleLock(QObject):
 
     def lock(self) -> None:
         window = self._window()
-        if self.locked or window is None or not self.ctx.services.user or not U.has_users(self.ctx.store):
+        if self.locked or window is None or not self.ctx.services.user or not U.has_users(self.ctx.services):
             self.timer.start()
             return
         self.locked = True
@@ -293,8 +293,8 @@ def install_idle_lock(window: QWidget | None, ctx, minutes: float | None = None)
 def backup_at_close(ctx) -> B.BackupInfo | None:
     """The automatic backup when the program closes (at most one a day); never raises."""
     try:
-        if ctx.store.is_sqlite and not ctx.store.readonly:
-            return B.auto_backup(ctx.store)
+        if ctx.services.is_sqlite and not ctx.services.readonly:
+            return B.auto_backup(ctx.services)
     except (UfError, OSError) as exc:
         import logging
 

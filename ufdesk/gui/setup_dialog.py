@@ -201,7 +201,7 @@ class SetupDialog(QDialog):
         try:
             make_admin(AppContext(services, self.worker), self)
         finally:
-            self.worker.call(services.store.close)
+            self.worker.call(services.close)
 
     def _open_existing(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(user_data_dir()), "数据库 (*.db);;所有文件 (*)")

@@ -53,7 +53,7 @@ class SubRowDialog(QDialog):
 
     def _check(self) -> None:
         values = self.grid.values()
-        found = problems(self.sub, values, self.ctx.store.codebook(), county_code=self.ctx.store.county_code)
+        found = problems(self.sub, values, self.ctx.services.codebook(), county_code=self.ctx.services.county_code)
         found.update(self.grid.input_problems())
         self.grid.show_problems(found)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(not found)

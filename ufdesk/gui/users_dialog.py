@@ -39,7 +39,7 @@ class PasswordDialog(QDialog):
                  own: tuple | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.own = own  # (store, name): changing one's own password asks for the current one
+        self.own = own  # (services, name): changing one's own password asks for the current one
         form = QFormLayout(self)
         self.current = QLineEdit(self)
         self.current.setObjectName("currentPassword")
@@ -84,7 +84,7 @@ class PasswordDialog(QDialog):
             if self.name.isVisible() or self.name.text():
                 U.check_name(self.name.text())
             if self.own:  # a wrong current password counts toward the lock, like a login
-                U.login(self.own[0], self.own[1], self.current.text())
+                U.check_login(self.own[0], self.own[1], self.current.text())
         except UfError as exc:
             self.message.setText(str(exc))
             self.current.clear()
@@ -105,8 +105,8 @@ class AdminDialog(PasswordDialog):
             self.message.setText("两次输入的密码不一致。")
             return
         try:
-            U.add_user(self.ctx.store, self.name.text(), self.pw1.text(), "admin",
-                       full_name=self.full_name.text() or None, by=self.name.text().strip())
+            U.run_as(self.ctx.services, U.add_user, self.name.text(), self.pw1.text(), "admin",
+                     full_name=self.full_name.text() or None)
         except UfError as exc:
             self.message.setText(str(exc))
             return
@@ -149,7 +149,7 @@ class UsersDialog(QDialog):
         self.idle.setSuffix(" 分钟")
         self.idle.setSpecialValueText("从不")
         self.idle.setValue(SET.get(svc, "idle_lock_minutes"))
-        self.idle.setEnabled(self.admin and not ctx.store.readonly)
+        self.idle.setEnabled(self.admin and not ctx.services.readonly)
         self._idle_save = QTimer(self, singleShot=True, interval=700)  # one audited change per edit, not per arrow click
         self._idle_save.timeout.connect(self._save_idle)
         self.idle.valueChanged.connect(self._idle_save.start)
@@ -167,7 +167,7 @@ class UsersDialog(QDialog):
         self.purge_button.clicked.connect(self.purge)
         idle.addWidget(self.purge_button)
         for w in (self.years, self.purge_button):
-            w.setEnabled(self.admin and not ctx.store.readonly)
+            w.setEnabled(self.admin and not ctx.services.readonly)
         idle.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close, self)
         close.button(QDialogButtonBox.Close).setText("关闭")
@@ -182,7 +182,7 @@ class UsersDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        rows = U.list_users(self.ctx.store)
+        rows = U.list_users(self.ctx.services)
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, u in enumerate(rows):
@@ -217,7 +217,7 @@ class UsersDialog(QDialog):
 
     def _run(self, fn, *args, **kw) -> bool:
         try:
-            fn(self.ctx.store, *args, by=self.ctx.services.user, **kw)
+            U.run_as(self.ctx.services, fn, *args, **kw)
         except UfError as exc:
             show_error(self, exc)
             return False
@@ -238,7 +238,7 @@ class UsersDialog(QDialog):
 
     def passwd(self) -> None:
         name = self.ctx.services.user if not self.admin else self._selected()
-        own = (self.ctx.store, name) if name and name == self.ctx.services.user else None
+        own = (self.ctx.services, name) if name and name == self.ctx.services.user else None
         if name and (d := PasswordDialog(f"修改 {name} 的密码", self, own=own)).exec():
             if self._run(U.set_password, name, d.pw1.text()):
                 QMessageBox.information(self, "用户管理", f"已修改 {name} 的密码。")
@@ -285,7 +285,7 @@ class UsersDialog(QDialog):
         try:
             if SET.change(self.ctx.services, RETENTION_SETTING, years).changed:
                 self.ctx.settings_changed.emit(RETENTION_SETTING)
-            found = retention.candidates(self.ctx.store, years)
+            found = retention.candidates(self.ctx.services, years)
         except UfError as exc:
             show_error(self, exc)
             return

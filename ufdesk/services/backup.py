@@ -65,8 +65,8 @@ class BackupInfo:
 
 # -- paths --------------------------------------------------------------------------------------
 def sqlite_path(db) -> Path:
-    """The file of a SQLite database (a path, a ``sqlite:///`` URL or a Store)."""
-    if hasattr(db, "engine"):
+    """The file of a SQLite database (a path, a ``sqlite:///`` URL, a Store or a Services)."""
+    if hasattr(db, "is_sqlite"):
         if not db.is_sqlite:
             raise BackupError(PG_TEXT)
         return Path(db.path)
@@ -346,6 +346,39 @@ def restore(db, source, **kwargs):
     return _restore(db, source, **kwargs)
 
 
-__all__ = ["BackupError", "BackupInfo", "auto_backup", "copy_database", "export_copy", "has_users",
+# -- for a logged-in session (what the GUI and the CLI call) --------------------------------------
+def copy_out(svc, out: Path, *, passphrase: str | None = None) -> Path:
+    """``export_copy`` as ``svc``'s user, audited. A plain copy carries every ID number in
+    clear and needs 'export_full_ids'; an encrypted one is like a package ('packages')."""
+    from . import audit
+
+    svc.require("packages" if passphrase else "export_full_ids")
+    written = export_copy(svc.store, Path(out), passphrase=passphrase)
+    with svc.store.write(svc.user) as (conn, ctx):
+        audit.write(conn, user=svc.user, installation=ctx.installation, action="backup", at=ctx.now,
+                    summary=f"备份到 {written.name}" + ("（加密）" if passphrase else "（未加密）"))
+    return written
+
+
+def restore_open(svc, source: Path, *, user: str, password: str, passphrase: str | None = None):
+    """Restore over the database ``svc`` has open: its connections are closed first (the caller
+    runs this on the one thread that uses the database) and its caches dropped after; the
+    session goes on as the user the backup's own users authorised."""
+    from .users import get_user
+
+    store = svc.store
+    store.engine.dispose()
+    try:
+        done = restore(store.path, source, user=user, password=password, passphrase=passphrase)
+    finally:
+        store.engine.dispose()
+        store.invalidate()
+    if done.user:
+        row = get_user(store, done.user)
+        svc.user, svc.role = done.user, (row or {}).get("role", svc.role)
+    return done
+
+
+__all__ = ["BackupError", "BackupInfo", "copy_out", "restore_open", "auto_backup", "copy_database", "export_copy", "has_users",
            "inspect", "is_encrypted", "list_backups", "make_backup", "newest_good_backup", "restore", "rotate",
            "sqlite_path"]

@@ -86,6 +86,68 @@ class Services:
             raise PermissionDenied(f"当前用户“{self.user}”（{role}）没有权限：{PERMISSION_LABELS.get(permission, permission)}。"
                                    "如需此项操作，请联系管理员。")
 
+    # -- the database's reference data (every role may read it) -------------------------------
+    # The GUI holds only this object: these are its reads of places, code tables and the
+    # installation. Read-only functions of the core that take a store (statistics, lists) also
+    # accept a Services, through ``connect``; nothing here writes.
+    def connect(self) -> sa.Connection:
+        return self.store.connect()
+
+    def codebook(self):
+        return self.store.codebook()
+
+    def townships(self) -> list[tuple[str, str]]:
+        return self.store.townships()
+
+    def villages(self, township: str | None = None) -> list[tuple[str, str, str]]:
+        return self.store.villages(township)
+
+    def township_name(self, code: str | None) -> str:
+        return self.store.township_name(code)
+
+    @property
+    def county_name(self) -> str:
+        return self.store.county_name
+
+    @property
+    def county_code(self) -> str:
+        return self.store.county_code
+
+    @property
+    def township(self) -> str | None:
+        """The township this installation belongs to, or None for the county office."""
+        return self.store.township
+
+    @property
+    def installation(self) -> dict | None:
+        return self.store.installation
+
+    @property
+    def readonly(self) -> bool:
+        return self.store.readonly
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.store.is_sqlite
+
+    @property
+    def location(self) -> str:
+        """What to pass as ``--db`` to reach this database again (a file path or a URL)."""
+        return self.store.location
+
+    @property
+    def path(self):
+        return self.store.path
+
+    def place_name(self) -> str:
+        """``测试县城关镇`` for a township's installation, ``测试县（县委统战部）`` for the county."""
+        if self.township:
+            return f"{self.county_name}{self.township_name(self.township)}"
+        return f"{self.county_name}（县委统战部）"
+
+    def close(self) -> None:
+        self.store.close()
+
     # -- reading ------------------------------------------------------------------------------
     def ids(self, q: Q.Query) -> list[int]:
         with self.store.connect() as conn:

@@ -243,5 +243,23 @@ def _keep_an_admin(store: Store, name: str) -> None:
         raise UfError(f"“{name}”是唯一的管理员，不能停用或降级（请先设置另一位管理员）。")
 
 
+# -- the same, for a logged-in session (what the GUI and the CLI call) ----------------------------
+def check_login(svc, name: str, password: str) -> dict:
+    """``login`` on ``svc``'s database (a wrong password is audited and counts toward the lock)."""
+    return login(svc.store, name, password)
+
+
+def run_as(svc, fn, *args, **kw):
+    """Run a managing function (``add_user``, ``set_password``, ``set_role``, ``unlock``,
+    ``disable``) as ``svc``'s user. The role is checked here: an administrator may do any of
+    them; anyone may change their own password; while the database has no users, anyone may
+    create the first administrator (``add_user`` itself refuses any other first user)."""
+    own_password = fn is set_password and bool(args) and args[0] == svc.user and svc.user is not None
+    first_user = fn is add_user and not has_users(svc.store)
+    if not (own_password or first_user):
+        svc.require("admin")
+    return fn(svc.store, *args, by=svc.user, **kw)
+
+
 __all__ = ["ROLES", "LoginFailed", "LoginRequired", "add_user", "disable", "get_user", "has_users", "hash_password",
-           "list_users", "login", "role_code", "set_password", "set_role", "unlock", "verify_password"]
+           "list_users", "login", "role_code", "check_login", "run_as", "set_password", "set_role", "unlock", "verify_password"]
