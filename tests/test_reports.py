@@ -97,6 +97,8 @@ def test_monthly_reporting_table_reads_the_package_log(demo, tmp_path):
     from ufdesk.store.schema import package_log
 
     store = build_demo(tmp_path / "fresh.db", size=50)
+    with store.engine.begin() as conn:  # the demo's own packages set aside: this test writes the log itself
+        conn.execute(package_log.delete())
     svc = Services(store, user="测试员")
     month = stats.last_months(1)[0]
     start, _end = stats.month_range(month)

@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "ufdesk.commands.package",  # package, conflicts, completeness
     "ufdesk.commands.security",  # user, audit, backup, restore, purge
     "ufdesk.commands.settings",  # setting list|get|set
+    "ufdesk.commands.evaluation",  # evaluation, evaluation rubric|adjust
 ]
 
 

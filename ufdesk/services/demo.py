@@ -890,10 +890,10 @@ def generate(size: int = 2000, seed: int = 20261123, report: Callable[[int, str]
     """The demo county's places and rows, in memory (nothing written)."""
     demo = _Demo(seed, size)
     demo.places()
-    from .demo_tasks import add_tasks
+    from .demo_tasks import add_tasks, thin_records
 
     steps = (demo.representatives, demo.chambers, demo.sites, demo.proposals, demo.cadres, demo.activities,
-             lambda: add_tasks(demo))
+             lambda: add_tasks(demo), lambda: thin_records(demo))
     for i, step in enumerate(steps, 1):
         step()
         if report is not None:
@@ -938,5 +938,8 @@ def build_demo(
                 bulk_insert(conn, name, part, ctx)
                 done += len(part)
                 report(20 + int(done * 79 / total), f"写入{label}（{done}/{total}）")
+    from .demo_tasks import add_history
+
+    add_history(store, demo, USER)  # packages received and 加分/扣分, for the 考核评价
     report(100, "演示数据已生成")
     return store

@@ -131,3 +131,54 @@ def _progress(demo, r: random.Random, row: dict, as_of: dt.date) -> None:
                 "progress": text, "reporter": row["owner"] or "统战部办公室", "reported_on": dt.date(m.year, m.month, day),
             })
         m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+
+
+def add_history(store, demo, user: str) -> None:
+    """What the 考核评价 reads besides the ledgers: the townships' monthly packages as the
+    county received them (most on time, some late, a few never), and the county's 加分/扣分 —
+    so that the demo's townships score differently for visible reasons."""
+    import sqlalchemy as sa
+
+    from ..store.schema import evaluation_adjustments, package_log
+
+    r = random.Random(f"{demo.seed}:packages")
+    as_of = demo.last_month_end
+    habits = {code: r.choice(("punctual", "punctual", "punctual", "late", "patchy")) for code, _ in demo.townships}
+    rows = []
+    for code, _name in demo.townships:
+        m = dt.date(as_of.year, 1, 1)
+        while m <= as_of:
+            habit = habits[code]
+            if habit == "patchy" and r.random() < 0.4:
+                m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+                continue
+            last = calendar.monthrange(m.year, m.month)[1]
+            day = r.randint(29, last) if (habit == "late" and r.random() < 0.6 and last > 28) else r.randint(15, 28)
+            exported = dt.datetime(m.year, m.month, day, r.randint(8, 17), r.randint(0, 59))
+            rows.append({"package_id": f"demo-{code}-{m:%Y%m}", "direction": "received", "peer": f"tw{code[-3:]}",
+                         "sender": f"tw{code[-3:]}", "sender_township": code, "recipient": "county",
+                         "seq": m.month, "months": f"{m:%Y-%m}", "exported_at": exported,
+                         "imported_at": exported + dt.timedelta(days=r.randint(1, 3)), "records": r.randint(5, 80),
+                         "status": "ok"})
+            m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    codes = [c for c, _ in demo.townships]
+    plus, minus = r.sample(codes, 2)
+    with store.write(user) as (conn, ctx):
+        conn.execute(sa.insert(package_log), rows)
+        conn.execute(sa.insert(evaluation_adjustments), [
+            {"year": as_of.year, "quarter": None, "township": plus, "points": 3,
+             "reason": "基层统战工作经验在全市推广", "at": ctx.now, "user": user},
+            {"year": as_of.year, "quarter": None, "township": minus, "points": -2,
+             "reason": "统战信息报送出现差错，被通报一次", "at": ctx.now, "user": user},
+        ])
+
+
+def thin_records(demo) -> None:
+    """Leave gaps in a few townships' representative records (no 工作单位, no 学历) as real
+    rosters have them: the 代表人士信息完整率 then differs between townships."""
+    r = random.Random(f"{demo.seed}:gaps")
+    codes = [c for c, _ in demo.townships]
+    sloppy = set(r.sample(codes, 4))
+    for p in demo.rows.get("representatives", []):
+        if p.get("township") in sloppy and r.random() < 0.25:
+            p[r.choice(("employer", "education"))] = None
