@@ -5,17 +5,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-NAMES = ("monthly", "roster", "structure", "person", "sites", "proposals", "cadres", "chambers")
+NAMES = ("monthly", "roster", "structure", "person", "sites", "proposals", "cadres", "chambers", "tasks", "evaluation")
 HELP = ("monthly 月度工作汇总，roster 花名册，structure 结构分析，person 个人信息登记表，sites 宗教活动场所，"
-        "proposals 提案建议统计，cadres 统战干部配备，chambers 商会社团一览")
+        "proposals 提案建议统计，cadres 统战干部配备，chambers 商会社团一览，tasks 重点任务推进表，"
+        "evaluation 乡镇统战工作考核评价表")
 
 
 def register(sub, common) -> None:
     s = sub.add_parser("report", parents=[common.db, common.login], help="生成报表（PDF 或 Word）")
     s.add_argument("template", metavar="TEMPLATE", choices=NAMES, help=HELP)
     s.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件：.pdf 或 .docx（Word，可编辑）")
-    s.add_argument("--month", metavar="YYYY-MM", help="月份（monthly；默认上个月）")
-    s.add_argument("--year", metavar="YYYY", help="年度（proposals；默认今年）")
+    s.add_argument("--month", metavar="YYYY-MM", help="月份（monthly、tasks；默认上个月）")
+    s.add_argument("--year", metavar="YYYY", help="年度（proposals、tasks、evaluation；默认今年）")
+    s.add_argument("--quarter", metavar="Q", help="季度 1-4（evaluation；不填为全年）")
     s.add_argument("--township", metavar="CODE", help="乡镇代码或名称（roster、structure、sites、chambers；“县直”为县直单位）")
     s.add_argument("--kind", metavar="CODE|名称", help="人士类别代码或名称（roster），如 05 或 宗教界人士")
     s.add_argument("--id", metavar="UUID", help="代表人士的 UUID 或姓名（person）")
@@ -38,7 +40,7 @@ def cmd_report(args) -> int:
         summary = Path(summary[1:]).read_text(encoding="utf-8")
     svc = open_services(args)
     params = {"month": args.month, "year": args.year, "township": args.township, "kind": args.kind, "id": args.id,
-              "summary": summary, "order": args.order}
+              "summary": summary, "order": args.order, "quarter": args.quarter}
     gen = reports.build(svc, args.template, params, fmt)
     while True:
         try:

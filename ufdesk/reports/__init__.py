@@ -1,4 +1,4 @@
-"""Printed reports: eight templates built from plain data the services return.
+"""Printed reports: ten templates built from plain data the services return.
 
 ``build(services, name, params, fmt)`` is a generator yielding ``(done, total, message)`` and
 returning the file's bytes (PDF, or Word for any of them); ``render`` runs it to the
@@ -31,6 +31,8 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
     Template("proposals", "提案建议办理情况统计表", ("year",)),
     Template("cadres", "统战干部配备情况表", ()),
     Template("chambers", "商会社团一览表", ("township",)),
+    Template("tasks", "重点任务推进表", ("year", "month")),
+    Template("evaluation", "乡镇统战工作考核评价表", ("year", "quarter")),
 )}
 
 
@@ -64,7 +66,24 @@ def gather(svc, name: str, params: dict):
         return D.cadres(svc)
     if name == "chambers":
         return D.chambers(svc, D.resolve_township(store, p.get("township")))
+    if name in ("tasks", "evaluation"):
+        from . import task_board
+
+        year = D.resolve_year(p.get("year"))
+        if name == "tasks":
+            return task_board.tasks_data(svc, year, D.resolve_month(p["month"]) if p.get("month") else None)
+        return task_board.evaluation_data(svc, year, _quarter(p.get("quarter")))
     raise UfError(f"没有名为“{name}”的报表")
+
+
+def _quarter(text) -> int | None:
+    if text in (None, ""):
+        return None
+    s = str(text).strip().removeprefix("第").removesuffix("季度").removeprefix("Q").removeprefix("q")
+    q = {"一": 1, "二": 2, "三": 3, "四": 4}.get(s, s)
+    if str(q) not in ("1", "2", "3", "4"):
+        raise UfError(f"季度“{text}”不对，应为 1、2、3 或 4。")
+    return int(q)
 
 
 def lay_out(name: str, d, params: dict | None = None, fmt: str = "pdf") -> bytes:
@@ -83,6 +102,11 @@ def lay_out(name: str, d, params: dict | None = None, fmt: str = "pdf") -> bytes
         bl, meta, kw = monthly.make(d, p.get("summary") or ""), monthly.meta(d), {}
     elif name == "structure":
         bl, meta, kw = structure.make(d), structure.meta(d), {"prose": False}
+    elif name in ("tasks", "evaluation"):
+        from . import task_board
+
+        bl, meta = getattr(task_board, f"{name}_blocks")(d), getattr(task_board, f"{name}_meta")(d)
+        kw = {"landscape": True, "prose": False}
     else:
         make, meta_of = getattr(lists, name), getattr(lists, f"{name}_meta")
         bl, meta = make(d), meta_of(d)
