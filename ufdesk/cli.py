@@ -17,6 +17,15 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .clierrors import (
+    UsageError,
+    chinese_types,
+    fail,
+    install_argparse_chinese,
+    positive_integer,
+    quiet_unraisable,
+    usage_message,
+)
 from .domain.errors import UfError
 
 # Modules that add commands: each has register(subparsers, common_parsers).
@@ -30,35 +39,15 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-_ARGPARSE_ZH = {
-    "usage: ": "用法：",
-    "positional arguments": "参数",
-    "options": "选项",
-    "show this help message and exit": "显示本帮助并退出",
-    "show program's version number and exit": "显示版本号并退出",
-}
-
-
-def _zh(text: str) -> str:
-    return _ARGPARSE_ZH.get(text, text)
-
-
-argparse._ = _zh  # argparse's own words (usage:, options …) in Chinese, like the rest
+install_argparse_chinese()  # argparse's own words (usage:, options, its errors) in Chinese
 
 
 class Parser(argparse.ArgumentParser):
     """argparse with Chinese usage errors (exit 2)."""
 
     def error(self, message: str):
-        message = (
-            message.replace("the following arguments are required", "缺少必需的参数")
-            .replace("unrecognized arguments", "无法识别的参数")
-            .replace("invalid choice", "无效的选项")
-            .replace("expected one argument", "需要一个值")
-            .replace("argument", "参数")
-        )
         self.print_usage(sys.stderr)
-        print(f"用法错误：{message}", file=sys.stderr)
+        print(f"用法错误：{usage_message(message)}", file=sys.stderr)
         sys.exit(2)
 
 
@@ -292,7 +281,7 @@ def cmd_check(args) -> int:
     if ok:
         out("检查通过。")
         return 0
-    err("检查未通过。")
+    err("错误：检查未通过。")
     try:
         from .services.backup import newest_good_backup
 
@@ -328,7 +317,7 @@ def build_parser() -> Parser:
     s.set_defaults(func=cmd_init)
 
     s = sub.add_parser("demo", parents=[common.db], help="生成演示县数据")
-    s.add_argument("--size", type=int, default=2000, help="代表人士人数（默认 2000）")
+    s.add_argument("--size", type=positive_integer, default=2000, help="代表人士人数（默认 2000）")
     s.add_argument("--seed", type=int, default=20261123, help="随机种子（相同种子生成相同数据）")
     s.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     s.add_argument("--admin", metavar="用户名", help="同时建立管理员（密码取自 UFDESK_PASSWORD 或提示输入）")
@@ -346,6 +335,7 @@ def build_parser() -> Parser:
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)
+    chinese_types(p)
     return p
 
 
@@ -353,18 +343,23 @@ def main(argv: list[str] | None = None) -> int:
     from .console import setup_streams
 
     setup_streams()
+    sys.unraisablehook = quiet_unraisable
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # reported with the usage of the command they were given to
+        getattr(args, "_parser", parser).error(f"无法识别的参数 {' '.join(extra)}")
     if args.command is None:
         args.func = cmd_gui
+    from .logs import setup as setup_log
+
+    setup_log("cli", " ".join(getattr(args, "_parser", parser).prog.split()[1:]) or "gui")
     try:
-        return args.func(args) or 0
-    except UfError as exc:
-        err(f"错误：{exc}")
-        return 1
-    except KeyboardInterrupt:
-        err("已取消。")
-        return 1
-    except OSError as exc:
-        err(f"错误：文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）")
-        return 1
+        code = args.func(args) or 0
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except UsageError as exc:
+        getattr(args, "_parser", parser).error(str(exc))
+    except Exception as exc:  # noqa: BLE001 — every failure becomes one sentence (and the log)
+        return fail(exc, getattr(args, "db", None))
+    except KeyboardInterrupt as exc:
+        return fail(exc)

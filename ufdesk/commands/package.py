@@ -89,9 +89,9 @@ def _services(args, action="read"):
     from ..cli import open_services
 
     if not getattr(args, "db", None):
-        from ..cli import Parser
+        from ..clierrors import UsageError
 
-        Parser(prog="ufdesk").error("缺少必需的参数：--db")
+        raise UsageError("缺少必需的参数 --db")
     return open_services(args, action=action)
 
 

@@ -6,6 +6,7 @@ import os
 
 import sqlalchemy as sa
 
+from .dberrors import db_error
 from .engine import create_engine, current_revision, head_revision, is_sqlite_url, make_url
 
 
@@ -22,7 +23,7 @@ def check(db: str | os.PathLike) -> tuple[bool, list[str]]:
         engine = create_engine(db, readonly=is_sqlite_url(url))
         rev, head = current_revision(engine), head_revision(engine)
     except Exception as exc:  # not a database at all, or unreadable
-        return False, [f"无法打开数据库：{type(exc).__name__}（文件可能已损坏）"]
+        return False, [f"无法打开数据库：{db_error(exc) or '文件可能已损坏。'}"]
     if rev == head:
         lines.append(f"结构版本：{rev}（最新）")
     elif rev is None:
@@ -55,7 +56,7 @@ def check(db: str | os.PathLike) -> tuple[bool, list[str]]:
                     lines.append("本机安装信息：缺失（请运行 ufdesk init）")
     except Exception as exc:
         ok = False
-        lines.append(f"检查中断：{type(exc).__name__}（文件可能已损坏）")
+        lines.append(f"检查中断：{db_error(exc) or '文件可能已损坏。'}")
     finally:
         engine.dispose()
     return ok, lines

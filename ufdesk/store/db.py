@@ -111,12 +111,17 @@ class Store:
         url = make_url(db)
         if is_sqlite_url(url):
             path = Path(url.removeprefix("sqlite:///"))
+            _check_new_file(path)
             if path.exists():
                 if not force:
                     raise StoreError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(path) + suffix).unlink(missing_ok=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"无法建立数据库“{path}”：不能在这里建立文件夹“{path.parent}”"
+                                 "（没有权限，或磁盘是只读的）。") from exc
         else:
             from .engine import create_database
 
@@ -293,3 +298,16 @@ class Store:
     def invalidate(self) -> None:
         """Forget cached places, codes and installation (after an exchange changed them)."""
         self._codebook = self._townships = self._villages = self._inst = None
+
+
+def _check_new_file(path: Path) -> None:
+    """Say in a sentence why a new database file cannot be made here, before trying."""
+    if path.is_dir():
+        raise StoreError(f"“{path}”是一个文件夹：请给出数据库文件名，如 {path / 'ufdesk.db'}")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise StoreError(f"无法建立数据库“{path}”：“{parent}”是一个文件，不是文件夹。")
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise StoreError(f"无法建立数据库“{path}”：没有在“{parent}”中写入的权限。")
