@@ -77,15 +77,22 @@ def positive_integer(text: str) -> int:
     return value
 
 
+def number(text: str) -> float:
+    return float(text)
+
+
 integer.__name__ = "整数"  # argparse names the type in “'x' 不是有效的整数”
+number.__name__ = "数字"
 positive_integer.__name__ = "正整数"
 
 
 def chinese_types(parser: argparse.ArgumentParser) -> None:
-    """Every ``type=int`` in the tree (commands added later too) reports itself as 整数."""
+    """Every ``type=int``/``float`` in the tree (commands added later too) is named in Chinese."""
     for action in parser._actions:
         if action.type is int:
             action.type = integer
+        elif action.type is float:
+            action.type = number
         if isinstance(action, argparse._SubParsersAction):
             for child in action.choices.values():
                 child.set_defaults(_parser=child)
