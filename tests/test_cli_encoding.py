@@ -86,7 +86,8 @@ def test_json_output_is_utf8_on_every_code_page(encoding, demo_db, tmp_path):
         required = [a for a in c.actions() if a.required]
         if "--json" not in opts or not all(set(a.option_strings) & set(fill) for a in required):
             continue
-        jobs.append([*c.path, "--json", "--db", demo_db, *(["--month", "2026-10"] if "--month" in opts else [])])
+        jobs.append([*c.path, "--json", "--db", demo_db, *(["--month", "2026-10"] if "--month" in opts else []),
+                     *(["--year", "2026"] if "--year" in opts else [])])
     assert {j[0] for j in jobs} >= {"stats", "package", "conflicts", "completeness"}
     for job, r in zip(jobs, run_each(jobs, env=env), strict=True):
         _no_crash(r, job)
