@@ -198,3 +198,13 @@ def test_stats_json_counts_tasks_at_top_level_and_per_township(tmp_path):
     assert data["tasks"] == total and 35 <= total <= 45
     assert {k: v["tasks"] for k, v in data["by_township"].items() if v["tasks"]} == per
     assert 0.25 <= sum(v for k, v in per.items() if k != "county") / total <= 0.4  # a third township-owned
+
+
+def test_a_township_cannot_import_tasks_from_a_spreadsheet(township, tmp_path):
+    path = office_breakdown(tmp_path)
+    from ufdesk.exchange.xlsx_import import ImportRefused
+
+    with pytest.raises(ImportRefused, match="乡镇不能导入"):
+        import_file(Services(township, user="乡镇"), "tasks", path)
+    with township.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from tasks")).scalar() == 0

@@ -47,3 +47,28 @@ def refused_changes(lg: Ledger, before: dict, after: dict, subs: dict | None = N
     allowed_subs = township_subs(lg)
     out += [s.label for s in lg.subs if subs and s.name in subs and s.name not in allowed_subs]
     return out
+
+
+def _installation(dot: str | None) -> str | None:
+    return dot.rsplit(":", 1)[0] if dot and ":" in dot else None
+
+
+def package_refusal(lg: Ledger, born: str | None, clock: dict, deleted: bool, sender: str) -> str | None:
+    """Why a township's package row of ``lg`` goes beyond what a township may change, or None.
+    Read from the row's own clocks (which installation last wrote each field), not from its
+    values: a field the county changed meanwhile is a concurrent edit, not the township's."""
+    if lg.township_scope is None:
+        return None
+    if _installation(born) == sender:
+        return f"{lg.label}由县委统战部下达，乡镇不能新增"
+    if _installation(clock.get("_deleted")) == sender and deleted:
+        return f"{lg.label}由县委统战部下达，乡镇不能删除"
+    allowed = township_fields(lg)
+    labels = {f.name: f.label for f in lg.fields}
+    changed = [labels[name] for name, dot in clock.items()
+               if name in labels and name not in allowed and _installation(dot) == sender]
+    if changed:
+        return (f"{'、'.join(changed)}由县委统战部确定，乡镇不能修改（乡镇只填报"
+                + "、".join(lg.sub(n).label if n in {s.name for s in lg.subs} else labels[n]
+                           for n in lg.township_scope) + "）")
+    return None

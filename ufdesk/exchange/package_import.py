@@ -34,6 +34,8 @@ from ..store.schema import (
     villages,
 )
 from . import package_apply as A
+from .field_scope import refusals as field_refusals
+from .field_scope import without
 from .package import Package, PackageError, decode_row, open_bytes, schema_known
 from .package_export import COUNTY
 
@@ -49,6 +51,8 @@ class ImportResult:
     conflicts: int = 0
     duplicates: int = 0
     records: int = 0
+
+    refused_fields: list[str] = field(default_factory=list)  # rows beyond a township's field scope
 
     def lines(self) -> list[str]:
         return [f"{name}: " + " ".join(f"{label} {c[key]}" for key, label in A.LABELS)
@@ -148,7 +152,14 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
         yield 0, total, "正在核对数据包…"
         for i, name in enumerate(tables, 1):
             keys = pkg.keys(name)
-            per_table[name] = A.apply_table(conn, ctx, name, keys, lambda name=name: pkg.table(name), pkg.id)
+            bad = field_refusals(pkg, name)  # a township's edit of what only the county sets (重点任务)
+            if bad:
+                keys = without(keys, set(bad))
+                lines = [f"拒收：{LEDGERS[name].label}“{_title(pkg, name, u)}”——{why}" for u, why in bad.items()]
+                result.refused_fields += lines
+                result.warnings += lines
+            per_table[name] = A.apply_table(conn, ctx, name, keys,
+                                            lambda name=name, bad=set(bad): without(pkg.table(name), bad), pkg.id)
             if name in LEDGERS:
                 result.records += len(keys[1])
             yield i, total, f"已合并：{name}（{len(keys[1])} 条）"
@@ -195,6 +206,12 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
     except (sa.exc.SQLAlchemyError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise PackageError(f"数据包中的记录格式不对（{type(exc).__name__}），已拒收，数据库未作任何修改。"
                            "可能是文件被改动过，或由有问题的程序生成：请让对方重新导出。") from exc
+
+
+def _title(pkg, table_name: str, uuid: str) -> str:
+    lg = LEDGERS[table_name]
+    row = next((r for r in pkg.rows(table_name) if r["uuid"] == uuid), {})
+    return str(row.get(lg.title) or uuid[:8])[:40]
 
 
 def _pragma(conn, sql: str) -> None:

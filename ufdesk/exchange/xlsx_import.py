@@ -667,6 +667,9 @@ def _run_import(services, source: Source, *, dry_run: bool, skip_invalid: bool, 
     helper = starting.get() if starting is not None else None
     try:
         services.require("import")
+        if lg.township_scope is not None and services.store.township is not None:
+            raise ImportRefused(f"{lg.label}由县委统战部下达，乡镇不能导入；县里的{lg.label}随数据包下发，"
+                                "乡镇在本机填报进展即可")
         checker = Checker.for_source(services, source)
         missing = checker.missing_columns()
         if missing:
