@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set up everything the tests need and run them:  python3 scripts/test.py [--bundle] [pytest args]
+"""Set up everything the tests need and run them:  python3 scripts/test.py [--bundle] [--windows] [pytest args]
 
 Creates .venv with ufdesk and its test extras; on Debian/Ubuntu, installs the system packages
 the tests use (CJK fonts, poppler-utils for pdftotext/pdffonts/pdftoppm, LibreOffice Calc for
@@ -8,6 +8,9 @@ reading exported workbooks) when they are missing; then runs ruff and pytest.
 In CI (CI=true) or with --bundle, once pytest has passed it also builds the program folder with
 PyInstaller (scripts/build_installer.py) and runs the built program (scripts/smoke_bundle.py:
 commands, a report, and the GUI under Xvfb with a screenshot in build/smoke/gui.png).
+
+With --windows (as .ci/run runs it), the non-GUI tests run once more on Windows' own CPython under
+wine (scripts/windows_leg.py).
 """
 
 from __future__ import annotations
@@ -85,30 +88,38 @@ def bundle_smoke() -> int:
 PG_TESTS = ["tests/test_services.py", "tests/test_xlsx_import.py", "tests/test_xlsx_export.py",
             "tests/test_reports.py", "tests/test_reports_cli.py", "tests/test_package_merge.py",
             "tests/test_package_refusals.py"]
-PG_PORT = 54329
 
 
-def start_postgres() -> str:
-    """A throw-away PostgreSQL cluster on loopback (Debian's postgresql package), trust auth."""
+def start_postgres() -> tuple[str, callable]:
+    """A throw-away PostgreSQL cluster on loopback (Debian's postgresql package), trust auth, in a
+    folder and on a port of this run's own (two runs at once do not meet). Returns the URL and
+    the function that stops the server and removes the folder."""
+    import socket
+    import tempfile
+
     if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         install_apt(["postgresql"])
     bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    data = Path("/tmp/ufdesk-ci-pg")
+    data = Path(tempfile.mkdtemp(prefix="ufdesk-ci-pg-"))
     run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if data.exists():
-        subprocess.run(run_as + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(data)
-    data.mkdir(parents=True)
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")
+    with socket.socket() as s:  # a free port
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
     subprocess.run(run_as + [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", user, "-E", "UTF8",
                              "--locale=C"], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(run_as + [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(data / "log"), "-w", "-o",
-                             f"-c listen_addresses=127.0.0.1 -p {PG_PORT} -k {data} -c fsync=off", "start"],
+                             f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off", "start"],
                    check=True, stdout=subprocess.DEVNULL)
-    return f"postgresql://{user}@127.0.0.1:{PG_PORT}/postgres"
+
+    def stop() -> None:
+        subprocess.run(run_as + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+    return f"postgresql://{user}@127.0.0.1:{port}/postgres", stop
 
 
 def main() -> int:
@@ -117,6 +128,8 @@ def main() -> int:
     args = [a for a in args if a != "--pg"]
     bundle = "--bundle" in args or os.environ.get("CI", "").lower() == "true"
     args = [a for a in args if a != "--bundle"]
+    windows = "--windows" in args  # .ci/run asks for it
+    args = [a for a in args if a != "--windows"]
     if sys.platform.startswith("linux"):
         install_apt(missing_apt() + (missing_apt(BUNDLE_APT_PACKAGES) if bundle else []))
     ensure_venv("[test]")
@@ -126,11 +139,29 @@ def main() -> int:
         print("ruff 检查未通过。")
         return lint
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
+    import time
+
+    started = time.monotonic()
+    if windows:  # LibreOffice's output for the Windows leg, recorded by the tests that make it
+        from windows_leg import FIXTURES
+
+        env_main = dict(env, UFDESK_RECORD_FIXTURES=str(FIXTURES))
+    code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env_main if windows else env)
+    print(f"pytest：用时 {time.monotonic() - started:.0f} 秒", flush=True)
     if code == 0 and pg and sys.platform.startswith("linux"):
         print("\n在 PostgreSQL 上再运行服务、导入、报表和数据包测试 …", flush=True)
-        pg_env = dict(env, UFDESK_TEST_PG=start_postgres())
-        code = subprocess.call([str(PY), "-m", "pytest", "-p", "no:cacheprovider", *PG_TESTS], cwd=ROOT, env=pg_env)
+        url, stop = start_postgres()
+        try:
+            code = subprocess.call([str(PY), "-m", "pytest", "-p", "no:cacheprovider", *PG_TESTS], cwd=ROOT,
+                                   env=dict(env, UFDESK_TEST_PG=url))
+        finally:
+            stop()  # the server this run started ends with it
+    if code == 0 and windows and sys.platform.startswith("linux"):
+        print("\n在 Windows 的 Python（wine）上运行非图形界面测试 …", flush=True)
+        started = time.monotonic()
+        code = subprocess.call([str(PY), str(ROOT / "scripts" / "windows_leg.py")], cwd=ROOT,
+                               env=dict(env, UFDESK_FIXTURES_RECORDED="1"))
+        print(f"Windows 测试：用时 {time.monotonic() - started:.0f} 秒", flush=True)
     if code or not bundle:
         return code
     return bundle_smoke()

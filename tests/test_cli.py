@@ -14,7 +14,7 @@ PLACES = "代码,名称\n510599100,城关镇\n510599101,河东乡\n510599100001,
 
 
 def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ufdesk", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "ufdesk", *map(str, args)], capture_output=True, encoding="utf-8")  # what the CLI writes to a pipe
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -149,13 +150,43 @@ def soffice() -> str:
     return found
 
 
+def content_key(src: Path, target: str) -> str:
+    """The same for the same cells, whenever and wherever the source was written: a workbook's
+    parts without docProps (timestamps), or the file's bytes."""
+    import hashlib
+    import zipfile
+
+    h = hashlib.sha256(target.encode())
+    try:
+        with zipfile.ZipFile(src) as z:
+            for name in sorted(n for n in z.namelist() if not n.startswith("docProps/")):
+                h.update(name.encode() + z.read(name))
+    except zipfile.BadZipFile:
+        h.update(src.read_bytes())
+    return f"{h.hexdigest()[:32]}.{target.split(':')[0]}"
+
+
 def convert(src: Path, target: str, outdir: Path) -> Path:
-    """LibreOffice headless conversion (own profile, so parallel runs do not collide)."""
+    """LibreOffice headless conversion (own profile, so parallel runs do not collide).
+
+    The Windows leg cannot run LibreOffice (wine's Python cannot capture a Linux program): there,
+    UFDESK_TEST_FIXTURES names a folder of LibreOffice's output made by the same tests on Linux
+    with UFDESK_RECORD_FIXTURES, found by the source's content."""
     outdir.mkdir(parents=True, exist_ok=True)
+    ext = target.split(":")[0]
+    out = outdir / f"{src.stem}.{ext}"
+    made_on_linux = os.environ.get("UFDESK_TEST_FIXTURES")
+    if made_on_linux:
+        saved = Path(made_on_linux) / content_key(src, target)
+        assert saved.is_file(), f"no LibreOffice output recorded on Linux for {src.name} → {target}"
+        shutil.copyfile(saved, out)
+        return out
     profile = outdir / ".lo-profile"
     subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
                     "--outdir", str(outdir), str(src)], check=True, capture_output=True, timeout=300)
-    ext = target.split(":")[0]
-    out = outdir / f"{src.stem}.{ext}"
     assert out.exists(), f"LibreOffice did not write {out}"
+    record = os.environ.get("UFDESK_RECORD_FIXTURES")
+    if record:
+        Path(record).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, Path(record) / content_key(src, target))
     return out

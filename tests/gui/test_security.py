@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -109,7 +110,7 @@ def test_users_dialog_adds_a_user_and_unlocks_one(qtbot, office, monkeypatch):
     dialog.table.selectRow([u["name"] for u in dialog.rows].index("小李"))
     dialog.buttons["unlock"].click()
     assert U.login(office.services.store, "小李", PW)["role"] == "editor"
-    dialog.grab().save("/tmp/ufdesk-users-dialog.png")
+    dialog.grab().save(os.path.join(os.environ["UFDESK_HOME"], "ufdesk-users-dialog.png"))
 
 
 def test_a_clerk_may_only_change_their_own_password(qtbot, office):
@@ -147,7 +148,7 @@ def test_audit_dialog_filters_is_read_only_and_shows_masked_values(qtbot, office
     monkeypatch.setattr(AD.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
     dialog.export.click()
     assert out.exists()
-    dialog.grab().save("/tmp/ufdesk-audit-dialog.png")
+    dialog.grab().save(os.path.join(os.environ["UFDESK_HOME"], "ufdesk-audit-dialog.png"))
 
 
 def test_audit_dialog_is_closed_to_a_viewer(qtbot, office):
@@ -181,7 +182,7 @@ def test_backup_now_then_restore_from_the_list(qtbot, office, monkeypatch):
     assert count(svc) == before
     kinds = {dialog.table.item(r, 1).text() for r in range(2)}
     assert kinds == {"手动", "恢复前"}
-    dialog.grab().save("/tmp/ufdesk-backup-dialog.png")
+    dialog.grab().save(os.path.join(os.environ["UFDESK_HOME"], "ufdesk-backup-dialog.png"))
 
 
 def test_copy_to_a_stick_is_always_encrypted(qtbot, office, tmp_path, monkeypatch):
@@ -287,7 +288,7 @@ def test_banner_offers_to_create_the_administrator(qtbot, ctx, monkeypatch):
     from PySide6.QtWidgets import QLabel
 
     assert banner.isVisible() and "尚未设置用户" in " ".join(w.text() for w in banner.findChildren(QLabel))
-    window.grab().save("/tmp/ufdesk-admin-banner.png")
+    window.grab().save(os.path.join(os.environ["UFDESK_HOME"], "ufdesk-admin-banner.png"))
 
     def fill(self):
         self.name.setText("张主任")
