@@ -161,7 +161,9 @@ def test_roster_filtered_by_township_and_kind(demo, svc, tmp_path):
     lay = text(pdf)
     listed = {line.split()[1] for line in lay.splitlines() if line.strip()[:1].isdigit() and len(line.split()) > 5}
     assert listed == expected
-    assert f"（{name}，非公有制经济人士，按姓氏笔画排列，共{len(expected)}人）" in flat_of(lay)
+    today = dt.date.today()
+    assert (f"（{name}，非公有制经济人士，按姓氏笔画排列，截至{today.year}年{today.month}月{today.day}日，"
+            f"共{len(expected)}人）") in flat_of(lay)
 
 
 def test_roster_masks_ids_unless_allowed(demo, tmp_path):
@@ -179,14 +181,20 @@ def test_structure_counts_equal_the_ledger(demo, svc, tmp_path):
     lay = text(build(svc, tmp_path, "structure"))
     (total,), = sql(db, "SELECT count(*) FROM representatives WHERE deleted = 0 AND status = '1'")
     assert f"在册党外代表人士共{total}人" in flat_of(lay)
+    shown = []
     for party, n in sql(db, "SELECT party, count(*) FROM representatives WHERE deleted = 0 AND status = '1' "
                             "AND party IS NOT NULL GROUP BY party"):
         cells = table_line(lay, svc.store.codebook().name_of("party", party))
-        assert cells[1] == str(n) and cells[2] == f"{n * 100 / total:.1f}%"
+        assert cells[1] == str(n) and abs(float(cells[2].rstrip("%")) - n * 100 / total) <= 0.1
+        shown.append(float(cells[2].rstrip("%")))
+    assert round(sum(shown), 1) == 100.0  # largest remainder: the shares add up to the 合计's 100.0%
     (women,), = sql(db, "SELECT count(*) FROM representatives WHERE deleted = 0 AND status = '1' AND gender = '2'")
     assert table_line(lay, "女")[1] == str(women)
-    (cppcc_county,), = sql(db, "SELECT count(*) FROM rep_arrangements a JOIN representatives r ON r.uuid = a.parent "
-                               "WHERE a.deleted = 0 AND r.deleted = 0 AND r.status = '1' AND a.body = '2' AND a.level = '4'")
+    today = dt.date.today().isoformat()  # people holding a current county term, once each
+    (cppcc_county,), = sql(db, "SELECT count(DISTINCT a.parent) FROM rep_arrangements a JOIN representatives r "
+                               "ON r.uuid = a.parent WHERE a.deleted = 0 AND r.deleted = 0 AND r.status = '1' "
+                               "AND a.body = '2' AND a.level = '4' AND (a.elected_on IS NULL OR a.elected_on <= ?) "
+                               "AND (a.term_end IS NULL OR a.term_end > ?)", today, today)
     assert table_line(lay, "政协委员")[4] == str(cppcc_county)
     for heading in ("一、人士类别", "二、政治面貌", "三、年龄结构", "四、学历结构", "五、性别结构", "六、民族结构", "七、政治安排"):
         assert heading in lay

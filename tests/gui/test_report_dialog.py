@@ -92,6 +92,39 @@ def test_roster_for_one_township_saved(qtbot, dialog, ctx, tmp_path):
     assert f"共{n}人" in txt
 
 
+def test_structure_as_at_a_day_typed_in_the_date_box(qtbot, dialog, report_db, tmp_path):
+    """The clerk types a past day into 截至日期: the structure analysis counts the register of
+    that day (independent SQL by the rule), and the box is not shown for the monthly summary."""
+    import datetime as dt
+
+    from reports_helpers import sql
+
+    choose(dialog.template, "monthly")
+    assert not dialog.form.isRowVisible(dialog.date)
+    choose(dialog.template, "structure")
+    assert dialog.form.isRowVisible(dialog.date)
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    from ufdesk.services.stats import add_months
+
+    back = min(7, dt.date.today().month - 1)  # months back within this year (January: today itself)
+    on = add_months(dt.date.today(), -back)
+    dialog.date.setFocus()
+    dialog.date.setCurrentSection(QDateTimeEdit.MonthSection)
+    for _ in range(back):  # months back with the arrow key
+        qtbot.keyClick(dialog.date, Qt.Key_Down)
+    assert dialog.date.date().toPython() == on
+    preview(qtbot, dialog)
+    out = tmp_path / "structure.pdf"
+    dialog.save_to(str(out))
+    (n,), = sql(report_db, "SELECT count(*) FROM representatives WHERE deleted = 0 "
+                           "AND COALESCE(recognized_on, date(created_at)) <= ? "
+                           "AND (left_on > ? OR (left_on IS NULL AND status NOT IN ('2', '3')))",
+                on.isoformat(), on.isoformat())
+    txt = flat(out)
+    assert f"截至{on.year}年{on.month}月{on.day}日" in txt and f"在册党外代表人士共{n}人" in txt
+
+
 def test_monthly_saved_as_word(qtbot, dialog, tmp_path):
     from docx import Document
 

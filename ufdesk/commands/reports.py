@@ -22,6 +22,8 @@ def register(sub, common) -> None:
     s.add_argument("--kind", metavar="CODE|名称", help="人士类别代码或名称（roster），如 05 或 宗教界人士")
     s.add_argument("--id", metavar="UUID", help="代表人士的 UUID 或姓名（person）")
     s.add_argument("--summary", metavar="TEXT", help="本月工作小结（monthly）；以 @ 开头表示从该文件读取")
+    s.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="数字截至哪一天（roster、structure、sites、proposals、cadres；默认今天）")
     s.add_argument("--order", choices=("stroke", "sort_no"), default="stroke", help="花名册排序：stroke 按姓氏笔画（默认），sort_no 按排序号")
     s.set_defaults(func=cmd_report)
 
@@ -40,7 +42,7 @@ def cmd_report(args) -> int:
         summary = Path(summary[1:]).read_text(encoding="utf-8")
     svc = open_services(args)
     params = {"month": args.month, "year": args.year, "township": args.township, "kind": args.kind, "id": args.id,
-              "summary": summary, "order": args.order, "quarter": args.quarter}
+              "summary": summary, "order": args.order, "quarter": args.quarter, "date": args.date}
     gen = reports.build(svc, args.template, params, fmt)
     while True:
         try:

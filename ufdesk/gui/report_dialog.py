@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QDate, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -39,8 +40,8 @@ PREVIEW_PAGES = 30  # a 125-page roster previews its first pages; saving and pri
 PREVIEW_SCALE = 1.1  # pixels per PDF point on screen
 PREVIEW_WIDTH = 780  # landscape pages are shrunk to this width: no sideways scrolling
 PRINT_DPI = 300
-ROW_FOR = {"month": "月份", "year": "年度", "township": "乡镇（街道）", "kind": "人士类别", "order": "排列顺序",
-           "id": "代表人士", "summary": "本月工作小结"}
+ROW_FOR = {"month": "月份", "year": "年度", "date": "截至日期", "township": "乡镇（街道）", "kind": "人士类别",
+           "order": "排列顺序", "id": "代表人士", "summary": "本月工作小结"}
 
 
 def render_pages(pdf: bytes, scale: float, limit: int | None = None, max_width: int | None = None):
@@ -101,6 +102,10 @@ class ReportDialog(QDialog):
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(dt.date.today().year)
+        self.date = QDateEdit(QDate.currentDate())  # the day the figures describe (as at)
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMaximumDate(QDate.currentDate())
         self.township = QComboBox()
         self.township.addItem("全县", None)
         for code, name in svc.townships():
@@ -118,7 +123,8 @@ class ReportDialog(QDialog):
         self.summary = QPlainTextEdit()
         self.summary.setPlaceholderText("可在此填写本月工作小结；不填则留出空行，打印后手写。")
         self.summary.setMinimumHeight(120)
-        self.fields = {"month": self.month, "year": self.year, "township": self.township, "kind": self.kind,
+        self.fields = {"month": self.month, "year": self.year, "date": self.date, "township": self.township,
+                       "kind": self.kind,
                        "order": self.order, "id": self.person, "summary": self.summary}
         form.addRow("报表", self.template)
         for key, widget in self.fields.items():
@@ -168,7 +174,8 @@ class ReportDialog(QDialog):
         self.person.setCompleter(completer)
 
     def params(self) -> dict:
-        return {"month": self.month.currentData(), "year": self.year.value(), "township": self.township.currentData(),
+        return {"month": self.month.currentData(), "year": self.year.value(), "date": self.date.date().toPython(),
+                "township": self.township.currentData(),
                 "kind": self.kind.currentData(), "order": self.order.currentData(),
                 "id": self.people.get(self.person.text().strip(), self.person.text().strip()),
                 "summary": self.summary.toPlainText()}

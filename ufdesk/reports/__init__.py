@@ -3,7 +3,8 @@
 ``build(services, name, params, fmt)`` is a generator yielding ``(done, total, message)`` and
 returning the file's bytes (PDF, or Word for any of them); ``render`` runs it to the
 end. Parameters: month ("YYYY-MM"), year, township (code or name), kind (code or name),
-id (a representative's UUID or name), summary (本月工作小结), order ("stroke"/"sort_no").
+id (a representative's UUID or name), summary (本月工作小结), order ("stroke"/"sort_no"),
+date ("YYYY-MM-DD": the day the figures describe, default today).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ class Template:
 
 TEMPLATES: dict[str, Template] = {t.name: t for t in (
     Template("monthly", "统战工作月度汇总", ("month", "summary")),
-    Template("roster", "党外代表人士花名册", ("township", "kind", "order")),
-    Template("structure", "党外代表人士结构分析", ("township",)),
+    Template("roster", "党外代表人士花名册", ("township", "kind", "order", "date")),
+    Template("structure", "党外代表人士结构分析", ("township", "date")),
     Template("person", "党外代表人士信息登记表", ("id",)),
-    Template("sites", "宗教活动场所基本情况表", ("township",)),
-    Template("proposals", "提案建议办理情况统计表", ("year",)),
-    Template("cadres", "统战干部配备情况表", ()),
+    Template("sites", "宗教活动场所基本情况表", ("township", "date")),
+    Template("proposals", "提案建议办理情况统计表", ("year", "date")),
+    Template("cadres", "统战干部配备情况表", ("date",)),
     Template("chambers", "商会社团一览表", ("township",)),
     Template("tasks", "重点任务推进表", ("year", "month")),
     Template("evaluation", "乡镇统战工作考核评价表", ("year", "quarter")),
@@ -49,21 +50,22 @@ def gather(svc, name: str, params: dict):
 
     store = svc.store
     p = params or {}
+    on = D.resolve_date(p.get("date"))
     if name == "monthly":
         return D.monthly(svc, D.resolve_month(p.get("month")))
     if name == "roster":
         return D.roster(svc, D.resolve_township(store, p.get("township")), D.resolve_kind(store, p.get("kind")),
-                        p.get("order") or "stroke")
+                        p.get("order") or "stroke", on=on)
     if name == "structure":
-        return D.structure(svc, D.resolve_township(store, p.get("township")))
+        return D.structure(svc, D.resolve_township(store, p.get("township")), on=on)
     if name == "person":
         return D.person(svc, p.get("id") or "")
     if name == "sites":
-        return D.sites(svc, D.resolve_township(store, p.get("township")))
+        return D.sites(svc, D.resolve_township(store, p.get("township")), on=on)
     if name == "proposals":
-        return D.proposals(svc, D.resolve_year(p.get("year")))
+        return D.proposals(svc, D.resolve_year(p.get("year") or (on.year if on else None)), on=on)
     if name == "cadres":
-        return D.cadres(svc)
+        return D.cadres(svc, on=on)
     if name == "chambers":
         return D.chambers(svc, D.resolve_township(store, p.get("township")))
     if name in ("tasks", "evaluation"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..services.stats import shares
 from .fonts import font
 
 GREYS = ((0.20, 0.20, 0.20), (0.45, 0.45, 0.45), (0.65, 0.65, 0.65), (0.82, 0.82, 0.82), (0.33, 0.33, 0.33),
@@ -50,7 +51,6 @@ def pie(labels: list[str], values: list[float], *, width: float, height: float =
     from reportlab.lib import colors
 
     d = _drawing(width, height)
-    total = sum(values) or 1
     p = Pie()
     size = min(height - 40, width / 2 - 20)
     p.x, p.y, p.width, p.height = 20, (height - 20 - size) / 2, size, size
@@ -69,9 +69,11 @@ def pie(labels: list[str], values: list[float], *, width: float, height: float =
     lg.columnMaximum = 12
     lg.dx = lg.dy = 7
     lg.deltay = min(14, (height - 36) / max(len(shown), 1))  # the legend stays inside the drawing
+    nonzero = [v for v in values if v] or [0]
+    pct = shares(nonzero)  # as the table beside it: largest remainder, adding up to 100.0%
     lg.colorNamePairs = [
-        (p.slices[i].fillColor, f"{lab}  {v}（{v * 100 / total:.1f}%）")
-        for i, (lab, v) in enumerate(zip(shown, [v for v in values if v] or [0], strict=False))
+        (p.slices[i].fillColor, f"{lab}  {v}（{pct[i]}）")
+        for i, (lab, v) in enumerate(zip(shown, nonzero, strict=False))
     ]
     d.add(lg)
     if title:

@@ -68,6 +68,22 @@ def resolve_month(text: str | None, today: dt.date | None = None) -> str:
     return f"{int(digits[0]):04d}-{int(digits[1]):02d}"
 
 
+def resolve_date(text) -> dt.date | None:
+    """The day a report describes (``--date``), as any date an office writes; None: today."""
+    if text in (None, ""):
+        return None
+    if isinstance(text, dt.date):
+        return text
+    from ..domain.dates import date_result
+
+    day, problem = date_result(str(text).strip())
+    if day is None:
+        raise UfError(f"日期“{text}”不对（{problem or '无法识别'}），请写成 YYYY-MM-DD，例如 2026-06-30。")
+    if day > dt.date.today():
+        raise UfError(f"日期“{text}”晚于今天：报表只能反映今天及以前的情况。")
+    return day
+
+
 def resolve_year(text, today: dt.date | None = None) -> int:
     if text in (None, ""):
         return (today or dt.date.today()).year
@@ -242,16 +258,24 @@ ROSTER_COLUMNS = ("name", "gender", "ethnicity", "birth_date", "party", "educati
 
 
 def roster(svc: Services, township: str | None = None, kind: str | None = None, order: str = "stroke",
-           status: str | None = stats.PRESENT_STATUS) -> dict:
-    """The 花名册: present representatives, 按姓氏笔画 (order "stroke") or 按排序号 ("sort_no")."""
+           status: str | None = None, on: dt.date | None = None) -> dict:
+    """The 花名册: the people in the register on day ``on`` (default today; or, given ``status``,
+    those of that status today), 按姓氏笔画 (order "stroke") or 按排序号 ("sort_no")."""
     store = svc.store
+    on = on or dt.date.today()
     filters: dict = {}
     if kind:
         filters["kinds"] = kind
     if status:
         filters["status"] = status
     q = Q.Query("representatives", township=township, filters=filters, sort="sort_no" if order == "sort_no" else None)
-    rows = svc.page(q, 0, 10**9, columns=list(ROSTER_COLUMNS))
+    rows = svc.page(q, 0, 10**9, columns=["uuid", *ROSTER_COLUMNS])
+    if not status:
+        t = LEDGER_TABLES["representatives"]
+        with store.connect() as conn:
+            present = set(conn.execute(sa.select(t.c.uuid).where(*asat.register_on(conn, on),
+                                                                 *township_where(t, township))).scalars())
+        rows = [r for r in rows if r["uuid"] in present]
     cb = store.codebook()
     full = svc.allowed("view_full_ids")
     names = {c: cb[c] for c in ("gender", "ethnicity", "party", "education", "object_kind")}
@@ -270,7 +294,7 @@ def roster(svc: Services, township: str | None = None, kind: str | None = None, 
             "mobile": (r["mobile"] or "") if full else mask(r["mobile"], "mobile"),
         })
     return common(svc) | {"rows": out_rows, "township": township_label(store, township),
-                          "kind": cb["object_kind"].name_of(kind) if kind else "", "order": order}
+                          "kind": cb["object_kind"].name_of(kind) if kind else "", "order": order, "as_of": on}
 
 
 # -- structure -----------------------------------------------------------------------------------
@@ -278,11 +302,16 @@ EDUCATION_BANDS = (("1", "研究生"), ("2", "大学本科"), ("3", "大学专�
                    ("7", "初中及以下"), ("8", "初中及以下"), ("9", "其他"))
 
 
-def structure(svc: Services, township: str | None = None, today: dt.date | None = None) -> dict:
+def structure(svc: Services, township: str | None = None, today: dt.date | None = None,
+              on: dt.date | None = None) -> dict:
+    """The register on day ``on`` (default: today) by kind, party, age that day, education, gender,
+    ethnicity and the political arrangements whose term is current that day."""
     store = svc.store
+    on = on or today or dt.date.today()
     t = LEDGER_TABLES["representatives"]
-    where = (*stats.present_reps(), *township_where(t, township))
-    out = common(svc, today) | {"township": township_label(store, township)}
+    with store.connect() as conn:
+        where = (*asat.register_on(conn, on), *township_where(t, township))
+    out = common(svc, today) | {"township": township_label(store, township), "as_of": on}
     with store.connect() as conn:
         out["total"] = conn.execute(sa.select(sa.func.count()).select_from(t).where(_alive(t), *where)).scalar_one()
         out["nonparty_cadres"] = conn.execute(sa.select(sa.func.count()).select_from(t).where(
@@ -296,38 +325,48 @@ def structure(svc: Services, township: str | None = None, today: dt.date | None 
         edu[dict(EDUCATION_BANDS).get((code or "")[:1], "未填")] += n
     order = [b for _c, b in EDUCATION_BANDS] + ["未填"]
     out["education"] = [(b, edu[b]) for b in dict.fromkeys(order) if edu[b]]
-    out["age"] = stats.age_bands(store, where=where, today=today)
+    out["age"] = stats.age_bands(store, where=where, today=on)
     han = sum(n for name, n in out["ethnicity"] if name == "汉族")
     hm = [("汉族", han), ("少数民族", sum(n for name, n in out["ethnicity"] if name not in ("汉族", "未填"))),
           ("未填", sum(n for name, n in out["ethnicity"] if name == "未填"))]
     out["han_minority"] = [(name, n) for name, n in hm if n]
-    out["arrangements"] = _arrangements(store, where)
+    out["arrangements"] = _arrangements(store, where, on)
     out["by_township"] = [(name, n) for _c, name, n in stats.township_count(store, "representatives", where)] \
         if township is None else []
     return out
 
 
-def _arrangements(store, where) -> dict:
+def current_term(a, on: dt.date) -> tuple:
+    """An arrangement held on day ``on``: 当选 ≤ D < 到届 (an empty date does not limit it)."""
+    return (sa.or_(a.c.elected_on.is_(None), a.c.elected_on <= on), sa.or_(a.c.term_end.is_(None), a.c.term_end > on))
+
+
+def _arrangements(store, where, on: dt.date) -> dict:
+    """People holding a current term, once per body and level however many rows say so (an
+    expired term, or the same term entered twice, adds nothing)."""
     a, t = SUB_TABLES["rep_arrangements"], LEDGER_TABLES["representatives"]
+    held = (_alive(a), _alive(t), *where, *current_term(a, on))
+    src = a.join(t, t.c.uuid == a.c.parent)
     with store.connect() as conn:
         rows = conn.execute(
-            sa.select(a.c.body, a.c.level, sa.func.count(), sa.func.sum(sa.case((a.c.standing.is_(True), 1), else_=0)))
-            .select_from(a.join(t, t.c.uuid == a.c.parent))
-            .where(_alive(a), _alive(t), *where).group_by(a.c.body, a.c.level)).all()
-        persons = conn.execute(sa.select(sa.func.count(sa.distinct(a.c.parent))).select_from(
-            a.join(t, t.c.uuid == a.c.parent)).where(_alive(a), _alive(t), *where)).scalar_one()
+            sa.select(a.c.body, a.c.level, sa.func.count(sa.distinct(a.c.parent))).select_from(src)
+            .where(*held).group_by(a.c.body, a.c.level)).all()
+        standing = dict(conn.execute(
+            sa.select(a.c.body, sa.func.count(sa.distinct(a.c.parent))).select_from(src)
+            .where(*held, a.c.standing.is_(True)).group_by(a.c.body)).all())
+        persons = conn.execute(sa.select(sa.func.count(sa.distinct(a.c.parent))).select_from(src)
+                               .where(*held)).scalar_one()
     cb = store.codebook()
     levels = cb["arrangement_level"]
     by: dict[str, dict[str, int]] = defaultdict(dict)
-    standing: Counter = Counter()
-    for body, level, n, s in rows:
+    for body, level, n in rows:
         by[body][level] = n
-        standing[body] += int(s or 0)
     table = []
     for c in cb["arrangement_body"]:
         counts = by.get(c.code, {})
-        table.append({"body": c.name, "levels": [(lv.name, counts.get(lv.code, 0)) for lv in levels],
-                      "total": sum(counts.values()), "standing": standing[c.code]})
+        cells = [(lv.name, counts.get(lv.code, 0)) for lv in levels]
+        table.append({"body": c.name, "levels": cells, "total": sum(n for _l, n in cells),
+                      "standing": standing.get(c.code, 0)})
     return {"rows": table, "levels": [lv.name for lv in levels], "persons": persons}
 
 
@@ -386,9 +425,13 @@ def _ym(d) -> str:
 
 
 # -- sites ---------------------------------------------------------------------------------------
-def sites(svc: Services, township: str | None = None, today: dt.date | None = None) -> dict:
+def sites(svc: Services, township: str | None = None, today: dt.date | None = None,
+          on: dt.date | None = None) -> dict:
+    """The sites (today's particulars) and the 问题整改台账 as at day ``on`` (default today): the
+    issues found by then, open or closed as they stood that day."""
     store = svc.store
     today = today or dt.date.today()
+    on = on or today
     cb = store.codebook()
     t, iss = LEDGER_TABLES["sites"], SUB_TABLES["site_issues"]
     order = {c: i for i, (c, _n) in enumerate(store.townships())}
@@ -412,13 +455,18 @@ def sites(svc: Services, township: str | None = None, today: dt.date | None = No
     with store.connect() as conn:
         issues = conn.execute(
             sa.select(iss, t.c.name.label("site_name"), t.c.township.label("site_township"))
-            .join(t, t.c.uuid == iss.c.parent).where(_alive(iss), _alive(t), *township_where(t, township))
+            .join(t, t.c.uuid == iss.c.parent).where(_alive(iss), _alive(t), iss.c.found_on <= on,
+                                                      *township_where(t, township))
         ).mappings().all()
+        still_open = {r[0] for r in conn.execute(sa.select(iss.c.id).where(*asat.issue_open_on(iss, on)))}
     lines = []
     for r in issues:
         r = dict(r)
-        r["overdue"] = r["status"] == stats.OPEN_ISSUE and bool(r["deadline"] and r["deadline"] < today)
-        lines.append(_issue_line(store, r) | {"open": r["status"] == stats.OPEN_ISSUE})
+        is_open = r["id"] in still_open
+        r["overdue"] = is_open and bool(r["deadline"] and r["deadline"] < on)
+        if is_open:  # as it stood that day: not yet closed
+            r["status"], r["closed_on"] = stats.OPEN_ISSUE, None
+        lines.append(_issue_line(store, r) | {"open": is_open})
     far = dt.date(9999, 12, 31).toordinal()
 
     def key(x):  # open first, overdue first among them, by deadline; then the closed, latest first
@@ -428,7 +476,7 @@ def sites(svc: Services, township: str | None = None, today: dt.date | None = No
 
     lines.sort(key=key)
     return common(svc, today) | {"sites": listing, "religions": religions, "issues": lines,
-                                 "township": township_label(store, township)}
+                                 "township": township_label(store, township), "as_of": on}
 
 
 def _in_township(value, township) -> bool:
@@ -440,15 +488,21 @@ def _in_township(value, township) -> bool:
 
 
 # -- proposals -----------------------------------------------------------------------------------
-def proposals(svc: Services, year: int, today: dt.date | None = None) -> dict:
+def proposals(svc: Services, year: int, today: dt.date | None = None, on: dt.date | None = None) -> dict:
+    """The year's proposals as at day ``on`` (default: today, at most the year's last day): those
+    submitted by then, each with its status that day (its last dated step)."""
     store = svc.store
     today = today or dt.date.today()
     cb = store.codebook()
-    t = LEDGER_TABLES["proposals"]
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    as_of = min(end, on or today)
     with store.connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.select(t).where(_alive(t), _between(t.c.submitted_on, start, end)))
-                .mappings()]
+        rows = []
+        for r in asat.proposal_steps(conn):
+            sub = asat.step_day(r, "10")
+            status = asat.status_on(r, as_of)
+            if sub is not None and start <= sub <= end and status is not None:
+                rows.append(r | {"status": status, "replied": status in ("50", "60")})
     kinds = []
     for c in cb["proposal_kind"]:
         mine = [r for r in rows if r["kind"] == c.code]
@@ -456,18 +510,17 @@ def proposals(svc: Services, year: int, today: dt.date | None = None) -> dict:
             continue
         kinds.append({"kind": c.name, "count": len(mine),
                       "accepted": sum(1 for r in mine if r["status"] not in ("10", "21", None)),
-                      "replied": sum(1 for r in mine if r["replied_on"]),
+                      "replied": sum(1 for r in mine if r["replied"]),
                       "closed": sum(1 for r in mine if r["status"] == "60"),
                       "adopted": sum(1 for r in mine if r["adoption"] not in (None, "", "0"))})
 
     def tally(field, table):
-        counts = Counter(r[field] for r in rows)
+        counts = Counter(r[field] or None for r in rows)
         out = [(c.name, counts.pop(c.code)) for c in cb[table] if counts.get(c.code)]
         if counts.get(None):
             out.append(("未填", counts.pop(None)))
         return out + [(str(k), v) for k, v in counts.items() if v]
 
-    as_of = min(end, today)
     overdue = [_overdue_line(store, p, as_of) for p in stats.overdue_proposals(store, as_of)
                if p["submitted_on"] and start <= p["submitted_on"] <= end]
     return common(svc, today) | {"year": year, "total": len(rows), "by_kind": kinds,
@@ -481,9 +534,11 @@ def proposals(svc: Services, year: int, today: dt.date | None = None) -> dict:
 TENURE_BANDS = (("不满半年", 0, 6), ("半年至1年", 6, 12), ("1至3年", 12, 36), ("3年以上", 36, 10**6))
 
 
-def cadres(svc: Services, today: dt.date | None = None) -> dict:
+def cadres(svc: Services, today: dt.date | None = None, on: dt.date | None = None) -> dict:
+    """Cadres serving on day ``on`` (default today), coverage that day, departures in the year to it."""
     store = svc.store
-    today = today or dt.date.today()
+    printed = today
+    today = on or today or dt.date.today()
     t = LEDGER_TABLES["cadres"]
     with store.connect() as conn:
         serving = [dict(r) for r in conn.execute(sa.select(t).where(
@@ -513,6 +568,13 @@ def cadres(svc: Services, today: dt.date | None = None) -> dict:
                      "villages": villages, "covered": villages - len(missing), "missing": missing,
                      "no_committee": code in no_committee, "total": len(mine), "left_year": left.get(code, 0),
                      "avg_months": _avg_months(mine, today)})
+    county = by_tw.get(None, [])
+    if county or left.get(None):  # 部机关及县直: in the 合计 as in the text above the table
+        rows.append({"code": None, "township": "部机关及县直", "county": True, "committee": "", "committee_fulltime": False,
+                     "officers": sum(1 for r in county if r["post"] == "03"),
+                     "liaisons": sum(1 for r in county if r["post"] == stats.LIAISON_POST), "villages": 0, "covered": 0,
+                     "missing": [], "no_committee": False, "total": len(county), "left_year": left.get(None, 0),
+                     "avg_months": _avg_months(county, today)})
     tenure = Counter()
     for r in serving:
         if r["appointed_on"]:
@@ -520,12 +582,12 @@ def cadres(svc: Services, today: dt.date | None = None) -> dict:
             tenure[next(label for label, lo, hi in TENURE_BANDS if lo <= m < hi)] += 1
     by_post = [(name, n) for _c, name, n in stats.group_count(store, "cadres", "post", (
         sa.or_(t.c.left_on.is_(None), t.c.left_on > today), sa.or_(t.c.appointed_on.is_(None), t.c.appointed_on <= today)))]
-    return common(svc, today) | {
+    return common(svc, printed) | {
         "rows": rows, "county_staff": len(by_tw.get(None, [])), "serving": len(serving), "by_post": by_post,
         "tenure": [(label, tenure[label]) for label, _lo, _hi in TENURE_BANDS],
         "without_committee": len(no_committee), "villages": cov["villages"],
         "villages_without": len(cov["villages_without_liaison"]), "townships": cov["townships"],
-        "left_year": sum(left.values()),
+        "left_year": sum(left.values()), "as_of": today,
     }
 
 

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+from ..services import stats
 from . import blocks as B
 from .page import Meta, cn_date, cn_month, dot_date
 
 
 def _pairs_table(label: str, pairs, total: int | None = None) -> B.Table:
-    rows = [[n, v, f"{v * 100 / total:.1f}%" if total else ""] for n, v in pairs]
+    shown = stats.shares([v for _n, v in pairs], total) if total else ["" for _p in pairs]
+    rows = [[n, v, share] for (n, v), share in zip(pairs, shown, strict=True)]
     if rows and total is not None:
-        rows.append(["合计", sum(v for _n, v in pairs), "100.0%" if total else ""])
+        n = sum(v for _n, v in pairs)
+        rows.append(["合计", n, stats.shares([n], total)[0] if total else ""])
     return B.Table([label, "件数", "占比"], rows, [4, 2, 2], "LCC", totals=total is not None, empty="无。")
 
 
@@ -19,7 +22,8 @@ SITES_TITLE = "宗教活动场所基本情况表"
 
 
 def sites_meta(d: dict) -> Meta:
-    return Meta(SITES_TITLE, d["unit"], d["today"], f"（{d['township']}，共{len(d['sites'])}处）")
+    on = d.get("as_of") or d["today"]
+    return Meta(SITES_TITLE, d["unit"], d["today"], f"（{d['township']}，共{len(d['sites'])}处，整改台账截至{cn_date(on)}）")
 
 
 def sites(d: dict) -> list:
@@ -87,7 +91,7 @@ CADRES_TITLE = "统战干部配备情况表"
 
 
 def cadres_meta(d: dict) -> Meta:
-    return Meta(CADRES_TITLE, d["unit"], d["today"], f"（截至{cn_date(d['today'])}）")
+    return Meta(CADRES_TITLE, d["unit"], d["today"], f"（截至{cn_date(d.get('as_of') or d['today'])}）")
 
 
 def cadres(d: dict) -> list:
@@ -97,8 +101,10 @@ def cadres(d: dict) -> list:
             cells.add((i, 2))
         if r["missing"]:
             cells.update({(i, 6), (i, 7)})
-        rows.append([i + 1, r["township"], r["committee"] or "缺", "专职" if r["committee_fulltime"] else
-                     ("兼职" if r["committee"] else ""), r["officers"], r["liaisons"], f"{r['covered']}/{r['villages']}",
+        county = r.get("county", False)  # 部机关及县直: no 统战委员 or villages to cover
+        rows.append([i + 1, r["township"], r["committee"] or ("—" if county else "缺"), "专职" if r["committee_fulltime"] else
+                     ("兼职" if r["committee"] else ""), r["officers"], r["liaisons"],
+                     "—" if county else f"{r['covered']}/{r['villages']}",
                      "、".join(r["missing"]) or "", r["total"],
                      f"{r['avg_months'] / 12:.1f}年" if r["avg_months"] is not None else "", r["left_year"]])
     rows.append(["", "合计", f"缺{d['without_committee']}个", "", sum(r["officers"] for r in d["rows"]),

@@ -18,6 +18,8 @@ def meta(d: dict) -> page.Meta:
     if d["kind"]:
         parts.append(d["kind"])
     parts.append("按排序号排列" if d["order"] == "sort_no" else "按姓氏笔画排列")
+    if d.get("as_of"):
+        parts.append(f"截至{d['as_of'].year}年{d['as_of'].month}月{d['as_of'].day}日")
     parts.append(f"共{len(d['rows'])}人")
     return page.Meta(TITLE, d["unit"], d["today"], "（" + "，".join(parts) + "）")
 

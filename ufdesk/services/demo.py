@@ -410,6 +410,7 @@ class _Demo:
             end = p["left_on"] or today
             x = r.random()
             if x < 0.16:
+                held = set()  # (body, level, term): the same term is never entered twice
                 for _ in range(r.choice((1, 1, 1, 2))):
                     body = "2" if r.random() < 0.55 else "1"
                     vals, cum = level_cum[body]
@@ -425,6 +426,9 @@ class _Demo:
                         term_no = 14 - (1 if first < 2020 else 0)
                     if level == "5":
                         term_no = 8 if first >= 2021 else 7
+                    if (body, level, term_no) in held:
+                        continue
+                    held.add((body, level, term_no))
                     row = {
                         "uuid": self.uid(),
                         "parent": p["uuid"],

@@ -236,3 +236,21 @@ def register_count(store: Store, on: dt.date, where=()) -> int:
     t = LEDGER_TABLES["representatives"]
     with store.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(t).where(*asat.register_on(conn, on), *where)).scalar_one()
+
+
+def shares(values: list[int], total: int | None = None, digits: int = 1) -> list[str]:
+    """Percentages of ``total`` (default: their sum) as "12.3%", rounded by largest remainder
+    so that, when the values make up the total, the shown figures add up to exactly 100.0%.
+    (A multi-valued count — one person of several kinds — is rounded plainly.)"""
+    total = sum(values) if total is None else total
+    if not total:
+        return ["—" for _v in values]
+    scale = 10 ** digits
+    exact = [v * 100 * scale / total for v in values]
+    if sum(values) != total:
+        return [f"{round(x) / scale:.{digits}f}%" for x in exact]
+    floors = [int(x) for x in exact]
+    short = 100 * scale - sum(floors)
+    for i in sorted(range(len(values)), key=lambda i: (floors[i] - exact[i], i))[:short]:
+        floors[i] += 1
+    return [f"{f / scale:.{digits}f}%" for f in floors]
