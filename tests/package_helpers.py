@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ufdesk.exchange import package_export as E
 from ufdesk.exchange import package_import as I
 from ufdesk.exchange.package import open_bytes, seal
+from ufdesk.exchange.package_trust import identities
 from ufdesk.services import Services
 from ufdesk.store import Store
 from ufdesk.store import records as R
@@ -36,12 +37,24 @@ def make(tmp_path, name: str, township: str | None = None, county=COUNTY) -> Ser
 def build(src: Services, to: str | None = None, everything: bool = False, record: bool = True) -> tuple[bytes, dict]:
     data, manifest = E.run(E.build(src.store, passphrase=PW, to=to, everything=everything))
     if record:
-        E.record_sent(src.store, manifest, open_bytes(data, PW).digest)
+        E.record_sent(src.store, manifest, E.reopen(src.store, data, PW).digest)
     return data, manifest
 
 
 def receive(dst: Services, data: bytes, dry_run: bool = False) -> I.ImportResult:
-    return I.run(I.import_package(dst.store, open_bytes(data, PW), dry_run=dry_run, user=dst.user))
+    pkg = open_bytes(data, PW, identities(dst.store, PW))  # an enrolled installation opens with its key
+    return I.run(I.import_package(dst.store, pkg, dry_run=dry_run, user=dst.user))
+
+
+def enrol(tmp_path, county: Services, *towns: Services) -> None:
+    """Enrol townships with the county as the clerks do (request → accept → finish)."""
+    from ufdesk.exchange import enrol as N
+
+    for t in towns:
+        req, grant = tmp_path / f"{t.store.township}-req.ufenrol", tmp_path / f"{t.store.township}-grant.ufenrol"
+        N.request(t.store, PW, req)
+        N.accept(county.store, req, PW, grant)
+        N.finish(t.store, grant, PW)
 
 
 def send(src: Services, dst: Services, everything: bool = False) -> I.ImportResult:
@@ -55,12 +68,21 @@ def rep(svc: Services, name: str = "王伟", **values) -> str:
 
 
 def snapshot(store) -> dict:
-    """Every row of every table (the whole database as data)."""
+    """Every row of every table but the audit (the whole database as data; a refusal writes
+    one audit row, checked by ``audit_actions``)."""
     out = {}
     with store.connect() as conn:
         for t in S.metadata.sorted_tables:
+            if t.name == "audit":
+                continue
             out[t.name] = sorted((tuple(str(v) for v in r) for r in conn.execute(sa.select(t))), key=repr)
     return out
+
+
+def audit_actions(store) -> list[tuple[str, str]]:
+    """(action, summary) of every audit row, oldest first."""
+    with store.connect() as conn:
+        return [(r.action, r.summary) for r in conn.execute(sa.select(S.audit).order_by(S.audit.c.id))]
 
 
 def record_state(store, township: str | None = None) -> dict:

@@ -57,6 +57,12 @@ def test_every_kind_of_event_is_audited_with_masked_values(tmp_path, monkeypatch
     gone = svc.create("representatives", {"name": "李娜", "id_number": idno(12)}).uuid
     svc.delete("representatives", gone)
     s.close()
+    # new installations exchange signed packages only: the township enrols first
+    req, grant = tmp_path / "req.ufenrol", tmp_path / "grant.ufenrol"
+    for argv in (("request", "--db", town, "--out", req), ("accept", "--db", county, req, "--out", grant),
+                 ("finish", "--db", town, grant)):
+        code, io = run(monkeypatch, capsys, "enrol", *argv)
+        assert code == 0, io.err
     pkg = tmp_path / "town.ufpkg"
     code, io = run(monkeypatch, capsys, "package", "export", "--db", town, "--out", pkg)
     assert code == 0, io.err
@@ -89,8 +95,9 @@ def test_every_kind_of_event_is_audited_with_masked_values(tmp_path, monkeypatch
     town_log, county_log = audit_of(town), audit_of(county)
     town_actions = {e["action"] for e in town_log}
     county_actions = {e["action"] for e in county_log}
-    assert {"create", "update", "delete", "user_add", "login", "package_export"} <= town_actions
-    assert {"package_import", "import", "export_full_ids", "login", "login_failed", "restore", "backup",
+    assert {"create", "update", "delete", "user_add", "login", "package_export", "enrol_request",
+            "enrol_finish"} <= town_actions
+    assert {"package_import", "enrol_accept", "import", "export_full_ids", "login", "login_failed", "restore", "backup",
             "user_add"} <= county_actions
     for e in town_log + county_log:
         assert e["at"] is not None and e["action"] and e["user"], f"who and when: {e['action']}"

@@ -300,19 +300,23 @@ def test_completeness_after_packages_arrive(sites, monkeypatch):
     assert {r["code"]: r for r in completeness(county.store, "2026-10")}[T2]["on_time"] is True
 
 
-def test_a_person_who_moves_goes_from_township_to_township(sites):
+def test_a_person_who_moves_goes_through_the_county_to_the_new_township(sites):
     county, t1, t2 = sites
     uuid = t1.create("representatives", {"name": "王伟", "gender": "1", "township": T1},
                      subs={"rep_trainings": [{"start_on": dt.date(2026, 3, 1), "course": "理论培训"}]}).uuid
     stay = rep(t1, "李娜")
+    send(t1, county)
     t1.update("representatives", uuid, {"township": T2})
     data, manifest = build(t1, to=T2)
-    assert manifest["counts"]["representatives"] == 1  # only the person now belonging to 河东乡
+    assert manifest["counts"]["representatives"] == 1  # township to township: the sender's own records only
     r = receive(t2, data)
+    assert t2.find_by("representatives", name="王伟") == [] and t2.get("representatives", stay)["name"] == "李娜"
+    r = send(t1, county)  # the township reports the move to the county …
+    assert line(r) == "representatives: 新增 0 更新 1 未变 1 冲突 0 重复 0 拒收 0"
+    r = send(county, t2)  # … which forwards the person to the new township
     assert line(r) == "representatives: 新增 1 更新 0 未变 0 冲突 0 重复 0 拒收 0"
     moved = t2.get("representatives", uuid)
     assert moved["township"] == T2 and moved["subs"]["rep_trainings"][0]["course"] == "理论培训"
-    assert t2.find_by("representatives", name="李娜") == [] and stay
 
 
 def test_changes_a_package_makes_are_audited_with_its_id_and_masked(sites):

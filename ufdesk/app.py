@@ -48,8 +48,12 @@ def create_database(db: str, *, county_code: str, county_name: str, townships, v
     bad = [c for c, _ in [*townships, *villages] if not c.startswith(county_code)]
     if bad:
         raise UfError(f"代码 {bad[0]} 不属于县代码 {county_code}：乡镇代码应以县代码开头")
-    Store.create(db, county_code=county_code, county_name=county_name.strip(), townships=list(townships),
-                 villages=list(villages), township=township).close()
+    store = Store.create(db, county_code=county_code, county_name=county_name.strip(), townships=list(townships),
+                         villages=list(villages), township=township)
+    from .exchange.trust import mark_new_installation
+
+    mark_new_installation(store)  # a new installation exchanges only signed packages
+    store.close()
     return db
 
 

@@ -33,6 +33,7 @@ COMMAND_MODULES: list[str] = [
     "ufdesk.commands.xlsx",  # import-xlsx, export-xlsx, template-xlsx
     "ufdesk.commands.reports",  # report
     "ufdesk.commands.package",  # package, conflicts, completeness
+    "ufdesk.commands.enrol",  # enrol request|accept|finish|list|revoke
     "ufdesk.commands.security",  # user, audit, backup, restore, purge
     "ufdesk.commands.settings",  # setting list|get|set
     "ufdesk.commands.evaluation",  # evaluation, evaluation rubric|adjust
@@ -221,6 +222,9 @@ def cmd_init(args) -> int:
         raise UfError(f"--township {args.township} 不在乡镇列表中")
     store = Store.create(args.db, county_code=args.county_code, county_name=args.county, townships=townships,
                          villages=villages, township=args.township, force=args.force)
+    from .exchange.trust import mark_new_installation
+
+    mark_new_installation(store)  # a new installation exchanges only signed packages (enrol first)
     who = f"{args.county}{dict(townships)[args.township]}" if args.township else f"{args.county}（县委统战部）"
     out(f"已建立数据库 {args.db}：{who}，{len(townships)} 个乡镇，{len(villages)} 个村(社区)。")
     create_admin(store, args.admin, password)

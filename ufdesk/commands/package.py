@@ -103,10 +103,7 @@ def cmd_export(args) -> int:
     svc = _services(args, "packages")
     phrase = passphrase(args, confirm=True)
     sealed, manifest = E.run(E.build_for(svc, passphrase=phrase, to=args.to, everything=args.all))
-    # verify the package opens before it goes anywhere
-    from ..exchange.package import open_bytes
-
-    pkg = open_bytes(sealed, phrase)
+    pkg = E.reopen_for(svc, sealed, phrase)  # verify the package opens before it goes anywhere
     dest = Path(args.out)
     if dest.is_dir():
         dest = dest / E.default_filename(svc, manifest)
@@ -124,11 +121,13 @@ def cmd_import(args) -> int:
     from ..exchange import package_import as I
 
     svc = _services(args, "packages")
-    pkg = I.read_file(args.file, passphrase(args))
+    pkg = I.read_file_for(svc, args.file, passphrase(args))
     result = I.run(I.import_for(svc, pkg, dry_run=args.dry_run))
     for w in result.warnings:
         err(w)
     for line in result.lines():
+        out(line)
+    for line in result.refused:
         out(line)
     if result.already:
         return 0
@@ -156,7 +155,9 @@ def cmd_log(args) -> int:
     if args.json:
         keep = ("package_id", "direction", "sender", "sender_township", "recipient", "seq", "months",
                 "exported_at", "imported_at", "records", "status")
-        out_json([{k: _iso(r[k]) for k in keep} | {"counts": json.loads(r["counts"] or "{}")} for r in rows])
+        out_json([{k: _iso(r[k]) for k in keep} | {"counts": json.loads(r["counts"] or "{}"),
+                                                   "trust": json.loads(r["details"] or "{}").get("trust")}
+                  for r in rows])
         return 0
     if not rows:
         out("还没有收发过数据包。")
@@ -165,6 +166,8 @@ def cmd_log(args) -> int:
         when = r["imported_at"] if r["direction"] == "received" else r["exported_at"]
         what = "收到" if r["direction"] == "received" else "发出"
         status = "（已撤销）" if r["status"] == "undone" else ""
+        if json.loads(r["details"] or "{}").get("trust") == "unverified":
+            status += "（未验证）"
         to = "县委统战部" if r["recipient"] == "county" else svc.store.township_name(r["recipient"])
         out(f"{_iso(when)}  {what}  {who} → {to}  第 {r['seq']} 号  {r['records'] or 0} 条  {r['package_id']}{status}")
     return 0

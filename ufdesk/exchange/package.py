@@ -164,6 +164,9 @@ class Package:
     manifest: dict
     members: dict[str, bytes]
     digest: str  # sha256 of the zip (the package's content)
+    signature: dict | None = None  # signature.json: the sender's Ed25519 signature (exchange/trust)
+    manifest_raw: bytes = b""  # manifest.json as stored: what the signature covers
+    addressed: bool = False  # encrypted to the recipients' age keys as well as the passphrase
 
     @property
     def id(self) -> str:
@@ -206,20 +209,47 @@ class Package:
         return json.loads(data) if data else None
 
 
-def build_zip(manifest: dict, members: dict[str, bytes]) -> bytes:
+SIGNATURE = "signature.json"  # beside the manifest, not listed in it (it signs the manifest)
+AGE_MAGIC = b"age-encryption.org/"
+
+
+def signed_message(package_id: str, sender: str, recipients: list[str], manifest_sha256: str) -> bytes:
+    """What the sender signs: package id, sender, recipients and the manifest's hash (the
+    manifest holds every member's hash, so this covers the whole package)."""
+    return b"ufdesk-package-signature-1\n" + json.dumps(
+        [package_id, sender, sorted(recipients), manifest_sha256], ensure_ascii=False).encode("utf-8")
+
+
+def build_zip(manifest: dict, members: dict[str, bytes], signer=None) -> bytes:
+    """The zip; ``signer(message) -> base64 signature`` adds ``signature.json``."""
     manifest = dict(manifest)
     manifest["members"] = {
         name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for name, data in members.items()
     }
+    raw = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        z.writestr("manifest.json", raw)
+        if signer is not None:
+            recipients = manifest.get("recipients") or []
+            digest = hashlib.sha256(raw).hexdigest()
+            sig = {"package_id": manifest["package_id"], "sender": manifest["sender"], "recipients": recipients,
+                   "manifest_sha256": digest,
+                   "signature": signer(signed_message(manifest["package_id"], manifest["sender"], recipients, digest))}
+            z.writestr(SIGNATURE, json.dumps(sig))
         for name, data in members.items():
             z.writestr(name, data)
     return buf.getvalue()
 
 
-def seal(zip_bytes: bytes, passphrase: str) -> bytes:
+def seal(zip_bytes: bytes, passphrase: str, recipients: list[str] = ()) -> bytes:
+    """Encrypt with the exchange passphrase; with ``recipients`` (age X25519 keys "age1…") the
+    zip is first encrypted to them, so only those installations can read it."""
+    if recipients:
+        import pyrage
+        from pyrage import x25519
+
+        zip_bytes = pyrage.encrypt(zip_bytes, [x25519.Recipient.from_str(r) for r in recipients])
     return pkgcrypt.encrypt(zip_bytes, passphrase)
 
 
@@ -236,14 +266,34 @@ def _check_unpacked(z: zipfile.ZipFile) -> None:
         raise PackageError(f"数据包解压后有 {total >> 20} MB，与其大小极不相称：可能已损坏或是恶意构造的，已拒收。")
 
 
-def open_bytes(data: bytes, passphrase: str) -> Package:
-    """Decrypt, unzip and verify every member against the manifest's hashes."""
+def _unaddress(plain: bytes, identities) -> bytes:
+    import pyrage
+
+    if not identities:
+        raise PackageError("该数据包只有已开通的指定接收方才能打开，本机没有开通（或没有密钥）："
+                           "请先完成开通（数据交换 → 开通，或 ufdesk enrol）。")
+    try:
+        return pyrage.decrypt(plain, list(identities))
+    except pyrage.DecryptError as exc:
+        raise PackageError("该数据包不是发给本机的（加密给了其他安装），本机无法打开，已拒收。") from exc
+
+
+def open_bytes(data: bytes, passphrase: str, identities=()) -> Package:
+    """Decrypt (passphrase, then this installation's age key if the package is addressed),
+    unzip and verify every member against the manifest's hashes. The signature is checked
+    against the sender's certified key at import (exchange/package_trust)."""
     plain = pkgcrypt.decrypt(data, passphrase)
+    addressed = plain.startswith(AGE_MAGIC)
+    if addressed:
+        plain = _unaddress(plain, identities)
     try:
         with zipfile.ZipFile(io.BytesIO(plain)) as z:
             _check_unpacked(z)
-            manifest = json.loads(z.read("manifest.json"))
-            members = {n: z.read(n) for n in z.namelist() if n != "manifest.json"}
+            raw = z.read("manifest.json")
+            manifest = json.loads(raw)
+            names = z.namelist()
+            signature = json.loads(z.read(SIGNATURE)) if SIGNATURE in names else None
+            members = {n: z.read(n) for n in names if n not in ("manifest.json", SIGNATURE)}
     except PackageError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, NotImplementedError, RuntimeError,
@@ -260,4 +310,6 @@ def open_bytes(data: bytes, passphrase: str) -> Package:
         entry = listed[name]
         if not isinstance(entry, dict) or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             raise PackageError(f"数据包中的 {name} 校验不符，请重新导出。")
-    return Package(manifest, members, hashlib.sha256(plain).hexdigest())
+    if signature is not None and not isinstance(signature, dict):
+        raise PackageError("数据包的签名格式不对，请重新导出。")
+    return Package(manifest, members, hashlib.sha256(plain).hexdigest(), signature, raw, addressed)

@@ -100,10 +100,11 @@ def before_json(row: dict) -> str:
 
 
 def apply_table(conn, ctx, table_name: str, keys: tuple[list[str], list[list]], load_full,
-                package_id: str) -> TableOutcome:
+                package_id: str, guard=None) -> TableOutcome:
     """Merge one table of a package. ``keys``: (columns, rows) of uuid/born/clock/vv/deleted;
     ``load_full()`` gives (columns, rows) of the whole rows, in the same order — read only when
-    some row is not unchanged (a re-import of 100,000 unchanged rows never parses them)."""
+    some row is not unchanged (a re-import of 100,000 unchanged rows never parses them).
+    ``guard`` (exchange/scope): the rows the sender may not write are refused, never applied."""
     t = ALL_RECORD_TABLES[table_name]
     res = TableOutcome()
     kcols, krows = keys
@@ -131,6 +132,14 @@ def apply_table(conn, ctx, table_name: str, keys: tuple[list[str], list[list]], 
         from .package import PackageError
 
         raise PackageError(f"数据包中 {table_name} 的数据不完整，请重新导出。")
+    if guard is not None:
+        bad = guard.check(table_name, columns, [rows[n] for n in new_at + full_at if n >= 0], local)
+        if bad:
+            iu_full = columns.index("uuid")
+            for u in bad:
+                res.outcomes[u] = "rejected"
+            new_at = [n for n in new_at if rows[n][iu_full] not in bad]
+            full_at = [n for n in full_at if n < 0 or rows[n][iu_full] not in bad]
     rows = _with_defaults(table_name, columns, rows)
     res.parents = parents_of(table_name, columns, [rows[n if n >= 0 else -1 - n] for n in new_at + full_at])
     full = [dict(zip(columns, rows[n], strict=True)) for n in full_at if n >= 0]

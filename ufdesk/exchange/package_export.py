@@ -2,8 +2,9 @@
 
 Directions: a township sends to the county (``to="county"``, the default) all the records it
 holds; the county sends a township (``to=<9-digit code>``) that township's records, the
-townships and villages, its code-table edits and its acknowledgements; a township may send
-another township the records now belonging to it (a person who moved).
+townships and villages, its code-table edits, its certificates and its acknowledgements; a
+township may send another township its own records only (a person who moves between townships
+is moved by the county, see exchange/scope).
 
 "Since what the receiver last acknowledged": a row goes when this installation wrote it
 (its vv entry for us) or an imported package changed it here (``package_changes.counter``)
@@ -39,6 +40,7 @@ from ..store.schema import (
     townships,
     villages,
 )
+from . import trust as T
 from .package import (
     FORMAT,
     SUFFIX,
@@ -75,10 +77,14 @@ def acked_counter(conn, to: str) -> int:
     return min(values) if values else 0
 
 
-def _scope(t, table_name: str, to: str):
-    """Which rows a recipient receives: all for the county, a township's own otherwise."""
+def _scope(t, table_name: str, to: str, own: str | None = None):
+    """Which rows a recipient receives: all for the county; from the county, a township its
+    own; from a township, another township only the sender's own (``own``) records — what the
+    receiver accepts from it (exchange/scope)."""
     if to == COUNTY:
         return None
+    if own is not None:
+        to = own
     if table_name in LEDGER_TABLES:
         return t.c.township == to
     if table_name in SUB_TABLES:
@@ -104,13 +110,13 @@ def _fetch(conn, q) -> list[tuple]:
     return [tuple(r) for r in conn.execute(q)]
 
 
-def _rows(conn, table_name: str, to: str, since: int, me: str, touched: set[str]
+def _rows(conn, table_name: str, to: str, since: int, me: str, touched: set[str], own: str | None = None
           ) -> tuple[list[str], list[tuple], dict[str, dict]]:
     """(columns, rows, {uuid: {field: [dots]}} of the open conflicts on those rows)."""
     t = ALL_RECORD_TABLES[table_name]
     cols = export_columns(table_name)
     q = sa.select(*[t.c[c] for c in cols]).order_by(t.c.id)
-    where = _scope(t, table_name, to)
+    where = _scope(t, table_name, to, own)
     if where is not None:
         q = q.where(where)
     rows = _fetch(conn, q)
@@ -161,7 +167,7 @@ def build(store, *, passphrase: str, to: str | None = None, everything: bool = F
         months: set[str] = set()
         records = 0
         for i, name in enumerate(tables, 1):
-            cols, rows, pending = _rows(conn, name, to, since, me, touched)
+            cols, rows, pending = _rows(conn, name, to, since, me, touched, inst["township"])
             counts[name] = len(rows)
             if rows:
                 members[f"records/{name}.keys.json"] = encode_keys(cols, rows)
@@ -175,6 +181,9 @@ def build(store, *, passphrase: str, to: str | None = None, everything: bool = F
             yield i, total, f"已读取：{name}（{len(rows)} 条）"
         if store.township is None:
             members["places.json"] = _places(conn)
+        own, addressees = _trust(conn, to, passphrase)
+        if own is not None and store.township is None:
+            members[TRUST_MEMBER] = json.dumps({"certs": T.certificates(conn)}, ensure_ascii=False).encode("utf-8")
         acks = {pid: n for pid, n in conn.execute(sa.select(peers.c.id, peers.c.their_counter))}
         seq = (conn.execute(sa.select(sa.func.max(package_log.c.seq)).where(
             package_log.c.direction == "sent", package_log.c.recipient == to)).scalar() or 0) + 1
@@ -189,10 +198,35 @@ def build(store, *, passphrase: str, to: str | None = None, everything: bool = F
             "exported_at": now.isoformat(), "months": sorted(months) or [now.strftime("%Y-%m")],
             "counts": counts, "records": records, "acks": acks,
         }
+        if own is not None:
+            manifest["recipients"] = [r["installation"] for r in addressees]
     yield total - 1, total, "正在压缩并加密…"
-    sealed = seal(build_zip(manifest, members), passphrase)
+    age = [r["age_pub"] for r in addressees] + ([own.age_pub] if addressees else [])
+    sealed = seal(build_zip(manifest, members, own.sign_bytes if own else None), passphrase, age)
     yield total, total, "数据包已生成"
     return sealed, manifest
+
+
+TRUST_MEMBER = "trust.json"  # the county's certificates: new enrolments and revocations travel
+
+
+def _trust(conn, to: str, passphrase: str) -> tuple[T.OwnKeys | None, list[dict]]:
+    """This installation's keys if it is enrolled, and the recipient's certified keys: an
+    enrolled installation signs what it sends and encrypts it to the recipient's key (and its
+    own, so it can verify the file it wrote) when it knows that key."""
+    own = T.unlock_own(conn, passphrase)
+    if own is None:
+        return None, []
+    return own, T.enrolled_for(conn, None if to == COUNTY else to)
+
+
+def reopen(store, sealed: bytes, passphrase: str):
+    """Open the package just built, as a receiver would (its own key opens an addressed one):
+    the check before it goes to the stick."""
+    from .package import open_bytes
+    from .package_trust import identities
+
+    return open_bytes(sealed, passphrase, identities(store, passphrase))
 
 
 def run(gen):
@@ -207,7 +241,8 @@ def record_sent(store, manifest: dict, sha256: str, user: str | None = None) -> 
             sender_township=manifest["sender_township"], recipient=manifest["recipient"], seq=manifest["seq"],
             months=",".join(manifest["months"]), exported_at=dt.datetime.fromisoformat(manifest["exported_at"]),
             records=manifest["records"], counts=json.dumps(manifest["counts"]), sha256=sha256, status="ok",
-            details=json.dumps({"since": manifest["since"], "all": manifest["all"], "user": user}, ensure_ascii=False),
+            details=json.dumps({"since": manifest["since"], "all": manifest["all"], "user": user,
+                                "counter": manifest["counter"]}, ensure_ascii=False),
         ))
         from ..services import audit  # a package carries personal data off this PC: who sent what, when
 
@@ -230,6 +265,11 @@ def build_for(svc, *, passphrase: str, to: str | None = None, everything: bool =
     """``build`` as ``svc``'s user, who needs the 'packages' permission."""
     svc.require("packages")
     return (yield from build(svc.store, passphrase=passphrase, to=to, everything=everything))
+
+
+def reopen_for(svc, sealed: bytes, passphrase: str):
+    """``reopen`` for ``svc``'s installation."""
+    return reopen(svc.store, sealed, passphrase)
 
 
 def record_sent_for(svc, manifest: dict, sha256: str) -> None:

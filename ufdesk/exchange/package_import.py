@@ -34,10 +34,13 @@ from ..store.schema import (
     villages,
 )
 from . import package_apply as A
+from . import package_trust as PT
 from .field_scope import refusals as field_refusals
 from .field_scope import without
 from .package import Package, PackageError, decode_row, open_bytes, schema_known
 from .package_export import COUNTY
+from .package_trust import identities
+from .scope import Guard
 
 
 @dataclass
@@ -51,6 +54,8 @@ class ImportResult:
     conflicts: int = 0
     duplicates: int = 0
     records: int = 0
+    trust: str = ""  # verified / unverified (exchange/package_trust)
+    refused: list[str] = field(default_factory=list)  # one line per row the sender may not write (scope)
 
     refused_fields: list[str] = field(default_factory=list)  # rows beyond a township's field scope
 
@@ -59,8 +64,9 @@ class ImportResult:
                 for name, c in self.counts.items()]
 
 
-def read_file(path: str | os.PathLike, passphrase: str) -> Package:
-    """Copy the package from the stick to local disk first, then decrypt and verify it there."""
+def read_file(path: str | os.PathLike, passphrase: str, store=None) -> Package:
+    """Copy the package from the stick to local disk first, then decrypt and verify it there.
+    With ``store``, a package addressed to this installation is opened with its key."""
     src = Path(path)
     if not src.is_file():
         raise UfError(f"找不到数据包文件：{src}")
@@ -71,7 +77,7 @@ def read_file(path: str | os.PathLike, passphrase: str) -> Package:
         data = Path(tmp).read_bytes()
     finally:
         Path(tmp).unlink(missing_ok=True)
-    return open_bytes(data, passphrase)
+    return open_bytes(data, passphrase, identities(store, passphrase) if store is not None else ())
 
 
 def check(store, pkg: Package) -> None:
@@ -131,6 +137,7 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
         _pragma(conn, "PRAGMA cache_size=-400000")
     trans = conn.begin()
     try:
+        result.trust = PT.verify(conn, store, pkg)
         prev = _previous(conn, pkg)
         if prev is not None:
             if prev["sha256"] != pkg.digest:
@@ -149,6 +156,7 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
 
         ctx = WriteCtx(store.installation["id"], counter, user)
         per_table: dict[str, A.TableOutcome] = {}
+        guard = Guard(conn, store, pkg)
         yield 0, total, "正在核对数据包…"
         for i, name in enumerate(tables, 1):
             keys = pkg.keys(name)
@@ -159,17 +167,27 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
                 result.refused_fields += lines
                 result.warnings += lines
             per_table[name] = A.apply_table(conn, ctx, name, keys,
-                                            lambda name=name, bad=set(bad): without(pkg.table(name), bad), pkg.id)
+                                            lambda name=name, bad=set(bad): without(pkg.table(name), bad), pkg.id,
+                                            guard)
             if name in LEDGERS:
                 result.records += len(keys[1])
             yield i, total, f"已合并：{name}（{len(keys[1])} 条）"
         result.counts = A.ledger_counts(per_table)
         result.conflicts = sum(r.conflicts for r in per_table.values())
         result.duplicates = sum(r.duplicates for r in per_table.values())
+        result.refused = [r.line() for r in guard.refused]
         if pkg.places() is not None and m.get("sender_township") is None and store.township is not None:
             n = _apply_places(conn, pkg.places()) + apply_county_settings(conn, pkg.places().get("settings") or [])
             if n:
                 result.warnings.append(f"已更新县里下发的乡镇、村(社区)、代码表和设置（{n} 项）。")
+        elif pkg.places() is not None and m.get("sender_township") is not None:
+            result.refused.append("拒收：乡镇、村(社区)、代码表和设置——只接受县委统战部下发的，"
+                                  f"{result.sender}的数据包中的这部分未被采用")
+        n = PT.take_certificates(conn, store, pkg, result.trust)
+        if n:
+            result.warnings.append(f"已更新县里下发的开通信息（{n} 项：新开通或吊销的安装）。")
+        if result.trust == PT.UNVERIFIED:
+            result.warnings.append(PT.UNVERIFIED_NOTE)
         _book(conn, ctx, store, pkg, result, peer_before)
         yield total, total, "正在提交…"
         if dry_run:
@@ -197,6 +215,9 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
     broken clocks) is refused like any other bad package, and the transaction is rolled back."""
     try:
         return (yield from _import_unguarded(store, pkg, dry_run=dry_run, user=user))
+    except PackageError as exc:
+        _audit_refusal(store, pkg, exc, user)
+        raise
     except UfError:
         raise
     except sa.exc.OperationalError as exc:  # disk full, database locked: say which
@@ -212,6 +233,21 @@ def _title(pkg, table_name: str, uuid: str) -> str:
     lg = LEDGERS[table_name]
     row = next((r for r in pkg.rows(table_name) if r["uuid"] == uuid), {})
     return str(row.get(lg.title) or uuid[:8])[:40]
+
+
+def _audit_refusal(store, pkg: Package, exc: Exception, user: str | None) -> None:
+    """A refused package is a security event: one audit row saying who claimed to send it and
+    why it was refused (the sentence holds no personal data). Nothing else is written."""
+    if store.readonly:
+        return
+    m = pkg.manifest
+    try:
+        with store.engine.begin() as conn:
+            audit.write(conn, user=user, installation=store.installation["id"], action="package_refused",
+                        batch=str(m.get("package_id") or "")[:64] or None,
+                        summary=f"拒收数据包（自称来自 {m.get('sender_name') or m.get('sender')}）：{exc}")
+    except sa.exc.SQLAlchemyError:
+        pass  # the refusal itself stands; a full disk must not hide it
 
 
 def _pragma(conn, sql: str) -> None:
@@ -262,12 +298,14 @@ def _book(conn, ctx, store, pkg: Package, result: ImportResult, peer_before: dic
         months=",".join(m.get("months") or []), exported_at=dt.datetime.fromisoformat(m["exported_at"]),
         imported_at=now, records=result.records, counts=json.dumps(result.counts), sha256=pkg.digest,
         status="ok", details=json.dumps({"warnings": result.warnings, "peer_before": peer_before and peer_json,
-                                         "counter": ctx.counter, "user": ctx.user}, ensure_ascii=False),
+                                         "counter": ctx.counter, "user": ctx.user,
+                                         "trust": result.trust}, ensure_ascii=False),
     ))
     summary = "；".join(f"{LEDGERS[k].label} 新增{v['new']} 更新{v['updated']} 冲突{v['conflict']}"
                        for k, v in result.counts.items() if any(v[x] for x in ("new", "updated", "conflict")))
     audit.write(conn, user=ctx.user, installation=me, action="package_import", summary=(
-        f"导入{result.sender}的数据包（第 {m.get('seq')} 号）：{summary or '无变化'}"), batch=pkg.id, at=now)
+        f"导入{result.sender}的数据包（第 {m.get('seq')} 号{'，未验证' if result.trust == PT.UNVERIFIED else ''}）："
+        f"{summary or '无变化'}"), batch=pkg.id, at=now)
 
 
 def run(gen):
@@ -341,6 +379,11 @@ def installation_row(store) -> dict:
 
 
 # -- for a logged-in session (what the GUI and the CLI call): the role is checked here ------------
+def read_file_for(svc, path: str | os.PathLike, passphrase: str) -> Package:
+    """``read_file`` with ``svc``'s installation key (a package addressed to it opens)."""
+    return read_file(path, passphrase, svc.store)
+
+
 def import_for(svc, pkg: Package, *, dry_run: bool = False) -> Generator[tuple[int, int, str], None, ImportResult]:
     """``import_package`` as ``svc``'s user, who needs the 'packages' permission (a preview too:
     it shows what the package holds)."""

@@ -8,6 +8,7 @@ every database job runs on the worker through ``run_with_progress``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import threading
@@ -40,7 +41,7 @@ from ..exchange import package_export as E
 from ..exchange import package_import as I
 from ..exchange import usb
 from ..exchange.completeness import completeness
-from ..exchange.package import SUFFIX, open_bytes
+from ..exchange.package import SUFFIX
 from .tasks import run_with_progress
 
 REMOVABLE_ROOTS = ("/media/", "/run/media/", "/mnt/", "/Volumes/")
@@ -74,6 +75,12 @@ def list_drives() -> list[dict]:
                     "removable": looks_removable(root, fs, v.isRoot())})
     out.sort(key=lambda d: (not d["removable"], d["root"]))
     return out
+
+
+def _status(entry: dict) -> str:
+    if entry["status"] == "undone":
+        return "已撤销"
+    return "正常（未验证）" if json.loads(entry["details"] or "{}").get("trust") == "unverified" else "正常"
 
 
 class _DriveScanner(QObject):
@@ -248,7 +255,7 @@ class ExchangeDialog(QDialog):
         def job():
             sealed, manifest = yield from E.build_for(svc, passphrase=pw, to=to, everything=everything)
             yield 8, 10, "正在校验数据包…"
-            digest = open_bytes(sealed, pw).digest
+            digest = E.reopen_for(svc, sealed, pw).digest
             yield 9, 10, "正在写入U盘…"
             dest = usb.write_file(sealed, Path(target) / E.default_filename(svc, manifest))
             E.record_sent_for(svc, manifest, digest)
@@ -316,7 +323,7 @@ class ExchangeDialog(QDialog):
 
         def job():
             yield 0, 3, "正在复制到本机并解密…"
-            pkg = I.read_file(path, pw)
+            pkg = I.read_file_for(svc, path, pw)
             result = yield from I.import_for(svc, pkg, dry_run=True)
             return pkg, result
 
@@ -333,7 +340,7 @@ class ExchangeDialog(QDialog):
         m = pkg.manifest
         text = (f"来自{result.sender}，第 {m.get('seq')} 号，{_when(dt.datetime.fromisoformat(m['exported_at']))} 导出，"
                 f"{result.records} 条台账记录。以上为预览，数据库尚未修改。")
-        self._say(self.import_info, "\n".join([text, *result.warnings]))
+        self._say(self.import_info, "\n".join([text, *result.warnings, *result.refused]))
         self.import_button.setEnabled(True)
 
     def _show_counts(self, result) -> None:
@@ -360,7 +367,7 @@ class ExchangeDialog(QDialog):
             lines.append(f"有 {result.conflicts} 处冲突待处理：请打开“冲突处理”逐项确认。")
         if result.duplicates:
             lines.append(f"有 {result.duplicates} 条疑似重复的记录待核对（“冲突处理”→“重复记录”）。")
-        self._say(self.import_info, "\n".join(lines + result.warnings))
+        self._say(self.import_info, "\n".join(lines + result.warnings + result.refused))
         self.ctx.notify("*")
         self.reload_log()
         self.reload_completeness()
@@ -392,7 +399,7 @@ class ExchangeDialog(QDialog):
             "收到" if r["direction"] == "received" else "发出",
             name(r["sender_township"]),
             "县委统战部" if r["recipient"] == "county" else name(r["recipient"]),
-            r["seq"], r["records"], "已撤销" if r["status"] == "undone" else "正常", r["package_id"],
+            r["seq"], r["records"], _status(r), r["package_id"],
         ] for r in rows])
 
     def undo_selected(self) -> None:

@@ -19,6 +19,8 @@ ACTIONS = {
     "create": "新增", "update": "修改", "delete": "删除", "undo": "撤销", "attach": "添加附件",
     "detach": "删除附件", "import": "导入", "export": "导出", "export_full": "导出完整证件号",
     "package_export": "生成数据包", "package_import": "导入数据包", "package_undo": "撤销数据包",
+    "package_refused": "拒收数据包", "enrol_request": "申请开通", "enrol_accept": "批准开通",
+    "enrol_finish": "完成开通", "enrol_revoke": "吊销开通",
     "login": "登录", "login_failed": "登录失败", "logout": "退出登录", "lock": "锁屏",
     "user_add": "新增用户", "user_passwd": "修改密码", "user_unlock": "解锁用户", "user_disable": "停用用户",
     "user_enable": "启用用户", "user_role": "修改角色", "backup": "备份", "restore": "恢复备份",

@@ -351,3 +351,20 @@ evaluation_adjustments = sa.Table(
     sa.Column("at", sa.DateTime),
     sa.Column("user", sa.String(60)),
 )
+
+# Keys of installations (exchange/trust.py): this installation's own row holds its private keys
+# locked by the exchange passphrase (``secret``); peers' rows hold the county's certificate.
+trust_keys = sa.Table(
+    "trust_keys",
+    metadata,
+    sa.Column("installation", sa.String(32), primary_key=True),
+    sa.Column("township", sa.String(9)),  # NULL: the county office
+    sa.Column("name", sa.String(60)),
+    sa.Column("sign_pub", sa.String(64), nullable=False),  # Ed25519, base64
+    sa.Column("age_pub", sa.String(100), nullable=False),  # age X25519 recipient "age1…"
+    sa.Column("status", sa.String(12), nullable=False),  # pending / enrolled / revoked
+    sa.Column("cert", sa.Text),  # the certified body (JSON) …
+    sa.Column("signature", sa.String(100)),  # … and the county's Ed25519 signature of it, base64
+    sa.Column("secret", sa.Text),  # own row only: private keys sealed with the exchange passphrase
+    sa.Column("updated_at", sa.DateTime),
+)
