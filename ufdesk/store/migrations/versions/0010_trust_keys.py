@@ -1,14 +1,14 @@
 """Per-installation keys: this installation's own (private half locked by the exchange
 passphrase) and every certified peer's public keys, as the county issued or revoked them.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0006"
-down_revision = "0005"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
