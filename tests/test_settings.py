@@ -85,7 +85,7 @@ def test_setting_set_is_validated_audited_and_read_back(tmp_path, county_db):
         assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
     r = ufdesk(tmp_path, "setting", "set", "--db", county_db, "no_such_key", "1")
     assert r.returncode == 1 and "没有名为“no_such_key”的设置" in r.stderr and "unit_name" in r.stderr
-    assert stored(county_db) == {"report_due_day": "20"}, "a refused value leaves the setting as it was"
+    assert stored(county_db) == {"report_due_day": "20", "require_enrolment": "true"}, "a refused value leaves the setting as it was"
     assert len(audit_rows(county_db)) == 1
 
     r = ufdesk(tmp_path, "setting", "set", "--db", county_db, "unit_name", "中共测试县委员会统一战线工作部")
@@ -110,7 +110,7 @@ def test_only_an_administrator_may_change_settings(tmp_path, county_db):
     assert (r.returncode, r.stdout.strip()) == (0, "15"), "every role may read a setting"
     r = ufdesk(tmp_path, "setting", "set", "--db", county_db, "idle_lock_minutes", "5", user="张主任")
     assert r.returncode == 0, r.stderr
-    assert stored(county_db) == {"idle_lock_minutes": "5"}
+    assert stored(county_db) == {"idle_lock_minutes": "5", "require_enrolment": "true"}
     assert [e["user"] for e in audit_rows(county_db)] == ["张主任"]
 
 

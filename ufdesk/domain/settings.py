@@ -23,7 +23,7 @@ SCOPE_LABELS = {"local": "本机", "county": "全县（县委统战部设定，�
 class Setting:
     key: str
     label: str
-    type: str  # text / int
+    type: str  # text / int / bool
     default: object  # the typed default; for text, "{county}" is replaced by the county's name
     scope: str = "local"  # local / county
     permission: str = "admin"  # the permission (Services.ROLE_PERMISSIONS) needed to change it
@@ -38,6 +38,8 @@ class Setting:
         """The typed value of ``raw`` (text from a command line or a field, or a typed value)."""
         if self.type == "int":
             return self._int(raw)
+        if self.type == "bool":
+            return self._bool(raw)
         text = "" if raw is None else str(raw).strip()
         if not text:
             raise InvalidSetting(f"设置“{self.label}”不能为空。")
@@ -63,7 +65,19 @@ class Setting:
                                   f"“{n}”超出范围。")
         return n
 
+    def _bool(self, raw: object) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        text = "" if raw is None else str(raw).strip().lower()
+        if text in ("true", "1", "yes", "on", "是", "开"):
+            return True
+        if text in ("false", "0", "no", "off", "否", "关"):
+            return False
+        raise InvalidSetting(f"设置“{self.label}”应为 true（是）或 false（否），“{text}”不是。")
+
     def text(self, value: object) -> str:
+        if self.type == "bool":
+            return "true" if value else "false"
         return str(value)
 
     def from_stored(self, stored: str | None, default: object) -> object:
@@ -86,6 +100,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
             zero_text="从不", help="无操作多久后锁定窗口，需重新输入密码；0 表示从不锁定"),
     Setting("retention_years", "人员记录保留期限", "int", 5, scope="local", minimum=1, maximum=50, unit="年",
             help="退出、去世或离任满该年数的人员记录可按期限清除"),
+    Setting("require_enrolment", "只接收已开通安装签名的数据包", "bool", False, scope="local",
+            help="打开后，没有签名（发送方未开通）的数据包一律拒收；新建的数据库默认打开，"
+                 "升级来的数据库在全县开通后打开（exchange/trust.py）"),
 ]}
 
 
