@@ -44,17 +44,22 @@ def cmd_report(args) -> int:
     params = {"month": args.month, "year": args.year, "township": args.township, "kind": args.kind, "id": args.id,
               "summary": summary, "order": args.order, "quarter": args.quarter, "date": args.date}
     gen = reports.build(svc, args.template, params, fmt)
+    warnings: list[str] = []
     while True:
         try:
             done, total, message = next(gen)
         except StopIteration as stop:
             content = stop.value
             break
-        if sys.stderr.isatty():
+        if message.startswith("警告"):
+            warnings.append(message)
+        elif sys.stderr.isatty():
             print(f"\r{message}", end="", file=sys.stderr, flush=True)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)
     out(f"已生成{reports.template(args.template).label}：{target}")
+    for w in warnings:
+        print(w, file=sys.stderr)
     return 0

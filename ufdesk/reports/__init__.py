@@ -129,7 +129,14 @@ def build(svc, name: str, params: dict | None = None, fmt: str = "pdf") -> Gener
     yield 0, 3, f"正在汇总{t.label}的数据…"
     d = gather(svc, t.name, params or {})
     yield 1, 3, f"正在排版{t.label}…"
+    from .fonts import take_missing
+
+    take_missing()
     content = lay_out(t.name, d, params, fmt)
+    missing = take_missing() if fmt == "pdf" else []
+    if missing:  # printed as an empty box: say which, so the clerk can write them in by hand
+        yield 2, 3, (f"警告：本机字体和程序附带的字体都没有“{'、'.join(missing)}”"
+                     f"（{'、'.join(f'U+{ord(c):04X}' for c in missing)}），PDF 中这些字显示为空框。")
     if t.name in SHOWS_NUMBERS and d.get("full_ids"):
         _audit_full(svc, t, d)
     yield 3, 3, "完成"

@@ -123,14 +123,15 @@ def _table_page(b, st: dict, width: float) -> list:
     # a heading starts a new page rather than stand alone at the foot of one; a long table
     # after it still begins on the same page (keepWithNext would push the whole table on)
     if isinstance(b, H1):
-        out += [CondPageBreak(90), Paragraph(page.esc(b.text), st["h1"])]
+        out += [CondPageBreak(90), Paragraph(page.rich(b.text, st["h1"].fontName), st["h1"])]
     elif isinstance(b, H2):
-        out += [CondPageBreak(70), Paragraph(page.esc(b.text), st["h2"])]
+        out += [CondPageBreak(70), Paragraph(page.rich(b.text, st["h2"].fontName), st["h2"])]
     elif isinstance(b, P):
-        out.append(Paragraph(page.esc(b.text), st["body" if b.indent else "plain"]))
+        s = st["body" if b.indent else "plain"]
+        out.append(Paragraph(page.rich(b.text, s.fontName), s))
     elif isinstance(b, Table):
         if not b.rows:
-            out.append(Paragraph(page.esc(b.empty), st["body"]))
+            out.append(Paragraph(page.rich(b.empty, st["body"].fontName), st["body"]))
             return out
         widths = tables.fit(b.weights, width, b.header, b.rows, tables.measure_pdf(), tables.PAD)
         out.append(tables.grid(b.header, b.rows, widths, align=b.align, marks=b.marks, cells=b.cells,
@@ -144,8 +145,8 @@ def _table_page(b, st: dict, width: float) -> list:
             out.append(HRFlowable(width="100%", thickness=0.4, color="#888888"))
     elif isinstance(b, Signature):
         out.append(Spacer(1, 18))
-        out.append(Paragraph(page.esc(b.unit), st["sign"]))
-        out.append(Paragraph(page.esc(b.date), st["sign"]))
+        out.append(Paragraph(page.rich(b.unit, st["sign"].fontName), st["sign"]))
+        out.append(Paragraph(page.rich(b.date, st["sign"].fontName), st["sign"]))
     return out
 
 

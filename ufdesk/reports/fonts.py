@@ -127,3 +127,110 @@ def word_fonts() -> dict[str, str]:
     installed, else 仿宋; 方正小标宋简体, else 宋体 …), named as Word lists them."""
     register()
     return dict(register.labels)  # type: ignore[attr-defined]
+
+
+# -- rare characters ------------------------------------------------------------------------------
+# Faces tried, in order, for a character the role's face lacks (names in CJK Extensions A–F, or a
+# basic-block character AR PL UMing has no glyph for): the PC's own SimSun-ExtB, then the bundled
+# Hanazono cuts (scripts/build_fallback_fonts.py). Registered only when first needed.
+FALLBACKS = (("simsunb.ttf", 0), ("HanaMinA-ext.ttf", 0), ("HanaMinB-ext.ttf", 0))
+MISSING: set[str] = set()  # characters no face has, met since the last take_missing()
+
+
+@lru_cache(maxsize=64)
+def _cmap(fontname: str) -> frozenset[int]:
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    face = getattr(getFont(fontname), "face", None)
+    return frozenset(getattr(face, "charToGlyph", {}) or ())
+
+
+@lru_cache(maxsize=1)
+def _fallback_fonts() -> tuple[str, ...]:
+    names = []
+    installed = _installed()
+    for i, (file, index) in enumerate(FALLBACKS):
+        path = installed.get(file.lower()) or resource("fonts", file)
+        if Path(path).is_file() and _try(f"uf-fallback{i}", Path(path), index):
+            names.append(f"uf-fallback{i}")
+    return tuple(names)
+
+
+@lru_cache(maxsize=4096)
+def fallback_for(ch: str) -> str | None:
+    """The first fallback face that has ``ch``, or None (the character is then recorded)."""
+    for name in _fallback_fonts():
+        if ord(ch) in _cmap(name):
+            return name
+    return None
+
+
+def runs(text: str, fontname: str) -> list[tuple[str, str]]:
+    """``text`` cut into (font, text) runs: the role's face wherever it has the glyph."""
+    if text.isascii():
+        return [(fontname, text)]
+    cover = _cmap(fontname)
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        f = fontname
+        if ord(ch) not in cover and not ch.isspace():
+            f = fallback_for(ch) or fontname
+            if f == fontname:
+                MISSING.add(ch)
+        if out and out[-1][0] == f:
+            out[-1] = (f, out[-1][1] + ch)
+        else:
+            out.append((f, ch))
+    return out
+
+
+def lacks(text: str, fontname: str) -> bool:
+    """Whether the face lacks a glyph of ``text`` (a cell then takes the slow, mixed-font path)."""
+    if text.isascii():
+        return False
+    cover = _cmap(fontname)
+    return any(ord(ch) not in cover and not ch.isspace() for ch in text)
+
+
+def markup(escaped_runs: list[tuple[str, str]], fontname: str) -> str:
+    """Paragraph markup of runs whose text is already escaped: fallback runs in <font>."""
+    return "".join(t if f == fontname else f'<font name="{f}">{t}</font>' for f, t in escaped_runs)
+
+
+def take_missing() -> list[str]:
+    """The characters no face could print since the last call (each once, in code-point order)."""
+    out = sorted(MISSING)
+    MISSING.clear()
+    return out
+
+
+def _fix_to_unicode() -> None:
+    """reportlab writes a character outside the basic plane into the ToUnicode CMap as five hex
+    digits (<2C364>), which readers take as U+2C36: copy, search and pdftotext lose the name.
+    The CMap wants UTF-16BE there: a surrogate pair, <D870DF64>."""
+    from reportlab.pdfbase import ttfonts
+
+    if getattr(ttfonts.makeToUnicodeCMap, "_ufdesk", False):
+        return
+    original = ttfonts.makeToUnicodeCMap
+
+    def utf16(v: int) -> str:
+        if v <= 0xFFFF:
+            return f"{v:04X}"
+        v -= 0x10000
+        return f"{0xD800 + (v >> 10):04X}{0xDC00 + (v & 0x3FF):04X}"
+
+    def make(fontname, subset):
+        text = original(fontname, subset)
+        if all(v <= 0xFFFF for v in subset):
+            return text
+        head, _sep, tail = text.partition("beginbfchar\n")
+        body, _sep2, rest = tail.partition("\nendbfchar")
+        lines = [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
+        return head + "beginbfchar\n" + "\n".join(lines) + "\nendbfchar" + rest
+
+    make._ufdesk = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make
+
+
+_fix_to_unicode()

@@ -194,12 +194,20 @@ def heading_block(meta: Meta, st: dict, *, unit_line: bool = True, prose: bool =
             out.append(Prose(f"填报单位：{meta.unit}  日期：{meta.date_text}", font("body"), BODY_PT,
                              align="center", keep=True))
         return out + [Prose("", font("body"), BODY_PT, keep=True)]
-    out = [Paragraph(esc(meta.title), st["title"])]
+    out = [Paragraph(rich(meta.title, st["title"].fontName), st["title"])]
     if meta.subtitle:
-        out.append(Paragraph(esc(meta.subtitle), st["subtitle"]))
+        out.append(Paragraph(rich(meta.subtitle, st["subtitle"].fontName), st["subtitle"]))
     if unit_line:
-        out.append(Paragraph(f"填报单位：{esc(meta.unit)}&nbsp;&nbsp;&nbsp;&nbsp;日期：{meta.date_text}", st["meta"]))
+        out.append(Paragraph(f"填报单位：{rich(meta.unit, st['meta'].fontName)}&nbsp;&nbsp;&nbsp;&nbsp;日期：{meta.date_text}",
+                             st["meta"]))
     return out
+
+
+def rich(text, fontname: str) -> str:
+    """``esc(text)`` with the characters ``fontname`` lacks set in a fallback face (<font>)."""
+    from .fonts import markup, runs
+
+    return markup(runs(esc(text), fontname), fontname)
 
 
 def esc(text) -> str:

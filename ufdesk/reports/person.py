@@ -49,10 +49,10 @@ def flowables(d: dict) -> list:
     val_c = st["cell_c"].clone("valc", fontSize=10.5, leading=14)
 
     def L(text):
-        return Paragraph(esc(text), label)
+        return Paragraph(page.rich(text, label.fontName).replace("\n", "<br/>"), label)
 
     def V(text, centre=True):
-        return Paragraph(esc(text).replace("\n", "<br/>"), val_c if centre else val)
+        return Paragraph(page.rich(text, val.fontName).replace("\n", "<br/>"), val_c if centre else val)
 
     photo_w = 32 * MM
     rest = (width - photo_w) / 6

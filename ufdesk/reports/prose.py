@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from reportlab.platypus import Flowable
 
+from .fonts import runs
 from .page import MM, NO_LINE_START
 
 BLOCK_W, BLOCK_H = 156 * MM, 225 * MM
@@ -135,7 +136,8 @@ class Prose(Flowable):
             elif self.align == "right":
                 x0 += room - drawn
             t = c.beginText(x0, self.height - i * LINE - rise)
-            t.setFont(self.fontname, size)
             t.setCharSpace(space)
-            t.textOut(line)
+            for fontname, part in runs(line, self.fontname):  # a rare character in a fallback face
+                t.setFont(fontname, size)
+                t.textOut(part)
             c.drawText(t)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .fonts import font
+from .fonts import font, lacks
 from .page import CELL_PT, NO_LINE_START
 
 PAD = 3  # points of padding left and right of a cell
@@ -71,7 +71,11 @@ def grid(header: list[str] | list[list[str]], rows: list[list], widths: list[flo
     data = [[wrap(h, w - 2 * PAD, hei, size) for h, w in zip(hr, widths, strict=False)] for hr in header_rows]
     for i, row in enumerate(rows):
         fn = hei if i in marks or (totals and i == len(rows) - 1) else song
-        data.append([wrap(_text(v), w - 2 * PAD, fn, size) for v, w in zip(row, widths, strict=False)])
+        cells_ = [wrap(_text(v), w - 2 * PAD, fn, size) for v, w in zip(row, widths, strict=False)]
+        for c, t in enumerate(cells_):
+            if lacks(t, fn):  # a name with a rare character: that one cell mixes faces
+                cells_[c] = _mixed(t, fn, size, leading or size * 1.3, align[c] if c < len(align) else "C")
+        data.append(cells_)
     nh = len(header_rows)
     style = [
         ("FONT", (0, 0), (-1, nh - 1), hei, size, leading or size * 1.3),
@@ -97,6 +101,18 @@ def grid(header: list[str] | list[list[str]], rows: list[list], widths: list[flo
     for sp in spans or ():
         style.append(("SPAN", *sp))
     return LongTable(data, colWidths=widths, repeatRows=nh if repeat else 0, style=style, hAlign="CENTER")
+
+
+def _mixed(text: str, fontname: str, size: float, leading: float, align: str):
+    """A cell Paragraph whose characters the cell's face lacks are set in a fallback face."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from .page import rich
+
+    st = ParagraphStyle("mixed", fontName=fontname, fontSize=size, leading=leading, wordWrap="CJK",
+                        alignment={"L": 0, "C": 1, "R": 2}[align])
+    return Paragraph(rich(text, fontname).replace("\n", "<br/>"), st)
 
 
 def _text(v) -> str:
