@@ -133,14 +133,19 @@ def remembered(store, lg: Ledger, headers: list[str]) -> list[str | None] | None
     return (mapping + [None] * len(headers))[: len(headers)]
 
 
-def remember(store, lg: Ledger, headers: list[str], mapping: list[str | None]) -> None:
+def remember(store, lg: Ledger, headers: list[str], mapping: list[str | None], conn=None) -> None:
+    """Keep the mapping for this header layout: in ``conn``'s transaction when given (the
+    import's own, so that a refused import remembers nothing)."""
     from ..store.schema import import_mappings as t
 
+    if conn is None:
+        with store.engine.begin() as own:
+            return remember(store, lg, headers, mapping, own)
     key = header_key(headers)
-    with store.engine.begin() as conn:
-        conn.execute(sa.delete(t).where(t.c.ledger == lg.name, t.c.header_key == key))
-        conn.execute(sa.insert(t).values(ledger=lg.name, header_key=key, mapping=json.dumps(mapping, ensure_ascii=False),
-                                         updated_at=dt.datetime.now().replace(microsecond=0)))
+    conn.execute(sa.delete(t).where(t.c.ledger == lg.name, t.c.header_key == key))
+    conn.execute(sa.insert(t).values(ledger=lg.name, header_key=key, mapping=json.dumps(mapping, ensure_ascii=False),
+                                     updated_at=dt.datetime.now().replace(microsecond=0)))
+    return None
 
 
 def mapping_for(store, lg: Ledger, headers: list[str]) -> tuple[list[str | None], bool]:

@@ -665,11 +665,13 @@ def _run_import(services, source: Source, *, dry_run: bool, skip_invalid: bool, 
     lg = source.ledger
     starting, source.helper = source.helper, None  # a helper serves one check
     helper = starting.get() if starting is not None else None
+    began = False  # past the permission check: an import that then fails leaves an audit row
     try:
         services.require("import")
         if lg.township_scope is not None and services.store.township is not None:
             raise ImportRefused(f"{lg.label}由县委统战部下达，乡镇不能导入；县里的{lg.label}随数据包下发，"
                                 "乡镇在本机填报进展即可")
+        began = not dry_run
         checker = Checker.for_source(services, source)
         missing = checker.missing_columns()
         if missing:
@@ -682,8 +684,6 @@ def _run_import(services, source: Source, *, dry_run: bool, skip_invalid: bool, 
         # follows the rows (rebuilding indexes, sub-records, updates)
         total = len(data) if dry_run else len(data) + len(data) // 4
         total = total or 1
-        if remember_mapping and not dry_run:
-            remember(services.store, lg, source.headers, source.mapping)
         if dry_run:
             with services.store.connect() as conn:
                 matcher = Matcher(conn, lg)
@@ -694,13 +694,41 @@ def _run_import(services, source: Source, *, dry_run: bool, skip_invalid: bool, 
             with services.store.write(services.user) as (conn, ctx):
                 report = yield from _write(services, source, checker, data, helper, conn, ctx, total,
                                            skip_invalid=skip_invalid, update=update, rejects=rejects)
+                if remember_mapping:  # in the import's transaction: remembered only when it is written
+                    remember(services.store, lg, source.headers, source.mapping, conn)
         except _Refused as refused:
-            return refused.args[0]
+            report = refused.args[0]
+            _audit_unwritten(services, source, f"{report.rejected}行中发现问题{len(report.problems)}处，未写入")
+            began = False
+            return report
+    except ImportRefused:
+        if began:
+            _audit_unwritten(services, source, "缺少必填的列，未写入")
+        raise
+    except BaseException as exc:  # Cancel (GeneratorExit), an error: the transaction rolled back
+        if began:
+            why = "已取消" if isinstance(exc, (GeneratorExit, KeyboardInterrupt)) else f"出错（{type(exc).__name__}）"
+            _audit_unwritten(services, source, f"{why}，未写入")
+        raise
     finally:
         if helper is not None:
             helper.close()
     report.written = True
     return report
+
+
+def _audit_unwritten(services, source: Source, why: str) -> None:
+    """The one row a refused, cancelled or failed import leaves: in the audit table alone
+    (not through ``store.write``, which would advance the installation's counter)."""
+    from ..services import audit
+
+    try:
+        with services.store.engine.begin() as conn:
+            audit.write(conn, user=services.user, installation=(services.store.installation or {}).get("id"),
+                        action="import_refused", ledger=source.ledger.name,
+                        summary=f"导入{source.ledger.label}：{source.path.name}（{source.sheet}），{why}")
+    except Exception:  # a read-only or full disk: the refusal itself was already said
+        pass
 
 
 def _tally(checker, source: Source, lg: Ledger, rows: list[Row], matcher: Matcher, *, dry_run: bool):

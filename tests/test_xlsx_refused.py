@@ -1,0 +1,92 @@
+"""Refused means untouched (issue 16): a refused, cancelled or failed import leaves every table
+byte-identical but for one audit row saying so; the column mapping is remembered only when an
+import is written. Checked with a hash of every table's every row."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from xlsx_office import roster_rows, write_openpyxl
+
+from ufdesk.exchange.xlsx_import import ImportRefused, import_file, open_source, run_import
+
+
+def table_hashes(store) -> dict[str, str]:
+    """Every table's rows (and the schema), hashed; the audit table left out, and its own
+    line of sqlite_sequence."""
+    out = {}
+    with store.connect() as conn:
+        tables = conn.exec_driver_sql("select name, sql from sqlite_master order by name").all()
+        for name, sql in tables:
+            out["schema:" + name] = hashlib.sha1((sql or "").encode()).hexdigest()
+        for name, _ in tables:
+            if name == "audit" or not conn.exec_driver_sql(
+                    "select 1 from sqlite_master where type='table' and name=?", (name,)).first():
+                continue
+            where = " where name != 'audit'" if name == "sqlite_sequence" else ""
+            rows = conn.exec_driver_sql(f'select * from "{name}"{where} order by 1').all()
+            out[name] = hashlib.sha1(repr(rows).encode()).hexdigest()
+    return out
+
+
+def audit_rows(store) -> list[tuple[str, str]]:
+    with store.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql("select action, summary from audit order by id").all()]
+
+
+def _prepared(services, tmp_path):
+    """A county with people in it already, and a mapping the clerk chose earlier."""
+    clean = write_openpyxl(tmp_path / "clean.xlsx", roster_rows()[:8])
+    assert import_file(services, "representatives", clean).new == 4
+    return clean
+
+
+def test_a_refused_import_changes_nothing_but_one_audit_row(services, tmp_path):
+    _prepared(services, tmp_path)
+    rows = roster_rows()
+    rows[2] = [*rows[2][:-1], "个人简历"]  # a new header layout: its mapping must not be remembered
+    bad = write_openpyxl(tmp_path / "bad.xlsx", rows)
+    before, audit_before = table_hashes(services.store), audit_rows(services.store)
+    report = import_file(services, "representatives", bad)
+    assert not report.written and report.problems
+    assert table_hashes(services.store) == before
+    added = audit_rows(services.store)[len(audit_before):]
+    assert added == [("import_refused", "导入代表人士：bad.xlsx（花名册），12行中发现问题8处，未写入")]
+    assert not open_source(bad, "representatives", store=services.store).remembered
+    fixed = write_openpyxl(tmp_path / "fixed.xlsx", rows[:8])  # the same layout, good rows: now remembered
+    assert import_file(services, "representatives", fixed).written
+    assert open_source(bad, "representatives", store=services.store).remembered
+
+
+def test_a_missing_column_refusal_and_a_cancel_change_nothing_but_one_audit_row_each(services, tmp_path,
+                                                                                      monkeypatch):
+    import ufdesk.exchange.parallel_check as P
+
+    _prepared(services, tmp_path)
+    before, n_audit = table_hashes(services.store), len(audit_rows(services.store))
+    noname = write_openpyxl(tmp_path / "noname.xlsx", [[c for i, c in enumerate(r) if i != 1] for r in roster_rows()[:6]])
+    with pytest.raises(ImportRefused):
+        import_file(services, "representatives", noname)
+    rows = roster_rows()[:3] + [[i, f"人员{i}", "男", "汉", "1975.03", None, "民盟", "本科", "单位", "城关", "党外知识分子",
+                                 None, None] for i in range(1, 31)]
+    many = write_openpyxl(tmp_path / "many.xlsx", rows)
+    monkeypatch.setattr(P, "CHUNK_ROWS", 10)
+    gen = run_import(services, open_source(many, "representatives", store=services.store))
+    for done, _total, _ in gen:
+        if done >= 20:  # two chunks checked and written inside the transaction
+            gen.close()
+            break
+    assert table_hashes(services.store) == before
+    assert audit_rows(services.store)[n_audit:] == [
+        ("import_refused", "导入代表人士：noname.xlsx（花名册），缺少必填的列，未写入"),
+        ("import_refused", "导入代表人士：many.xlsx（花名册），已取消，未写入"),
+    ]
+    assert import_file(services, "representatives", many).new == 30
+
+
+def test_a_dry_run_changes_nothing_at_all(services, tmp_path):
+    clean = _prepared(services, tmp_path)
+    before, audit_before = table_hashes(services.store), audit_rows(services.store)
+    assert import_file(services, "representatives", clean, dry_run=True).existing == 4
+    assert table_hashes(services.store) == before and audit_rows(services.store) == audit_before
