@@ -90,3 +90,70 @@ def test_a_dry_run_changes_nothing_at_all(services, tmp_path):
     before, audit_before = table_hashes(services.store), audit_rows(services.store)
     assert import_file(services, "representatives", clean, dry_run=True).existing == 4
     assert table_hashes(services.store) == before and audit_rows(services.store) == audit_before
+
+
+FORMULA_LIKE = {"employer": "=HYPERLINK(\"http://example.com\",\"点我\")", "position": "+86 主任",
+                "address": "-1 号楼", "notes": "@所有人 =1+1"}
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_comes_back_unchanged(services, tmp_path):
+    """The ledger export and the rejects workbook store such text as text cells with the
+    quote-prefix style (no added apostrophe), and it round-trips exactly."""
+    from openpyxl import load_workbook
+
+    from ufdesk.exchange.xlsx_export import export_xlsx
+    from ufdesk.exchange.xlsx_import import drain
+
+    rec = services.create("representatives", {"name": "张三", **FORMULA_LIKE})
+    out = tmp_path / "导出.xlsx"
+    drain(export_xlsx(services, "representatives", out))
+    ws = load_workbook(out)["代表人士"]
+    labels = {c.value: c.column for c in ws[1]}
+    for name, text in FORMULA_LIKE.items():
+        label = services_label(name)
+        cell = ws.cell(row=2, column=labels[label])
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True), name
+    again = import_file(services, "representatives", out, update=True)
+    assert (again.existing, again.updated) == (1, 0)  # nothing changed: the same text came back
+    got = services.find_by("representatives")[0]
+    assert {k: got[k] for k in FORMULA_LIKE} == FORMULA_LIKE and got["uuid"] == rec.uuid
+
+    # the rejects workbook: a bad row's cells come back as they were typed
+    bad = tmp_path / "bad.xlsx"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["姓名", "工作单位", "身份证号"])
+    wb.active.append(["李四", "=1+1", "123"])
+    wb.active["B2"].data_type = "s"  # typed as text in the source (Excel shows =1+1)
+    wb.save(bad)
+    rejects = tmp_path / "rejects.xlsx"
+    report = import_file(services, "representatives", bad, skip_invalid=True, rejects=rejects)
+    assert report.rejected == 1
+    cell = load_workbook(rejects).active["B2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
+
+
+def test_the_audit_log_export_uses_the_same_writer(tmp_path):
+    """A tab-led or @-led text through the one writer every xlsx uses (audit log, templates)."""
+    from openpyxl import Workbook, load_workbook
+
+    from ufdesk.xlsx_cells import safe_row, set_value
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("审计日志")
+    ws.append(safe_row(ws, ["\t缩进", "@张三", "普通", 5]))
+    wb.save(tmp_path / "a.xlsx")
+    got = [(c.value, c.data_type, c.quotePrefix) for c in load_workbook(tmp_path / "a.xlsx").active[1]]
+    assert got == [("\t缩进", "s", True), ("@张三", "s", True), ("普通", "s", False), (5, "n", False)]
+    wb = Workbook()
+    set_value(wb.active["A1"], "=SUM(1,2)")
+    wb.save(tmp_path / "b.xlsx")
+    cell = load_workbook(tmp_path / "b.xlsx").active["A1"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=SUM(1,2)", "s", True)
+
+
+def services_label(name: str) -> str:
+    from ufdesk.domain import ledger
+
+    return ledger("representatives").field(name).label

@@ -18,6 +18,7 @@ from ..domain import ledger as get_ledger
 from ..domain.codes import split_multi
 from ..domain.model import TOWNSHIP_LABEL, Field, Ledger
 from ..services.audit import MASKED_TYPES, mask
+from ..xlsx_cells import safe_row, set_value
 from .mapping import UUID_LABEL
 
 PAGE = 2000
@@ -171,7 +172,7 @@ def _row_cells(ws, values: list) -> list:
     """Dates need a cell with a number format; everything else goes in as a plain value."""
     dates = ws._ufdesk_date_cols
     if not dates:
-        return values
+        return safe_row(ws, values)
     from openpyxl.cell import WriteOnlyCell
 
     out = list(values)
@@ -180,7 +181,7 @@ def _row_cells(ws, values: list) -> list:
             cell = WriteOnlyCell(ws, value=out[i])
             cell.number_format = DATE_FORMAT
             out[i] = cell
-    return out
+    return safe_row(ws, out)
 
 
 def _write_subs(wb, services, lg: Ledger, fmt: _Formatter) -> None:
@@ -243,7 +244,8 @@ def write_template(lg_name: str, path: str | Path, *, codes=None, townships: lis
     list_col = 0
     for i, c in enumerate(cols, 1):
         letter = _col_letter(i)
-        cell = ws.cell(row=1, column=i, value=c.label)
+        cell = ws.cell(row=1, column=i)
+        set_value(cell, c.label)
         required = c.field is not None and c.field.required
         cell.font = Font(bold=True, color="C00000" if required else "000000")
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -266,7 +268,7 @@ def write_template(lg_name: str, path: str | Path, *, codes=None, townships: lis
             ll = _col_letter(list_col)
             lists.cell(row=1, column=list_col, value=c.label)
             for r, v in enumerate(values, 2):
-                lists.cell(row=r, column=list_col, value=v)
+                set_value(lists.cell(row=r, column=list_col), v)
             dv = DataValidation(type="list", formula1=f"'代码表'!${ll}$2:${ll}${len(values) + 1}", allow_blank=True)
             if f is not None and f.type == "codes":  # several values allowed: the list is a help only
                 dv.showErrorMessage = False

@@ -861,6 +861,8 @@ def write_rejects(source: Source, rows: list[Row], out: Path) -> Path:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from ..xlsx_cells import risky, safe_row, text_cell
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(source.ledger.label[:31])
     ws.freeze_panes = "A2"
@@ -870,7 +872,7 @@ def write_rejects(source: Source, rows: list[Row], out: Path) -> Path:
     bold = Font(bold=True)
     header = []
     for h in [*source.headers, "错误原因"]:
-        c = WriteOnlyCell(ws, value=h)
+        c = text_cell(ws, h) if risky(h) else WriteOnlyCell(ws, value=h)
         c.font = bold
         header.append(c)
     ws.append(header)
@@ -882,7 +884,7 @@ def write_rejects(source: Source, rows: list[Row], out: Path) -> Path:
                 cells[i] = N.excel_digits(v)  # as Excel showed it, as text from now on
         cells = [None if (isinstance(v, str) and v == "") else v for v in cells]
         reasons = "；".join(f"{p.column}：{p.message}" for p in row.problems)
-        ws.append([*cells, reasons])
+        ws.append(safe_row(ws, [*cells, reasons]))  # a cell typed "=1+1" comes back as that text
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out

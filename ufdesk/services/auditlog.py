@@ -122,6 +122,8 @@ def export_xlsx(svc, path, **filters) -> int:
     svc.require("admin")
     from openpyxl import Workbook
 
+    from ..xlsx_cells import safe_row
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志")
     for i, width in enumerate((20, 10, 12, 10, 38, 50, 60)):
@@ -130,17 +132,10 @@ def export_xlsx(svc, path, **filters) -> int:
     ws.append(list(HEADERS))
     n = 0
     for e in entries(svc, limit=None, **filters):
-        ws.append([_safe(v) for v in row_values(e)])
+        ws.append(safe_row(ws, list(row_values(e))))
         n += 1
     wb.save(str(path))
     with svc.store.write(svc.user) as (conn, ctx):
         A.write(conn, user=svc.user, installation=ctx.installation, action="audit_export", at=ctx.now,
                 summary=f"导出审计日志 {n} 条")
     return n
-
-
-def _safe(value):
-    """Text that a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
