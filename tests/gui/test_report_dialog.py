@@ -125,6 +125,46 @@ def test_structure_as_at_a_day_typed_in_the_date_box(qtbot, dialog, report_db, t
     assert f"截至{on.year}年{on.month}月{on.day}日" in txt and f"在册党外代表人士共{n}人" in txt
 
 
+def test_issue_twice_shows_the_figures_that_changed(qtbot, dialog, ctx, tmp_path):
+    """定稿 stores 第1版; a person recognised last month is typed late; 定稿 again makes 第2版 and
+    the dialog says which figures differ. A viewer's dialog has the button disabled."""
+    import datetime as dt
+
+    choose(dialog.template, "monthly")
+    assert dialog.btn_issue.isVisible() and dialog.btn_issue.isEnabled()
+    month = dialog.month.currentData()
+    qtbot.mouseClick(dialog.btn_issue, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "第1版" in dialog.issue_info.text() or "未能" in dialog.issue_info.text(), timeout=TIMEOUT)
+    assert dialog.issue_info.text().startswith("已定稿")
+    y, m = (int(x) for x in month.split("-"))
+    ctx.services.create("representatives", {"name": "迟报二", "recognized_on": dt.date(y, m, 3)})
+    qtbot.mouseClick(dialog.btn_issue, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "第2版" in dialog.issue_info.text(), timeout=TIMEOUT)
+    info = dialog.issue_info.text()
+    assert "与第1版不同的数字" in info and "月末在册" in info and "新认定人数" in info
+    dialog.grab().save(str(tmp_path / "issued.png"))
+    from ufdesk.reports import archive
+
+    assert [e["edition"] for e in archive.editions(ctx.services.store, "monthly", month)] == [1, 2]
+    choose(dialog.template, "roster")
+    assert not dialog.btn_issue.isVisible()
+
+
+def test_a_viewer_cannot_issue_from_the_dialog(qtbot, ctx):
+    from ufdesk.gui.context import AppContext
+    from ufdesk.gui.report_dialog import ReportDialog
+    from ufdesk.services import Services
+
+    viewer = AppContext(Services(ctx.services.store, user="查阅员", role="viewer"), ctx.worker)
+    d = ReportDialog(viewer)
+    qtbot.addWidget(d)
+    d.show()
+    choose(d.template, "monthly")
+    assert d.btn_issue.isVisible() and not d.btn_issue.isEnabled()
+    assert "只有录入员或管理员" in d.btn_issue.toolTip()
+    qtbot.waitUntil(lambda: ctx.worker.busy == 0, timeout=TIMEOUT)
+
+
 def test_monthly_saved_as_word(qtbot, dialog, tmp_path):
     from docx import Document
 

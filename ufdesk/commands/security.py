@@ -258,6 +258,8 @@ def cmd_purge(args) -> int:
     cli.out(f"{verb} {found.cutoff:%Y-%m-%d} 以前退出、去世或离任人员的记录 {found.total} 条（{parts}）。")
     if found.undated:
         cli.out(f"另有 {found.undated} 名代表人士状态为退出或去世但未填退出时间，未清除；请补填退出时间。")
+    if found.issued:
+        cli.out(f"已定稿的报表中有 {found.issued} 版提到这些人员；定稿作为正式文书保留，不清除。")
     if args.dry_run:
         cli.out("（试运行：未做任何修改）")
     return 0

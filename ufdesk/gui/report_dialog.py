@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import reports
+from ..reports import archive
 from ..services import stats
 from .messages import show_error
 from .tasks import run_with_progress
@@ -134,16 +135,25 @@ class ReportDialog(QDialog):
         self.btn_build.setDefault(True)
         self.btn_save = QPushButton("保存…")
         self.btn_print = QPushButton("打印…")
+        self.btn_issue = QPushButton("定稿")  # monthly: keep this edition as issued (第N版)
+        self.btn_issue.setToolTip("把本月汇总的 PDF、Word 和数字存为新的一版定稿；以后打印该月即为定稿原样")
+        if not self.ctx.services.allowed("edit"):
+            self.btn_issue.setEnabled(False)
+            self.btn_issue.setToolTip("只有录入员或管理员可以定稿。")
+        self.issue_info = QLabel()
+        self.issue_info.setWordWrap(True)
         self.btn_build.clicked.connect(self.generate)
         self.btn_save.clicked.connect(self.save)
         self.btn_print.clicked.connect(self.print_)
+        self.btn_issue.clicked.connect(self.issue)
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.button(QDialogButtonBox.Close).setText("关闭")
         close.rejected.connect(self.reject)
         col = QVBoxLayout(self.form_box)
         col.addLayout(form)
-        for b in (self.btn_build, self.btn_save, self.btn_print):
+        for b in (self.btn_build, self.btn_save, self.btn_print, self.btn_issue):
             col.addWidget(b)
+        col.addWidget(self.issue_info)
         col.addStretch(1)
         col.addWidget(close)
 
@@ -151,6 +161,8 @@ class ReportDialog(QDialog):
         t = reports.TEMPLATES[self.template.currentData()]
         for key, widget in self.fields.items():
             self.form.setRowVisible(widget, key in t.params)
+        self.btn_issue.setVisible(t.name in archive.ISSUABLE)
+        self.issue_info.clear()
         self._clear_preview("选择参数后点“生成预览”。")
 
     def _names(self) -> dict[str, str]:
@@ -252,6 +264,28 @@ class ReportDialog(QDialog):
         self.status.setText(f"{reports.TEMPLATES[name].label}：共{self.page_count}页{more}")
         self.btn_save.setEnabled(True)
         self.btn_print.setEnabled(True)
+
+    # -- issuing (定稿) ----------------------------------------------------------------------------
+    def issue(self) -> None:
+        name, params = self.current()
+        self.issue_info.setText("正在定稿…")
+        self.ctx.worker.submit(archive.issue, self.ctx.services, name, params, on_done=self._issued,
+                               on_error=self._issue_failed)
+
+    def _issued(self, made: dict) -> None:
+        m = made["period"]
+        text = f"已定稿{m[:4]}年{int(m[5:])}月汇总第{made['edition']}版。"
+        if made["edition"] > 1:
+            if made["changed"]:
+                text += f"与第{made['edition'] - 1}版不同的数字：" + "；".join(
+                    f"{k} {old}→{new}" for k, old, new in made["changed"]) + "。"
+            else:
+                text += f"各项数字与第{made['edition'] - 1}版相同。"
+        self.issue_info.setText(text)
+
+    def _issue_failed(self, exc: BaseException) -> None:
+        self.issue_info.setText("未能定稿。")
+        show_error(self, exc, "定稿")
 
     # -- saving and printing ----------------------------------------------------------------------
     def default_filename(self) -> str:

@@ -182,7 +182,7 @@ def _activities(store, start, end) -> dict:
 
 def _rep_line(store, r: dict) -> dict:
     kinds = store.codebook()["object_kind"]
-    return {"name": r["name"], "gender": store.codebook()["gender"].name_of(r.get("gender")),
+    return {"uuid": r.get("uuid"), "name": r["name"], "gender": store.codebook()["gender"].name_of(r.get("gender")),
             "township": store.township_name(r.get("township")),
             "kinds": "、".join(kinds.name_of(c) for c in split_multi(r.get("kinds"))),
             "employer": " ".join(x for x in (r.get("employer"), r.get("position")) if x),
@@ -190,7 +190,7 @@ def _rep_line(store, r: dict) -> dict:
 
 
 def _cadre_line(store, post, r: dict) -> dict:
-    return {"name": r["name"], "post": post.name_of(r.get("post")), "township": store.township_name(r.get("township")),
+    return {"uuid": r.get("uuid"), "name": r["name"], "post": post.name_of(r.get("post")), "township": store.township_name(r.get("township")),
             "employer": r.get("employer") or "", "appointed_on": r.get("appointed_on"), "left_on": r.get("left_on")}
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from ..domain import LEDGERS
 from ..domain.errors import UfError
 from ..store import records as R
-from ..store.schema import LEDGER_TABLES, audit, conflicts
+from ..store.schema import LEDGER_TABLES, audit, conflicts, issued_reports
 from . import audit as A
 
 SETTING = "retention_years"  # the office's chosen N, kept in the database
@@ -31,6 +31,7 @@ class Candidates:
     uuids: dict[str, list[str]]
     undated: int
     cutoff: dt.date
+    issued: int = 0  # issued (定稿) report editions naming any of them: kept as official records
 
     @property
     def total(self) -> int:
@@ -59,7 +60,20 @@ def candidates(store, years: int, today: dt.date | None = None) -> Candidates:
             found[name] = list(conn.execute(sa.select(t.c.uuid).where(live, gone, t.c.left_on < cut)).scalars())
             if name in GONE:
                 undated += conn.execute(sa.select(sa.func.count()).where(live, gone, t.c.left_on.is_(None))).scalar()
-    return Candidates(found, undated, cut)
+    return Candidates(found, undated, cut, _issued_naming(store, [u for v in found.values() for u in v]))
+
+
+def _issued_naming(store, uuids: list[str]) -> int:
+    """Issued editions that name any of these people. A purge keeps them: they are the records
+    as issued (the office's own copy of what it sent), not working data."""
+    import json
+
+    wanted = set(uuids)
+    if not wanted:
+        return 0
+    with store.connect() as conn:
+        named = conn.execute(sa.select(issued_reports.c.named)).scalars().all()
+    return sum(1 for n in named if n and wanted.intersection(json.loads(n)))
 
 
 def purge(svc, years: int, *, dry_run: bool = False, today: dt.date | None = None) -> Candidates:

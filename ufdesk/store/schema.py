@@ -368,3 +368,23 @@ trust_keys = sa.Table(
     sa.Column("secret", sa.Text),  # own row only: private keys sealed with the exchange passphrase
     sa.Column("updated_at", sa.DateTime),
 )
+
+# Issued (定稿) editions of reports: the files as issued and their figures, kept as official
+# records. Not a record table: never sent in packages (a county's summary names people of
+# every township), kept by a purge.
+issued_reports = sa.Table(
+    "issued_reports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("report", sa.String(40), nullable=False),  # template name: monthly
+    sa.Column("period", sa.String(20), nullable=False),  # "2026-06"
+    sa.Column("edition", sa.Integer, nullable=False),  # 第N版, from 1
+    sa.Column("issued_at", sa.DateTime, nullable=False),
+    sa.Column("issued_by", sa.String(60)),
+    sa.Column("pdf", sa.LargeBinary),
+    sa.Column("docx", sa.LargeBinary),
+    sa.Column("sha256", sa.String(64)),  # of the PDF
+    sa.Column("figures", sa.Text),  # JSON {label: value}: what the dialog compares between editions
+    sa.Column("named", sa.Text),  # JSON [uuid]: people the report names (for purge's count)
+    sa.UniqueConstraint("report", "period", "edition"),
+)
