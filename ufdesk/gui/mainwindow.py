@@ -39,6 +39,11 @@ class MainWindow(QMainWindow):
             tab.counted.connect(self._counted)
             self.ledger_tabs[name] = tab
             self.tabs.addTab(tab, lg.label)
+        from .evaluation_page import EvaluationPage
+
+        self.evaluation = EvaluationPage(ctx, self)
+        self.evaluation.open_ledger.connect(self.show_ledger)
+        self.tabs.addTab(self.evaluation, "考核评价")
         self.setCentralWidget(self.tabs)
         self._make_actions()
         self._make_menus()
