@@ -12,6 +12,7 @@ import sys
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from package_helpers import COUNTY, TOWNSHIPS, VILLAGES
 from xlsx_office import convert
 
 from ufdesk.domain.errors import UfError
@@ -244,8 +245,6 @@ def test_next_years_rubric_edited_in_excel_leaves_this_years_scores(county, tmp_
 
 
 def test_a_township_installation_sees_only_its_own_figures(tmp_path):
-    from conftest import COUNTY, TOWNSHIPS, VILLAGES
-
     from ufdesk.store import Store
 
     s = Store.create(tmp_path / "tw.db", county_code=COUNTY[0], county_name=COUNTY[1], townships=TOWNSHIPS,

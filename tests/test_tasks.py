@@ -11,7 +11,7 @@ import sys
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from conftest import COUNTY, TOWNSHIPS, VILLAGES
+from package_helpers import COUNTY, TOWNSHIPS, VILLAGES
 from xlsx_office import convert
 
 from ufdesk.domain.errors import ValidationError
