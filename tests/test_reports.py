@@ -171,9 +171,15 @@ def test_roster_masks_ids_unless_allowed(demo, tmp_path):
                                  "AND id_number IS NOT NULL ORDER BY id LIMIT 1")[0:1]
     viewer = Services(demo[1], user="访客", role="viewer")
     admin = Services(demo[1], user="管理员", role="admin")
-    assert id_number not in text(build(viewer, tmp_path, "roster"))
-    assert id_number[:4] + "*" * 10 + id_number[-4:] in text(build(viewer, tmp_path, "roster"))
-    assert id_number in text(build(admin, tmp_path, "roster"))
+    cols = "姓名,身份证号"
+    assert id_number not in text(build(viewer, tmp_path, "roster", columns=cols))
+    assert id_number[:4] + "*" * 10 + id_number[-4:] in text(build(viewer, tmp_path, "roster", columns=cols))
+    assert id_number not in text(build(admin, tmp_path, "roster", columns=cols))  # full only when asked for
+    assert id_number in text(build(admin, tmp_path, "roster", columns=cols, full_ids=True))
+    from ufdesk.domain.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        build(viewer, tmp_path, "roster", columns=cols, full_ids=True)
 
 
 def test_structure_counts_equal_the_ledger(demo, svc, tmp_path):
@@ -282,7 +288,8 @@ def test_a_report_with_full_numbers_is_audited(demo, tmp_path):
 
     before = len(audited())
     build(viewer, tmp_path, "roster")
+    build(admin, tmp_path, "roster")  # not asked for: masked, even for an admin
     assert len(audited()) == before  # masked: nothing to record
-    build(admin, tmp_path, "roster")
+    build(admin, tmp_path, "roster", full_ids=True)
     after = audited()
     assert len(after) == before + 1 and "党外代表人士花名册" in after[0]

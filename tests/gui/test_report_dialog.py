@@ -221,3 +221,15 @@ def test_person_chosen_from_the_completer(qtbot, dialog, ctx, tmp_path):
     out = tmp_path / "p.pdf"
     dialog.save_to(str(out))
     assert rec["name"] in flat(out)
+
+
+def test_roster_columns_chosen_in_the_dialog(qtbot, dialog, tmp_path):
+    choose(dialog.template, "roster")
+    assert dialog.form.isRowVisible(dialog.columns)
+    assert "身份证号" not in dialog.columns.text()  # not on paper by default
+    dialog.columns.setText("姓名，性别，手机")  # Chinese comes through the IME, not key events
+    preview(qtbot, dialog)
+    out = tmp_path / "roster_cols.pdf"
+    dialog.save_to(str(out))
+    txt = flat(out)
+    assert "手机" in txt and "政治面貌" not in txt and "****" in txt  # masked: not asked for in full

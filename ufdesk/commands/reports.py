@@ -30,6 +30,9 @@ def register(sub, common) -> None:
     s.add_argument("--fresh", action="store_true", help="已定稿的月份也按今天的数据重新生成（monthly）")
     s.add_argument("--edition", type=int, metavar="N", help="输出已定稿的第 N 版（monthly；默认最新一版）")
     s.add_argument("--json", action="store_true", help="以 JSON 输出（archive）")
+    s.add_argument("--columns", metavar="列,列", help="花名册的列（roster），如 姓名,性别,出生年月,工作单位及职务,手机")
+    s.add_argument("--full-ids", action="store_true", help="打印完整的身份证号、手机号（需有查看权限，记入审计）")
+    s.add_argument("--mark", metavar="TEXT", help="页面左上角的标识，如 内部资料（印作“内部资料 注意保存”）")
     s.add_argument("--order", choices=("stroke", "sort_no"), default="stroke", help="花名册排序：stroke 按姓氏笔画（默认），sort_no 按排序号")
     s.set_defaults(func=cmd_report)
 
@@ -52,7 +55,8 @@ def cmd_report(args) -> int:
         summary = Path(summary[1:]).read_text(encoding="utf-8")
     svc = open_services(args)
     params = {"month": args.month, "year": args.year, "township": args.township, "kind": args.kind, "id": args.id,
-              "summary": summary, "order": args.order, "quarter": args.quarter, "date": args.date}
+              "summary": summary, "order": args.order, "quarter": args.quarter, "date": args.date,
+              "columns": args.columns, "full_ids": args.full_ids, "mark": args.mark}
     if args.template == "monthly" and (args.issue or not args.fresh):
         done = _issued_monthly(svc, args, params, fmt, target)
         if done is not None:

@@ -42,7 +42,7 @@ PREVIEW_SCALE = 1.1  # pixels per PDF point on screen
 PREVIEW_WIDTH = 780  # landscape pages are shrunk to this width: no sideways scrolling
 PRINT_DPI = 300
 ROW_FOR = {"month": "月份", "year": "年度", "date": "截至日期", "township": "乡镇（街道）", "kind": "人士类别",
-           "order": "排列顺序", "id": "代表人士", "summary": "本月工作小结"}
+           "order": "排列顺序", "columns": "花名册的列", "id": "代表人士", "summary": "本月工作小结"}
 
 
 def render_pages(pdf: bytes, scale: float, limit: int | None = None, max_width: int | None = None):
@@ -119,6 +119,10 @@ class ReportDialog(QDialog):
         self.order = QComboBox()
         self.order.addItem("按姓氏笔画", "stroke")
         self.order.addItem("按排序号", "sort_no")
+        from ..reports import roster as roster_layout
+
+        self.columns = QLineEdit("，".join(roster_layout.DEFAULT[1:]))  # the roster's columns, by label
+        self.columns.setToolTip("用逗号分隔，可选：" + "、".join(roster_layout.label(c) for c in roster_layout.COLUMNS[1:]))
         self.person = QLineEdit()
         self.person.setPlaceholderText("输入姓名（或 UUID）")
         self.summary = QPlainTextEdit()
@@ -126,7 +130,7 @@ class ReportDialog(QDialog):
         self.summary.setMinimumHeight(120)
         self.fields = {"month": self.month, "year": self.year, "date": self.date, "township": self.township,
                        "kind": self.kind,
-                       "order": self.order, "id": self.person, "summary": self.summary}
+                       "order": self.order, "columns": self.columns, "id": self.person, "summary": self.summary}
         form.addRow("报表", self.template)
         for key, widget in self.fields.items():
             form.addRow(ROW_FOR[key], widget)
@@ -189,6 +193,7 @@ class ReportDialog(QDialog):
         return {"month": self.month.currentData(), "year": self.year.value(), "date": self.date.date().toPython(),
                 "township": self.township.currentData(),
                 "kind": self.kind.currentData(), "order": self.order.currentData(),
+                "columns": self.columns.text().strip() or None,
                 "id": self.people.get(self.person.text().strip(), self.person.text().strip()),
                 "summary": self.summary.toPlainText()}
 

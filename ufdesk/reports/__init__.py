@@ -25,7 +25,7 @@ class Template:
 
 TEMPLATES: dict[str, Template] = {t.name: t for t in (
     Template("monthly", "统战工作月度汇总", ("month", "summary")),
-    Template("roster", "党外代表人士花名册", ("township", "kind", "order", "date")),
+    Template("roster", "党外代表人士花名册", ("township", "kind", "order", "columns", "date")),
     Template("structure", "党外代表人士结构分析", ("township", "date")),
     Template("person", "党外代表人士信息登记表", ("id",)),
     Template("sites", "宗教活动场所基本情况表", ("township", "date")),
@@ -127,12 +127,28 @@ def build(svc, name: str, params: dict | None = None, fmt: str = "pdf") -> Gener
         raise UfError(f"{t.label}只能保存为 " + "、".join(f".{f}" for f in t.formats) + " 文件。")
     svc.require("reports")
     yield 0, 3, f"正在汇总{t.label}的数据…"
-    d = gather(svc, t.name, params or {})
+    p = params or {}
+    if p.get("full_ids"):  # full numbers on paper: only for someone allowed to see them, and audited
+        svc.require("view_full_ids")
+    d = gather(svc, t.name, p)
+    if isinstance(d, dict):
+        if t.name == "roster":
+            d["columns"] = _columns(p.get("columns"))
+        if d.get("full_ids") and not p.get("full_ids"):
+            _mask_numbers(d)  # masked unless asked for — also when no users are set up
+            d["full_ids"] = False
+        d["mark"] = p.get("mark") or ""
     yield 1, 3, f"正在排版{t.label}…"
     from .fonts import take_missing
 
     take_missing()
-    content = lay_out(t.name, d, params, fmt)
+    from .page import MARK
+
+    token = MARK.set(d.get("mark", "") if isinstance(d, dict) and t.name in SHOWS_NUMBERS else "")
+    try:
+        content = lay_out(t.name, d, params, fmt)
+    finally:
+        MARK.reset(token)
     missing = take_missing() if fmt == "pdf" else []
     if missing:  # printed as an empty box: say which, so the clerk can write them in by hand
         yield 2, 3, (f"警告：本机字体和程序附带的字体都没有“{'、'.join(missing)}”"
@@ -141,6 +157,34 @@ def build(svc, name: str, params: dict | None = None, fmt: str = "pdf") -> Gener
         _audit_full(svc, t, d)
     yield 3, 3, "完成"
     return content
+
+
+NUMBER_FIELDS = {"id_number": "idcard", "mobile": "mobile", "phone": "phone"}
+
+
+def _mask_numbers(d) -> None:
+    """Mask every ID, mobile and phone number in the report's data, in place."""
+    from ..services.audit import mask
+
+    if isinstance(d, dict):
+        for k, v in d.items():
+            if k in NUMBER_FIELDS and isinstance(v, str):
+                d[k] = mask(v, NUMBER_FIELDS[k])
+            else:
+                _mask_numbers(v)
+    elif isinstance(d, list):
+        for x in d:
+            _mask_numbers(x)
+
+
+def _columns(text) -> tuple[str, ...] | None:
+    from .roster import columns, label
+
+    if not text:
+        return None
+    names = [n for n in (text.split(",") if isinstance(text, str) else text)]
+    names = [n.strip() for part in names for n in part.replace("，", ",").split(",")]
+    return tuple(label(c) for c in columns(names))
 
 
 # Reports that print ID or phone numbers in full for a user allowed to see them (view_full_ids).

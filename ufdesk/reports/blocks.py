@@ -164,8 +164,9 @@ def _charts(items: list[Chart], width: float, charts):
 
 
 # -- Word ---------------------------------------------------------------------------------------
-def to_docx(blocks: list, meta: page.Meta, out, *, landscape: bool = False, prose: bool = True) -> None:
+def to_docx(blocks: list, meta: page.Meta, out, *, landscape: bool = False, prose: bool = True,
+            table_margins=None) -> None:
     """The same sections as an editable Word file (see reports/docx_out.py)."""
     from . import docx_out
 
-    docx_out.write(blocks, meta, out, landscape=landscape, prose=prose)
+    docx_out.write(blocks, meta, out, landscape=landscape, prose=prose, table_margins=table_margins)

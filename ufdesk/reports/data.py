@@ -606,7 +606,11 @@ def chambers(svc: Services, township: str | None = None) -> dict:
     cb = store.codebook()
     rows = [r for r in svc.find_by("chambers") if _in_township(r.get("township"), township)]
     type_order = {c.code: i for i, c in enumerate(cb["chamber_type"])}
-    rows.sort(key=lambda r: (type_order.get(r["kind"], 99), r["level"] or "", r["name"]))
+    tw_order = {code: i for i, (code, _n) in enumerate(store.townships())}  # 县直 first, then in the county's order
+    from ..store.sortkeys import pinyin_key
+
+    rows.sort(key=lambda r: (type_order.get(r["kind"], 99), tw_order.get(r["township"], -1) if r["township"] else -1,
+                             pinyin_key(r["name"])))  # within a type: by township, then name (拼音)
     listing = [{"name": r["name"], "type": cb.name_of("chamber_type", r["kind"]), "level": cb.name_of("org_level", r["level"]),
                 "township": store.township_name(r["township"]) if r["township"] else "县直",
                 "founded": r["founded_on"], "leader": r["leader"] or "", "secretary": r["secretary"] or "",

@@ -55,6 +55,7 @@ def write(blocks: list, meta: page.Meta, out, *, landscape: bool = False, prose:
     doc = Document()
     _section(doc.sections[0], prose, landscape, table_margins)
     _page_number_footer(doc.sections[0])
+    _mark_header(doc.sections[0])
     ids = _styles(doc)
     body = doc.element.body
     w = Writer(doc, ids, prose, landscape, table_margins)
@@ -338,3 +339,20 @@ def _page_number_footer(section) -> None:
             el.text = text
         r._element.append(el)
     run(" —")
+
+
+def _mark_header(section) -> None:
+    """"内部资料 注意保存" at the top left of every page, when the report was asked for one."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    from .fonts import word_fonts
+    from .page import MARK, mark_text
+
+    mark = mark_text(MARK.get())
+    if not mark:
+        return
+    r = section.header.paragraphs[0].add_run(mark)
+    r.font.size = Pt(12)
+    r.font.name = word_fonts()["hei"]
+    r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), word_fonts()["hei"])

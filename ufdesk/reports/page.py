@@ -4,6 +4,7 @@ pages, the title centred in the Song face, the unit name and date under it, page
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -98,6 +99,15 @@ def styles() -> dict:
     }
 
 
+MARK: contextvars.ContextVar[str] = contextvars.ContextVar("report_mark", default="")
+
+
+def mark_text(mark: str) -> str:
+    """"内部资料" → "内部资料 注意保存" (the words an office prints on papers with personal data)."""
+    mark = (mark or "").strip()
+    return mark if not mark or "注意保存" in mark else f"{mark} 注意保存"
+
+
 def _footer(canvas, doc) -> None:
     """"— 1 —" in 四号, its top 7 mm under the text block. On prose pages as GB/T 9704 places
     it (odd pages at the right, even at the left, one character in); on table pages centred."""
@@ -118,6 +128,10 @@ def _footer(canvas, doc) -> None:
             canvas.drawString(frame._x1 + PAGE_NO_PT, y, text)
     else:
         canvas.drawCentredString(width / 2, y, text)
+    mark = mark_text(MARK.get())
+    if mark:  # top left, above the text block, on every page
+        canvas.setFont(font("hei"), 12)
+        canvas.drawString(frame._x1, doc.pagesize[1] - 11 * MM, mark)
     canvas.restoreState()
 
 

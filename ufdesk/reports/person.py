@@ -122,6 +122,7 @@ def docx(d: dict) -> bytes:
     doc = Document()
     docx_out._section(doc.sections[0], False, False, MARGINS)
     docx_out._page_number_footer(doc.sections[0])
+    docx_out._mark_header(doc.sections[0])
     ids = docx_out._styles(doc)
     p = doc.add_paragraph(TITLE)
     p._p.style = ids["UF表页标题"]

@@ -11,6 +11,29 @@ COLUMNS = (  # (header, key, relative width, alignment)
     ("工作单位及职务", "work", 14.5, "L"), ("人士类别", "kinds", 11, "L"), ("所属乡镇", "township", 5.6, "C"),
     ("身份证号", "id_number", 10.8, "C"), ("手机", "mobile", 7.2, "C"),
 )
+# The default: what fits a landscape page at 五号 with no row wrapped (26 people a page after the
+# first); 人士类别 (up to 40 characters), 身份证号 and 手机 are printed when asked for (--columns),
+# personal data being kept off paper unless needed.
+DEFAULT = ("序号", "姓名", "性别", "民族", "出生年月", "政治面貌", "学历", "工作单位及职务", "所属乡镇")
+MARGINS = (15 * page.MM, 15 * page.MM, 15 * page.MM, 18 * page.MM)  # top, left, right, bottom
+LEADING = 1.22  # 五号 lines, close as a roster's rows are
+
+
+def label(col) -> str:
+    return col[0].replace("\n", "")
+
+
+def columns(names: list[str] | tuple[str, ...] | None = None) -> tuple:
+    """The chosen columns (by their labels: 姓名, 出生年月 …), 序号 always first."""
+    from ..domain.errors import UfError
+
+    names = [n.strip() for n in (names or DEFAULT) if n and n.strip()]
+    by_label = {label(c): c for c in COLUMNS}
+    unknown = [n for n in names if n not in by_label]
+    if unknown:
+        raise UfError(f"花名册没有“{'、'.join(unknown)}”这一列。可选：" + "、".join(by_label))
+    chosen = [by_label[n] for n in names if n != "序号"]
+    return (COLUMNS[0], *chosen)
 
 
 def meta(d: dict) -> page.Meta:
@@ -29,23 +52,26 @@ def flowables(d: dict) -> list:
 
     st = page.styles()
     m = meta(d)
-    width = page.frame_width(landscape=True, prose=False)
+    cols = columns(d.get("columns"))
+    width = page.frame_width(landscape=True, margins=MARGINS)
     out = page.heading_block(m, st)
     used = sum(f.wrap(width, 1000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in out)
     if not d["rows"]:
         return out + [Paragraph("没有符合条件的代表人士。", st["body"])]
-    rows = [[i] + [r[key] for _h, key, _w, _a in COLUMNS[1:]] for i, r in enumerate(d["rows"], 1)]
-    widths = tables.scale([w for _h, _k, w, _a in COLUMNS], width)
-    free = page.frame_height(landscape=True, prose=False) - 2  # a little slack against rounding
-    out += tables.paged([h for h, _k, _w, _a in COLUMNS], rows, widths, first=free - used, later=free, size=9,
-                        align="".join(a for *_x, a in COLUMNS))
-    if not d["full_ids"]:
-        out.append(Paragraph("注：身份证号、手机号码已按权限隐去部分数字。", st["note"]))
+    rows = [[i] + [r[key] for _h, key, _w, _a in cols[1:]] for i, r in enumerate(d["rows"], 1)]
+    header = [h for h, _k, _w, _a in cols]
+    widths = tables.unwrapped([w for _h, _k, w, _a in cols], width, header, rows, tables.measure_pdf(), tables.PAD)
+    free = page.frame_height(landscape=True, margins=MARGINS) - 2  # a little slack against rounding
+    out += tables.paged(header, rows, widths, first=free - used, later=free, leading=page.CELL_PT * LEADING,
+                        align="".join(a for *_x, a in cols))
+    shown = {k for _h, k, _w, _a in cols}
+    if not d["full_ids"] and shown & {"id_number", "mobile"}:
+        out.append(Paragraph("注：身份证号、手机号码已隐去部分数字。", st["note"]))
     return out
 
 
 def pdf(d: dict, out=None) -> bytes:
-    return page.build(flowables(d), meta(d), landscape=True, prose=False, out=out)
+    return page.build(flowables(d), meta(d), landscape=True, prose=False, out=out, margins=MARGINS)
 
 
 def docx(d: dict) -> bytes:
@@ -54,11 +80,12 @@ def docx(d: dict) -> bytes:
 
     from . import blocks as B
 
-    rows = [[i] + [r[key] for _h, key, _w, _a in COLUMNS[1:]] for i, r in enumerate(d["rows"], 1)]
-    bl: list = [B.Table([h for h, _k, _w, _a in COLUMNS], rows, [w for _h, _k, w, _a in COLUMNS],
-                        "".join(a for *_x, a in COLUMNS), empty="没有符合条件的代表人士。")]
-    if d["rows"] and not d["full_ids"]:
-        bl.append(B.P("注：身份证号、手机号码已按权限隐去部分数字。", indent=False))
+    cols = columns(d.get("columns"))
+    rows = [[i] + [r[key] for _h, key, _w, _a in cols[1:]] for i, r in enumerate(d["rows"], 1)]
+    bl: list = [B.Table([h for h, _k, _w, _a in cols], rows, [w for _h, _k, w, _a in cols],
+                        "".join(a for *_x, a in cols), empty="没有符合条件的代表人士。")]
+    if d["rows"] and not d["full_ids"] and {k for _h, k, _w, _a in cols} & {"id_number", "mobile"}:
+        bl.append(B.P("注：身份证号、手机号码已隐去部分数字。", indent=False))
     buf = io.BytesIO()
-    B.to_docx(bl, meta(d), buf, landscape=True, prose=False)
+    B.to_docx(bl, meta(d), buf, landscape=True, prose=False, table_margins=MARGINS)
     return buf.getvalue()

@@ -98,6 +98,8 @@ def grid(header: list[str] | list[list[str]], rows: list[list], widths: list[flo
         style.append(("FONT", (c, nh + r), (c, nh + r), hei, size, leading or size * 1.3))
     if totals and rows:
         style.append(("FONT", (0, -1), (-1, -1), hei, size, leading or size * 1.3))
+        if len(rows) > 1:  # the 合计 row never starts a page alone
+            style.append(("NOSPLIT", (0, len(data) - 2), (-1, len(data) - 1)))
     for sp in spans or ():
         style.append(("SPAN", *sp))
     return LongTable(data, colWidths=widths, repeatRows=nh if repeat else 0, style=style, hAlign="CENTER")
@@ -129,7 +131,7 @@ def scale(weights: list[float], total: float) -> list[float]:
 
 
 def paged(header: list[str], rows: list[list], widths: list[float], *, first: float, later: float,
-          size: float = CELL_PT, **kw) -> list:
+          size: float = CELL_PT, leading: float | None = None, **kw) -> list:
     """A long table cut into one table per page, each with its own header row. reportlab splits
     a long table by re-measuring everything left at each page (quadratic in the rows); here the
     rows' heights are known from the wrapped text, so each page is measured once.
@@ -137,7 +139,8 @@ def paged(header: list[str], rows: list[list], widths: list[float], *, first: fl
     from reportlab.platypus import PageBreak
 
     song, hei = font("song"), font("hei")
-    leading = size * 1.3
+    leading = leading or size * 1.3
+    kw["leading"] = leading
     pad = 2 + 3  # TOPPADDING + BOTTOMPADDING in grid()
 
     def height(cells, fn):
@@ -205,3 +208,21 @@ def fit(weights: list[float], total: float, header: list[str], rows: list[list],
 def measure_pdf(size: float = CELL_PT):
     song = font("song")
     return lambda text: sum(_char_width(ch, song, size) for ch in text)
+
+
+def unwrapped(weights: list[float], total: float, header: list[str], rows: list[list], measure,
+              pad: float) -> list[float]:
+    """Widths at which no cell wraps (each column as wide as its longest line, the rest of
+    ``total`` shared by ``weights``) — or ``fit`` when the lines are too long for that."""
+    need = [0.0] * len(weights)
+    for row in [header, *rows]:
+        for c, v in enumerate(row[:len(need)]):
+            for line in _text(v).split("\n"):
+                w = measure(line) + 2 * pad + 1
+                if w > need[c]:
+                    need[c] = w
+    spare = total - sum(need)
+    if spare < 0:
+        return fit(weights, total, header, rows, measure, pad)
+    s = sum(weights)
+    return [n + spare * w / s for n, w in zip(need, weights, strict=True)]

@@ -232,7 +232,7 @@ class Store:
 
     def township_name(self, code: str | None) -> str:
         if code is None or code == "county":
-            return f"{self.county_name}（县直）"
+            return "县直"  # one name for the county's own units, in every report and list
         return dict(self.townships()).get(code, code)
 
     def villages(self, township: str | None = None) -> list[tuple[str, str, str]]:
