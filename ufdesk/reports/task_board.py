@@ -48,7 +48,7 @@ def tasks_data(svc, year: int, month: str | None) -> dict:
     codes = store.codebook()
     units, cats, status_names = codes["task_unit"], codes["task_category"], T.STATE_LABELS
     rows = T.load(store, year)
-    figures = T.month_figures(store, month)
+    figures = T.month_figures(store, month, tasks=rows)
     groups: dict[str, list[dict]] = {}
     top_cat: dict[str, str] = {}
     for r in rows:

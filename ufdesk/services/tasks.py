@@ -160,13 +160,14 @@ def expects_progress(task: dict, start: dt.date, end: dt.date) -> bool:
     return True
 
 
-def month_figures(store, month: str, *, township: str | None = None) -> dict:
+def month_figures(store, month: str, *, township: str | None = None, tasks: list[dict] | None = None) -> dict:
     """Tasks of the month's year as at its last day: counts of done, in progress (not started
     included) and late; the late ones with their 责任单位; and 本月未填报进展 per 责任单位."""
     from .stats import month_range
 
     start, end = month_range(month)
-    tasks = load(store, start.year, township=township)
+    if tasks is None:  # the year's tasks with their 进展 (``load``), unless the caller has them
+        tasks = load(store, start.year, township=township)
     units = store.codebook()["task_unit"]
     states = {r["uuid"]: state_on(r, end) for r in tasks}
     late = [r for r in tasks if states[r["uuid"]] == "late"]
