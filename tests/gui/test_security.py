@@ -7,7 +7,7 @@ import os
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QWidget
 
 from ufdesk.domain.errors import PermissionDenied
 from ufdesk.gui import backup_dialog as BD
@@ -387,3 +387,35 @@ def test_changing_ones_own_password_asks_for_the_current_one(qtbot, office):
     d.current.setText(PW)
     d._check()
     assert d.result() == 1
+
+
+def test_a_setting_changed_in_the_settings_dialog_counts_in_the_open_window_at_once(qtbot, window, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ufdesk.gui.settings_dialog import SettingsDialog
+    from ufdesk.services import audit
+    from ufdesk.services import settings as SET
+
+    lock = window.ctx._security["lock"]
+    assert lock.timer.interval() == 15 * 60_000, "the window locks after the default 15 minutes"
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    spin = dialog.findChild(QWidget, "setting_idle_lock_minutes")
+    assert spin.value() == 15 and spin.isEnabled()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "2")
+    due = dialog.findChild(QWidget, "setting_report_due_day")
+    due.lineEdit().selectAll()
+    qtbot.keyClicks(due.lineEdit(), "20")
+    dialog.grab().save(str(tmp_path / "settings.png"))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert dialog.result() == QDialog.Accepted
+    assert lock.timer.interval() == 2 * 60_000 and lock.timer.isActive(), "the open window now locks after 2 minutes"
+    assert lock.timer.remainingTime() <= 2 * 60_000
+    svc = window.ctx.services
+    assert SET.get(svc, "idle_lock_minutes") == 2 and SET.get(svc, "report_due_day") == 20
+    with svc.connect() as conn:
+        summaries = [e["summary"] for e in audit.entries(conn, action="settings")]
+    assert "修改设置“无操作自动锁定”：15分钟 → 2分钟" in summaries and len(summaries) == 2

@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self.act_report = self._action("报表…", self.reports, "Ctrl+P", P.SP_FileDialogDetailedView, "打印和导出报表")
         self.act_exchange = self._action("数据交换…", self.exchange, None, P.SP_DriveFDIcon, "用U盘与县、乡镇交换数据")
         self.act_conflicts = self._action("冲突处理…", self.conflicts, None, None, "处理数据交换中的修改冲突")
+        self.act_settings = self._action("单位与系统设置…", lambda: launch(self, self.ctx, "设置", "settings_dialog",
+                                                                      "SettingsDialog"))
         self.act_users = self._action("用户管理…", lambda: self._settings_dialog("用户管理", "UsersDialog"))
         self.act_audit = self._action("审计日志…", lambda: self._settings_dialog("审计日志", "AuditDialog"))
         self.act_backup = self._action("备份与恢复…", lambda: self._settings_dialog("备份与恢复", "BackupDialog"))
@@ -118,7 +120,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_exchange)
         m.addAction(self.act_conflicts)
         m = bar.addMenu("设置(&S)")
-        for a in (self.act_users, self.act_audit, self.act_backup):
+        for a in (self.act_settings, self.act_users, self.act_audit, self.act_backup):
             m.addAction(a)
         m = bar.addMenu("帮助(&H)")
         m.addAction(self.act_diagnostics)
