@@ -23,5 +23,5 @@ files = [p for package, top in TREES.items() for p in folders(package, top)]
 setup(
     packages=[*code, *files],
     package_dir=TREES,
-    package_data={"ufdesk.store.migrations": ["*.mako"], **{p: ["*"] for p in files}},
+    package_data={"ufdesk.store.migrations": ["*.mako", "*.json"], **{p: ["*"] for p in files}},
 )

@@ -1,4 +1,5 @@
-"""Integrity check of a database: schema version, SQLite's own checks, foreign keys."""
+"""Integrity check of a database: schema version, live columns against the ledger
+descriptions, SQLite's own checks, foreign keys."""
 
 from __future__ import annotations
 
@@ -8,6 +9,46 @@ import sqlalchemy as sa
 
 from .dberrors import db_error
 from .engine import create_engine, current_revision, head_revision, is_sqlite_url, make_url
+
+
+def live_columns(conn: sa.Connection) -> dict[str, set[str]]:
+    """{table: its columns} as the database has them — one query, cheap enough for start-up."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+                                    "WHERE m.type = 'table'")
+    else:
+        rows = conn.execute(sa.text("SELECT table_name, column_name FROM information_schema.columns "
+                                    "WHERE table_schema = current_schema()"))
+    out: dict[str, set[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, set()).add(column)
+    return out
+
+
+def missing_columns(conn: sa.Connection) -> list[str]:
+    """What the schema (built from the ledger descriptions) has and the database lacks, named
+    for a person: ``代表人士（representatives）：测试字段（test_field）``. Empty when all is there."""
+    from ..domain import LEDGERS, SUBS
+    from .schema import metadata
+
+    live = live_columns(conn)
+    out = []
+    for name, table in metadata.tables.items():
+        have = live.get(name)
+        desc = LEDGERS.get(name) or (SUBS[name][1] if name in SUBS else None)
+        title = f"{desc.label}（{name}）" if desc is not None else name
+        if have is None:
+            out.append(f"{title}：整张表")
+            continue
+        labels = {f.name: f.label for f in getattr(desc, "fields", ())}
+        lacking = [c.name for c in table.columns if c.name not in have]
+        if lacking:
+            out.append(f"{title}：" + "、".join(f"{labels[c]}（{c}）" if c in labels else c for c in lacking))
+    return out
+
+
+MISSING_TEXT = ("数据库缺少本程序台账定义中的字段——{}。通常是新增字段时漏写了迁移："
+                "请用 scripts/new_migration.py 生成迁移，再打开数据库。")
 
 
 def check(db: str | os.PathLike) -> tuple[bool, list[str]]:
@@ -31,6 +72,17 @@ def check(db: str | os.PathLike) -> tuple[bool, list[str]]:
         lines.append("结构版本：无（不是 ufdesk 数据库，或尚未初始化）")
     else:
         lines.append(f"结构版本：{rev}（本程序最新为 {head}，打开时会自动升级）")
+    if rev is not None:
+        try:
+            with engine.connect() as conn:
+                lacking = missing_columns(conn)
+        except sa.exc.DatabaseError:
+            lacking = []  # the checks below say what is wrong with the file
+        if lacking:
+            ok = False
+            lines.append("字段检查：" + MISSING_TEXT.format("；".join(lacking)))
+        else:
+            lines.append("字段检查：与台账定义一致")
     if engine.dialect.name != "sqlite":
         lines.append("完整性检查：PostgreSQL 由服务器自行保证，请用 pg_dump/pg_amcheck 等服务器工具。")
         return ok, lines

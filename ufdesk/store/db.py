@@ -81,6 +81,7 @@ class Store:
         try:
             if migrate_schema:
                 migrate(store.engine)
+                store._check_columns()
             inst = store.installation
         except sa.exc.DatabaseError as exc:  # not a database, damaged, locked during migration
             store.close()
@@ -164,6 +165,17 @@ class Store:
                 ],
             )
         self._townships = self._villages = self._codebook = None
+
+    def _check_columns(self) -> None:
+        """Refuse, naming them, when columns of the ledger descriptions are missing (a field added
+        without its migration): otherwise the first listing would fail with an SQL error."""
+        from .check import MISSING_TEXT, missing_columns
+
+        with self.engine.connect() as conn:
+            lacking = missing_columns(conn)
+        if lacking:
+            self.close()
+            raise StoreError(MISSING_TEXT.format("；".join(lacking)))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -171,24 +170,59 @@ def known_revisions(engine: sa.Engine) -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}
 
 
-@functools.cache
-def _revision_graph() -> tuple[str | None, frozenset[str]]:
-    """``(head, every revision)`` read from the migration files' headers. Opening a database
-    that is already up to date then costs one query, not an Alembic import and a parse of
-    every migration (0.2–0.3 s of start-up)."""
+REVISIONS_FILE = "revisions.json"  # next to env.py: written by scripts/new_migration.py
+
+
+def alembic_graph(script_location: Path | None = None) -> dict:
+    """The revision graph as Alembic's own script directory reads it: ``{"head", "revisions",
+    "files"}`` (``head`` None when the migrations have several heads)."""
+    from alembic.script import ScriptDirectory
+
     from ..paths import migrations_dir
 
-    revs, downs = set(), set()
-    for f in (migrations_dir() / "versions").glob("*.py"):
-        text = f.read_text(encoding="utf-8")
-        rev = re.search(r"^revision\s*=\s*['\"]([^'\"]+)", text, re.M)
-        down = re.search(r"^down_revision\s*=\s*['\"]([^'\"]+)", text, re.M)
-        if rev:
-            revs.add(rev.group(1))
-        if down:
-            downs.add(down.group(1))
-    heads = revs - downs
-    return (next(iter(heads)) if len(heads) == 1 else None), frozenset(revs)
+    folder = Path(script_location or migrations_dir())
+    script = ScriptDirectory(str(folder))
+    heads = script.get_heads()
+    return {"head": heads[0] if len(heads) == 1 else None,
+            "revisions": sorted(s.revision for s in script.walk_revisions()),
+            "files": _version_files(folder)}
+
+
+def _version_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in (folder / "versions").glob("*.py"))
+
+
+def write_revisions_file(script_location: Path | None = None) -> Path:
+    """Record Alembic's graph for the start-up fast path (run after adding a migration)."""
+    import json
+
+    from ..paths import migrations_dir
+
+    folder = Path(script_location or migrations_dir())
+    target = folder / REVISIONS_FILE
+    target.write_text(json.dumps(alembic_graph(folder), indent=1) + "\n", encoding="utf-8")
+    return target
+
+
+@functools.cache
+def _revision_graph() -> tuple[str | None, frozenset[str]]:
+    """``(head, every revision)``. Opening a database that is already up to date should cost
+    one query, not an Alembic import and a parse of every migration (0.2–0.3 s of start-up):
+    so the graph Alembic computed is kept in ``revisions.json`` and used while the migration
+    files are the ones it was computed from. Any other file set (a migration added without
+    refreshing it) is read by Alembic itself — slower, never wrong."""
+    import json
+
+    from ..paths import migrations_dir
+
+    folder = migrations_dir()
+    try:
+        saved = json.loads((folder / REVISIONS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = None
+    if not (isinstance(saved, dict) and saved.get("files") == _version_files(folder)):
+        saved = alembic_graph(folder)
+    return saved["head"], frozenset(saved["revisions"])
 
 
 def _stamped_revision(engine: sa.Engine) -> str | None:
