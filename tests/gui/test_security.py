@@ -413,7 +413,7 @@ def test_a_setting_changed_in_the_settings_dialog_counts_in_the_open_window_at_o
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
     assert dialog.result() == QDialog.Accepted
     assert lock.timer.interval() == 2 * 60_000 and lock.timer.isActive(), "the open window now locks after 2 minutes"
-    assert lock.timer.remainingTime() <= 2 * 60_000
+    assert lock.timer.remainingTime() <= 2 * 60_000 + 1000  # Qt's coarse timers may add a little
     svc = window.ctx.services
     assert SET.get(svc, "idle_lock_minutes") == 2 and SET.get(svc, "report_due_day") == 20
     with svc.connect() as conn:
