@@ -8,7 +8,16 @@ so that, for example, a new idle-lock time counts at once.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..domain.errors import UfError
 from ..domain.settings import SCOPE_LABELS, SETTINGS
@@ -48,6 +57,10 @@ class SettingsDialog(QDialog):
 
     def _editor(self, key: str, row: dict) -> QWidget:
         s = SETTINGS[key]
+        if s.type == "bool":
+            w = QCheckBox(self)
+            w.setChecked(bool(row["value"]))
+            return w
         if s.type == "int":
             w = QSpinBox(self)
             w.setRange(s.minimum if s.minimum is not None else -10**6, s.maximum if s.maximum is not None else 10**6)
@@ -72,6 +85,8 @@ class SettingsDialog(QDialog):
 
     def value(self, key: str):
         w = self.editors[key]
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
         return w.value() if isinstance(w, QSpinBox) else w.text()
 
     def save(self) -> None:
