@@ -139,3 +139,20 @@ def test_home_page_of_a_new_empty_county(qtbot, tmp_path, gui_settings, worker):
                     and home.cards["kinds"].chart.text() == "暂无数据", timeout=TIMEOUT)
     assert "缺统战委员的乡镇：2 / 2 个" in home.cards["coverage"].body.text()
     assert all("\n0 " in b.text() for b in home.figures.values())
+
+
+def test_task_figures_as_at_last_months_end_open_the_late_tasks(qtbot, window):
+    from ufdesk.services import stats
+
+    home = home_ready(qtbot, window)
+    month = stats.last_months(1)[0]
+    _start, end = stats.month_range(month)
+    late = [r for r in window.ctx.services.find_by("tasks", year=end.year)
+            if r["deadline"] < end and r["status"] != "4" and not (r["status"] == "3" and r["done_on"] <= end)]
+    text = home.cards["tasks"].body.text()
+    assert f"滞后 {len(late)} 项" in text and len(late) > 0
+    assert "月未填报进展" in text
+    home.cards["tasks"].body.linkActivated.emit("tasks:late")
+    tab = window.ledger_tabs["tasks"]
+    assert window.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: not tab.model._loading and len(tab.model.ids) == len(late), timeout=TIMEOUT)

@@ -131,15 +131,17 @@ class HomePage(QScrollArea):
             "coverage": Card("统战干部 · 配备情况", page),
             "reported": Card("乡镇数据报送 · 本月", page),
             "activities": Card("活动台账 · 近12个月", page, chart=True),
+            "tasks": Card("重点任务 · 推进情况", page),
         }
         places = [("kinds", 2, 0, 1), ("party", 2, 1, 1), ("ages", 2, 2, 1), ("proposals", 3, 0, 1),
-                  ("issues", 3, 1, 1), ("coverage", 3, 2, 1), ("reported", 4, 0, 1), ("activities", 4, 1, 2)]
+                  ("issues", 3, 1, 1), ("coverage", 3, 2, 1), ("reported", 4, 0, 1), ("activities", 4, 1, 2),
+                  ("tasks", 5, 0, 3)]
         for key, r, c, span in places:
             grid.addWidget(self.cards[key], r, c, 1, span)
             self.cards[key].body.linkActivated.connect(self._clicked)
         for c in range(3):
             grid.setColumnStretch(c, 1)
-        grid.setRowStretch(5, 1)
+        grid.setRowStretch(6, 1)
         self._timer = QTimer(self, singleShot=True, interval=400, timeout=self.reload)
         ctx.changed.connect(self._changed)
         self.heading.setText("正在统计…")
@@ -201,6 +203,7 @@ class HomePage(QScrollArea):
         self._issues_text(d)
         self._coverage_text(d)
         self._reported_text(d)
+        self._tasks_text(d)
         total = sum(n for _m, n in d["activities"])
         self.cards["activities"].body.setText(f"近12个月共 {total} 次活动；点击柱条查看当月活动。")
         for key in ("kinds", "party", "ages", "proposals", "activities"):
@@ -248,6 +251,32 @@ class HomePage(QScrollArea):
             if len(villages) > LIST_LIMIT // 2:
                 parts.append(" 等")
         self.cards["coverage"].body.setText("".join(parts))
+
+    def _tasks_text(self, d: dict) -> None:
+        f = d["tasks"]
+        y, m = f["month"].split("-")
+        when = f"截至{int(y)}年{int(m)}月底"
+        if not f["total"]:
+            self.cards["tasks"].body.setText(f"{y}年度还没有重点任务（“重点任务”页新增，或从任务分解表导入）。")
+            return
+
+        def fig(key: str, label: str, n: int) -> str:
+            uuids = tuple(f["uuids"][key])
+            return link(self._add(f"tasks:{key}", "tasks", {"uuid": ("in", uuids)}, f"重点任务：{when}{label}"), f"{label} {n} 项")
+
+        parts = [f"{y}年度 {f['total']} 项，{when}：", fig("done", "已完成", f["done"]), "，",
+                 fig("in_progress", "推进中", f["in_progress"]), "，", fig("late", "滞后", f["late_count"])]
+        if f["late"]:
+            parts.append("<br>滞后：" + "；".join(html.escape(f"{x['content'][:18]}（{x['unit']}）")
+                                                for x in f["late"][:LIST_LIMIT // 2]))
+            if len(f["late"]) > LIST_LIMIT // 2:
+                parts.append(" 等")
+        if f["not_reported"]:
+            parts.append(f"<br>{int(m)}月未填报进展：" + "、".join(
+                link(self._add(f"silent:{n}", "tasks", {"uuid": ("in", tuple(x["uuids"]))}, f"{x['unit']}{int(m)}月未填报进展"),
+                     f"{x['unit']} {x['count']} 项") for n, x in enumerate(f["not_reported"][:LIST_LIMIT])))
+        self.cards["tasks"].body.setText("".join(parts))
+        self.cards["tasks"].body.setProperty("alert", f["late_count"] > 0)
 
     def _reported_text(self, d: dict) -> None:
         card = self.cards["reported"]

@@ -44,4 +44,12 @@ def gather(svc, today: dt.date | None = None) -> dict:
         "month": this_month(today),
         "unreported": unreported(store, this_month(today)) if store.township is None else None,
         "activities": stats.per_month(store, "activities", months),
+        "tasks": task_figures(store, stats.last_months(1, today)[0]),
     }
+
+
+def task_figures(svc, month: str) -> dict:
+    """重点任务 as at the last reported month's end (services.tasks)."""
+    from ..services.tasks import month_figures
+
+    return month_figures(svc, month)
