@@ -4,6 +4,11 @@ out, as ``ufdesk report`` does), median of several runs, beside its ratio to a b
 in the same run — a one-paragraph reportlab PDF in the same Chinese font.
 
     python scripts/bench_reports.py [--size 2000] [--db /tmp/bench_reports.db] [--reuse] [--repeat 5]
+        [--big 100000 --big-db /tmp/bench_reports_100k.db]
+
+With ``--big N``, the as-at figures (issue 14) are timed on an N-person county as well: the
+monthly summary of a past month (every figure as at its last day) and the structure analysis
+as at a past day — the data gathered alone and the whole report.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import Figure, median_time, table  # noqa: E402
 
-TARGETS = {"roster_all": 2.0, "monthly": 1.0}
+TARGETS = {"roster_all": 2.0, "monthly": 1.0, "big_monthly": 0.5, "big_structure": 1.0}
 
 
 def baseline() -> float:
@@ -44,6 +49,8 @@ def main() -> int:
     ap.add_argument("--db", default="/tmp/bench_reports.db")
     ap.add_argument("--reuse", action="store_true", help="use an existing --db instead of building it")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--big", type=int, default=0, help="also time the as-at figures on a county this large")
+    ap.add_argument("--big-db", default="/tmp/bench_reports_big.db")
     args = ap.parse_args()
 
     from ufdesk import reports
@@ -80,10 +87,44 @@ def main() -> int:
     figures.append(Figure("monthly 月度汇总（Word）", median_time(lambda: reports.render(svc, "monthly", {}, "docx"),
                                                              repeat=args.repeat), None, base))
     figures.append(Figure("首次生成（含字体注册）", cold, None, base, note="monthly，进程中第一次"))
+    if args.big:
+        figures += big_figures(args, base)
     print(f"演示县：{args.size} 名代表人士；每项取 {args.repeat} 次的中位数。\n")
     print(table(figures))
     svc.store.close()
     return 0 if all(f.ok is not False for f in figures) else 1
+
+
+def big_figures(args, base: float) -> list:
+    """As-at figures on a large county: a month half a year back, and a day in it."""
+
+    from ufdesk import reports
+    from ufdesk.reports import data as D
+    from ufdesk.services import Services, stats
+    from ufdesk.store import Store
+
+    db = Path(args.big_db)
+    if not (args.reuse and db.exists()):
+        from ufdesk.services.demo import build_demo
+
+        build_demo(db, size=args.big, force=True).close()
+    svc = Services(Store.open(db), user="bench")
+    month = stats.last_months(6)[0]
+    _, end = stats.month_range(month)
+    n = f"{args.big // 10000}万人"
+    out = [
+        Figure(f"{n}：月度汇总数据（{month}，截至月末）", median_time(lambda: D.monthly(svc, month), repeat=args.repeat),
+               TARGETS["big_monthly"], base, note="全部数字按月末计算"),
+        Figure(f"{n}：月度汇总 PDF（{month}）", median_time(
+            lambda: reports.render(svc, "monthly", {"month": month}), repeat=args.repeat), None, base,
+            note="含排版（新认定名单长）"),
+        Figure(f"{n}：结构分析数据（截至{end}）", median_time(lambda: D.structure(svc, on=end), repeat=args.repeat),
+               TARGETS["big_structure"], base, note="在册、年龄、政治安排按当日"),
+        Figure(f"{n}：结构分析 PDF（截至{end}）", median_time(
+            lambda: reports.render(svc, "structure", {"date": end}), repeat=args.repeat), None, base),
+    ]
+    svc.store.close()
+    return out
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def last_months(n: int, today: dt.date | None = None) -> list[str]:
 
 
 def _alive(t):
-    return t.c.deleted.is_(False)
+    return t.c.deleted == sa.false()
 
 
 def totals(store: Store) -> dict:
@@ -74,13 +74,17 @@ def totals(store: Store) -> dict:
 def group_count(store: Store, ledger: str, field: str, where=()) -> list[tuple[str, str, int]]:
     """``[(code, name, count)]`` of a ledger's code field (multi-code fields count each code),
     in code-table order, with codes of no record left out; unknown values at the end."""
-    lg = LEDGERS[ledger]
-    f = lg.field(field)
     t = LEDGER_TABLES[ledger]
     with store.connect() as conn:
         rows = conn.execute(sa.select(t.c[field], sa.func.count()).where(_alive(t), *where).group_by(t.c[field])).all()
+    return counted(store, ledger, field, rows)
+
+
+def counted(store: Store, ledger: str, field: str, values) -> list[tuple[str, str, int]]:
+    """``group_count``'s answer from ``(value, n)`` pairs already read."""
+    f = LEDGERS[ledger].field(field)
     counts: Counter = Counter()
-    for value, n in rows:
+    for value, n in values:
         if f.type == "codes":
             for c in split_multi(value) or [None]:
                 counts[c] += n
@@ -107,13 +111,24 @@ def age_bands(store: Store, ledger: str = "representatives", where=(), today: dt
     t = LEDGER_TABLES[ledger]
     with store.connect() as conn:
         births = conn.execute(sa.select(t.c.birth_date).where(_alive(t), *where)).scalars().all()
+    return ages_of(births, today)
+
+
+def ages_of(births, today: dt.date) -> list[tuple[str, int]]:
+    """People per age band on ``today``, from their birth dates (None: 未填; ISO text is read)."""
     counts = Counter()
+    band = {}  # age → label, each age looked up once
     for b in births:
         if b is None:
             counts["未填"] += 1
             continue
+        if isinstance(b, str):
+            b = dt.date.fromisoformat(b[:10])
         age = today.year - b.year - ((today.month, today.day) < (b.month, b.day))
-        counts[next(label for label, lo, hi in AGE_BANDS if lo <= age <= hi)] += 1
+        label = band.get(age)
+        if label is None:
+            label = band[age] = next(label for label, lo, hi in AGE_BANDS if lo <= age <= hi)
+        counts[label] += 1
     out = [(label, counts[label]) for label, _, _ in AGE_BANDS]
     if counts["未填"]:
         out.append(("未填", counts["未填"]))
@@ -171,7 +186,7 @@ def open_issues(store: Store, *, overdue_only: bool = False, today: dt.date | No
     today = today or dt.date.today()
     it = SUB_TABLES["site_issues"]
     st = LEDGER_TABLES["sites"]
-    conds = [it.c.deleted.is_(False), st.c.deleted.is_(False), it.c.status == OPEN_ISSUE]
+    conds = [it.c.deleted == sa.false(), st.c.deleted == sa.false(), it.c.status == OPEN_ISSUE]
     if overdue_only:
         conds.append(it.c.deadline < today)
     with store.connect() as conn:
@@ -189,7 +204,7 @@ def open_issues(store: Store, *, overdue_only: bool = False, today: dt.date | No
 
 def _serving(t, on: dt.date):
     return (
-        t.c.deleted.is_(False),
+        t.c.deleted == sa.false(),
         sa.or_(t.c.left_on.is_(None), t.c.left_on > on),
         sa.or_(t.c.appointed_on.is_(None), t.c.appointed_on <= on),
     )
@@ -231,11 +246,10 @@ def rep_changes(store: Store, month: str) -> dict:
     return {"added": added, "left": left}
 
 
-def register_count(store: Store, on: dt.date, where=()) -> int:
+def register_count(store: Store, on: dt.date) -> int:
     """People in the register on day ``on`` (see ``asat``)."""
-    t = LEDGER_TABLES["representatives"]
     with store.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(t).where(*asat.register_on(conn, on), *where)).scalar_one()
+        return asat.register_count(conn, on)
 
 
 def shares(values: list[int], total: int | None = None, digits: int = 1) -> list[str]:
