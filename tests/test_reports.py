@@ -88,7 +88,8 @@ def test_monthly_figures_equal_the_ledgers(demo, svc, tmp_path):
                             end.isoformat(), end.isoformat())
     assert f"{no_committee}个乡镇（街道）缺统战委员" in txt
     for heading in ("一、总体情况", "二、活动开展情况", "三、党外代表人士变动", "四、提案建议办理情况",
-                    "五、宗教活动场所管理", "六、统战干部队伍", "七、各乡镇（街道）数据报送情况", "八、本月工作小结"):
+                    "五、宗教活动场所管理", "六、统战干部队伍", "七、各乡镇（街道）数据报送情况", "八、重点任务推进情况",
+                    "九、本月工作小结"):
         assert heading in txt
 
 

@@ -70,3 +70,16 @@ def test_evaluation_report_prints_the_counts_behind_each_figure(county, tmp_path
     assert "1/3月" in flat and "1/3次" in flat
     res = run("report", "evaluation", "--db", db, "--year", "2026", "--quarter", "5", "--out", str(pdf))
     assert res.returncode == 1 and "季度" in res.stderr
+
+
+def test_monthly_summary_has_the_tasks_as_at_the_months_end(county, tmp_path):
+    from test_tasks import month_sql
+
+    pdf = tmp_path / "月度.pdf"
+    res = run("report", "monthly", "--db", str(county.store.path), "--month", "2026-04", "--out", str(pdf))
+    assert res.returncode == 0, res.stderr
+    flat = "".join(text(pdf).split())
+    done, late, in_progress = month_sql(county.store, D(2026, 4, 30))
+    assert "重点任务推进情况" in flat
+    assert f"已完成{done}项，推进中{in_progress}项，滞后{late}项" in flat
+    assert "城关街道建成统战之家" in flat  # due 31 March, not done: late, with its 责任单位

@@ -151,6 +151,9 @@ def monthly(svc: Services, month: str, today: dt.date | None = None) -> dict:
     out["coverage"] = stats.coverage(store, as_of)
     out["reporting"] = completeness(store, month)
     out["due"] = due_date(store, month)
+    from ..services.tasks import month_figures
+
+    out["tasks"] = month_figures(store, month)  # 重点任务 as at the month's end (services.tasks)
     return out
 
 

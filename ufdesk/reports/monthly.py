@@ -16,7 +16,7 @@ def meta(d: dict) -> Meta:
 
 
 def make(d: dict, summary: str = "") -> list:
-    sections = [_overview, _activities, _reps, _proposals, _sites, _cadres, _reporting]
+    sections = [_overview, _activities, _reps, _proposals, _sites, _cadres, _reporting, _tasks]
     out: list = []
     for i, section in enumerate(sections):
         title, body = section(d)
@@ -31,6 +31,21 @@ def make(d: dict, summary: str = "") -> list:
         out.append(B.Blank(5))
     out.append(B.Signature(d["unit"], cn_date(d["today"])))
     return out
+
+
+def _tasks(d: dict):
+    """重点任务 as at the month's end: done, in progress, late (with 责任单位), 未填报进展."""
+    f = d["tasks"]
+    if not f["total"]:
+        return "重点任务推进情况", [B.P(f"{f['year']}年度尚未录入重点任务。")]
+    body = [B.P(f"{f['year']}年度共{f['total']}项重点任务，截至{cn_date(f['as_of'])}：已完成{f['done']}项，"
+                f"推进中{f['in_progress']}项，滞后{f['late_count']}项，取消{f['cancelled']}项。")]
+    body.append(B.Table(["序号", "滞后的任务", "责任单位", "完成时限", "已超期"],
+                        [[x["seq"], x["content"], x["unit"], dot_date(x["deadline"]), f"{x['days']}天"] for x in f["late"]],
+                        [1.4, 9, 3.6, 2.6, 2], "CLCCC", empty="没有滞后的任务。"))
+    body.append(B.Table(["责任单位", "本月未填报进展的任务"], [[x["unit"], f"{x['count']}项"] for x in f["not_reported"]],
+                        [6, 4], "LC", empty="各责任单位本月均已填报进展。"))
+    return "重点任务推进情况", body
 
 
 def _overview(d: dict):
