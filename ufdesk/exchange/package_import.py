@@ -165,7 +165,6 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
                 keys = without(keys, set(bad))
                 lines = [f"拒收：{LEDGERS[name].label}“{_title(pkg, name, u)}”——{why}" for u, why in bad.items()]
                 result.refused_fields += lines
-                result.warnings += lines
             per_table[name] = A.apply_table(conn, ctx, name, keys,
                                             lambda name=name, bad=set(bad): without(pkg.table(name), bad), pkg.id,
                                             guard)
@@ -175,7 +174,7 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
         result.counts = A.ledger_counts(per_table)
         result.conflicts = sum(r.conflicts for r in per_table.values())
         result.duplicates = sum(r.duplicates for r in per_table.values())
-        result.refused = [r.line() for r in guard.refused]
+        result.refused = [r.line() for r in guard.refused] + result.refused_fields  # record, then field scope
         if pkg.places() is not None and m.get("sender_township") is None and store.township is not None:
             n = _apply_places(conn, pkg.places()) + apply_county_settings(conn, pkg.places().get("settings") or [])
             if n:
