@@ -206,8 +206,8 @@ def cmd_backup(args) -> int:
 
     cli = _cli()
     sqlite_path(args.db)  # PostgreSQL: say pg_dump before asking for a login
-    # a plain copy carries every ID number in clear; an encrypted one is like a package
-    svc = cli.open_services(args, action="packages" if args.encrypt else "export_full_ids")
+    # a copy carries every ID number and password hash: an administrator's job either way
+    svc = cli.open_services(args, action="admin" if args.encrypt else "export_full_ids")
     try:
         passphrase = read_passphrase(args, confirm=True) if args.encrypt else None
         written = copy_out(svc, Path(args.out), passphrase=passphrase)

@@ -50,6 +50,7 @@ def list_conflicts(store, *, open_only: bool = True) -> list[dict]:
     ``mine`` is the value now in place here."""
     c = conflicts
     q = sa.select(c).order_by(c.c.id)
+    full = not hasattr(store, "allowed") or store.allowed("view_full_ids")  # viewers: masked, JSON too
     if open_only:
         q = q.where(c.c.resolved.is_(None))
     out = []
@@ -62,6 +63,8 @@ def list_conflicts(store, *, open_only: bool = True) -> list[dict]:
             else:
                 mine = json.loads(dumps(row.get(r["field"])))
             lg = _ledger_of(r["table_name"])
+            if not full:
+                mine, theirs = (_masked(r["table_name"], r["field"], v) for v in (mine, theirs))
             out.append({
                 "id": r["id"], "ledger": lg, "table": r["table_name"], "record": r["record"],
                 "title": _title(conn, r["table_name"], row), "field": r["field"],
@@ -70,6 +73,16 @@ def list_conflicts(store, *, open_only: bool = True) -> list[dict]:
                 "resolved": r["resolved"],
             })
     return out
+
+
+def _masked(table_name: str, name: str, value):
+    """A value as a user without 'view_full_ids' sees it (ID and phone numbers masked)."""
+    from ..services.audit import MASKED_TYPES, _field, mask
+
+    f = _field(table_name, name)
+    if f is not None and (f.sensitive or f.type in MASKED_TYPES) and value not in (None, ""):
+        return mask(value, f.type if f.type in MASKED_TYPES else "other")
+    return value
 
 
 def _title(conn, table_name: str, row: dict) -> str:

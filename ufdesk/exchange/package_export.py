@@ -262,8 +262,9 @@ def default_filename(store, manifest: dict) -> str:
 # -- for a logged-in session (what the GUI and the CLI call): the role is checked here ------------
 def build_for(svc, *, passphrase: str, to: str | None = None, everything: bool = False
               ) -> Generator[tuple[int, int, str], None, tuple[bytes, dict]]:
-    """``build`` as ``svc``'s user, who needs the 'packages' permission."""
-    svc.require("packages")
+    """``build`` as ``svc``'s user, who needs the 'packages' permission — and to send
+    everything (``--all``: every record of the recipient, not only what it lacks), 'admin'."""
+    svc.require("admin" if everything else "packages")
     return (yield from build(svc.store, passphrase=passphrase, to=to, everything=everything))
 
 

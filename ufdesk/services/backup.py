@@ -352,7 +352,7 @@ def copy_out(svc, out: Path, *, passphrase: str | None = None) -> Path:
     clear and needs 'export_full_ids'; an encrypted one is like a package ('packages')."""
     from . import audit
 
-    svc.require("packages" if passphrase else "export_full_ids")
+    svc.require("admin" if passphrase else "export_full_ids")  # either copy holds every ID and password hash
     written = export_copy(svc.store, Path(out), passphrase=passphrase)
     with svc.store.write(svc.user) as (conn, ctx):
         audit.write(conn, user=svc.user, installation=ctx.installation, action="backup", at=ctx.now,
