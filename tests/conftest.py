@@ -30,6 +30,20 @@ os.environ.setdefault("XDG_CACHE_HOME", os.path.join(RUN_DIR, "cache"))  # fontc
 os.environ.update(_homes(os.path.join(RUN_DIR, "home")))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_work_factors():
+    """The scrypt work factors of package/backup sealing and of password hashes are module
+    constants (no environment variable can weaken a real file); the test suite lowers them
+    here, in-process only — a command run as a subprocess pays the real cost."""
+    from ufdesk.exchange import pkgcrypt
+    from ufdesk.services import users
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pkgcrypt, "LOG_N", pkgcrypt.MIN_LOG_N)
+        mp.setattr(users, "SCRYPT_N", 2**10)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory, monkeypatch):
     """This test's own HOME, %APPDATA%, XDG folders and ufdesk user-data folder (logs, settings,

@@ -4,7 +4,6 @@ the same county, and sending packages between them the way the CLI and GUI do.""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import sqlalchemy as sa
 
@@ -16,9 +15,6 @@ from ufdesk.services import Services
 from ufdesk.store import Store
 from ufdesk.store import records as R
 from ufdesk.store import schema as S
-
-# Packages in tests use a low scrypt work factor (documented in ufdesk.exchange.pkgcrypt).
-os.environ["UFDESK_KDF_LOG_N"] = "10"
 
 PW = "青岚湖-交换口令-2026"
 COUNTY = ("510599", "测试县")

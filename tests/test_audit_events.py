@@ -39,7 +39,6 @@ def audit_of(path) -> list[dict]:
 def test_every_kind_of_event_is_audited_with_masked_values(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(users, "SCRYPT_N", 2**10)
     monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("UFDESK_KDF_LOG_N", "10")
     monkeypatch.setenv("UFDESK_PASSPHRASE", "county-exchange-phrase")
     places = tmp_path / "places.csv"
     places.write_text("代码,名称\n510599100,城关镇\n510599101,河东乡\n", encoding="utf-8")

@@ -28,7 +28,6 @@ def idno(seq: int) -> str:
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("UFDESK_KDF_LOG_N", "10")  # encrypted copies: the package cipher, cheap for tests
     monkeypatch.setattr(users, "SCRYPT_N", 2**10)
     return tmp_path / "home"
 
@@ -137,7 +136,7 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(store, services, tmp_pa
 def test_encrypted_copy_reveals_nothing_and_restores_with_the_passphrase(store, services, tmp_path):
     fill(services, 5)
     out = tmp_path / "stick" / "县备份.ufbak"
-    backup.export_copy(store, out, passphrase="县里的口令")
+    backup.export_copy(store, out, passphrase="县里的备份口令-26")
     raw = out.read_bytes()
     assert backup.is_encrypted(out) and b"SQLite format" not in raw and idno(1).encode() not in raw
     assert not list(out.parent.glob("*.part"))
@@ -147,8 +146,8 @@ def test_encrypted_copy_reveals_nothing_and_restores_with_the_passphrase(store, 
     cut = tmp_path / "cut.ufbak"
     cut.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(UfError, match="不完整"):
-        backup.restore(store.path, cut, passphrase="县里的口令")
-    assert backup.restore(store.path, out, passphrase="县里的口令").counts["representatives"] == 5
+        backup.restore(store.path, cut, passphrase="县里的备份口令-26")
+    assert backup.restore(store.path, out, passphrase="县里的备份口令-26").counts["representatives"] == 5
 
 
 def test_rotation_keeps_7_daily_4_weekly_12_monthly(store, home):
@@ -291,7 +290,7 @@ def test_cli_backup_restore_purge_and_audit(store, services, tmp_path, home, ufd
     enc = tmp_path / "copy.ufbak"
     r = ufdesk("backup", "--db", db, "--out", str(enc), "--encrypt", env=admin, home=home)
     assert r.returncode == 1 and "UFDESK_PASSPHRASE" in r.stderr
-    r = ufdesk("backup", "--db", db, "--out", str(enc), "--encrypt", env={**admin, "UFDESK_PASSPHRASE": "口令口令"},
+    r = ufdesk("backup", "--db", db, "--out", str(enc), "--encrypt", env={**admin, "UFDESK_PASSPHRASE": "口令口令口令口令"},
                home=home)
     assert r.returncode == 0 and backup.is_encrypted(enc), r.stderr
     kept = backup.make_backup(db, "auto")
@@ -301,9 +300,9 @@ def test_cli_backup_restore_purge_and_audit(store, services, tmp_path, home, ufd
     r = ufdesk("check", "--db", db, home=home)
     assert r.returncode == 1 and "检查未通过" in r.stderr
     assert "最新的完好备份" in r.stderr and str(kept.path) in r.stderr, "check points to the backup to restore"
-    r = ufdesk("restore", "--db", db, str(enc), env={**viewer, "UFDESK_PASSPHRASE": "口令口令"}, home=home)
+    r = ufdesk("restore", "--db", db, str(enc), env={**viewer, "UFDESK_PASSPHRASE": "口令口令口令口令"}, home=home)
     assert r.returncode == 1 and "不是管理员" in r.stderr
-    r = ufdesk("restore", "--db", db, str(enc), env={**admin, "UFDESK_PASSPHRASE": "口令口令"}, home=home)
+    r = ufdesk("restore", "--db", db, str(enc), env={**admin, "UFDESK_PASSPHRASE": "口令口令口令口令"}, home=home)
     assert r.returncode == 0, r.stderr
     assert "代表人士 4" in r.stdout and "恢复前的数据已备份" in r.stdout
     assert ufdesk("check", "--db", db, home=home).returncode == 0

@@ -25,7 +25,7 @@ FP = re.compile(r"\d{4} \d{4} \d{4} \d{4} \d{4}")
 
 def _runner(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("UFDESK_")}
-    env.update(PYTHONPATH=str(ROOT), UFDESK_HOME=str(tmp_path / "home"), UFDESK_KDF_LOG_N="10",
+    env.update(PYTHONPATH=str(ROOT), UFDESK_HOME=str(tmp_path / "home"),
                PYTHONIOENCODING="utf-8")
     pw = tmp_path / "口令.txt"
     pw.write_text(PW + "\n", encoding="utf-8")

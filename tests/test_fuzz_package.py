@@ -27,7 +27,6 @@ from ufdesk.exchange.package import build_zip, open_bytes, seal
 from ufdesk.services import Services
 from ufdesk.store import Store
 
-os.environ.setdefault("UFDESK_KDF_LOG_N", "10")  # the documented test work factor (exchange/pkgcrypt.py)
 PW = "县里的交换口令-2026"
 T1 = "510599100"
 PLACES = [(T1, "城关镇"), ("510599101", "河东乡")]

@@ -117,9 +117,8 @@ def test_sigkill_during_a_package_import_leaves_the_database_as_before(tmp_path,
         R.bulk_insert(conn, "representatives", [{"name": f"代表{i:04d}", "township": "510599100", "employer": "某单位"}
                                                 for i in range(5000)], ctx)
     env = {k: v for k, v in os.environ.items() if not k.startswith("UFDESK_") or k == "UFDESK_HOME"}
-    env.update(UFDESK_KDF_LOG_N="10", UFDESK_PASSPHRASE="县里的交换口令")
-    monkeypatch.setenv("UFDESK_KDF_LOG_N", "10")  # the documented test work factor
-    data, _ = E.run(E.build(town, passphrase="县里的交换口令", to="county"))
+    env.update(UFDESK_PASSPHRASE="县里的交换口令-2026")
+    data, _ = E.run(E.build(town, passphrase="县里的交换口令-2026", to="county"))
     town.close()
     pkg = tmp_path / "town.ufpkg"
     pkg.write_bytes(data)

@@ -7,7 +7,7 @@ import random
 import struct
 
 import pytest
-from package_helpers import PW, T1, T2, build, make, receive, record_state, rep, reseal, snapshot
+from package_helpers import PW, T1, T2, build, make, receive, record_state, rep, reseal, seal, snapshot
 
 from ufdesk.domain.errors import UfError
 from ufdesk.exchange import pkgcrypt
@@ -97,7 +97,8 @@ def test_wrong_passphrase(attached):
     assert snapshot(county.store) == before
 
 
-@pytest.mark.parametrize("log_n,r,p", [(40, 8, 1), (21, 8, 1), (18, 0, 1), (18, 8, 200), (20, 32, 4)])
+@pytest.mark.parametrize("log_n,r,p", [(40, 8, 1), (21, 8, 1), (19, 8, 1), (18, 0, 1), (18, 8, 200), (18, 16, 1),
+                                       (17, 8, 4), (20, 32, 4)])
 def test_absurd_kdf_parameters_are_refused_before_deriving(attached, log_n, r, p):
     county, _town, data = attached
     bad = data[:9] + struct.pack(">BBB", log_n, r, p) + data[12:]
@@ -105,14 +106,25 @@ def test_absurd_kdf_parameters_are_refused_before_deriving(attached, log_n, r, p
         open_bytes(bad, PW)
 
 
-def test_kdf_work_factor_is_written_in_the_package(attached, monkeypatch):
+def test_kdf_work_factor_is_written_in_the_package_and_no_environment_weakens_it(attached, monkeypatch):
     _county, _town, data = attached
-    assert data[9] == 10  # the test suite's UFDESK_KDF_LOG_N
-    monkeypatch.setenv("UFDESK_KDF_LOG_N", "99")
-    with pytest.raises(UfError, match="UFDESK_KDF_LOG_N"):
-        pkgcrypt.encrypt(b"x", PW)
-    monkeypatch.delenv("UFDESK_KDF_LOG_N")
-    assert pkgcrypt.encrypt(b"x", PW)[9] == pkgcrypt.DEFAULT_LOG_N
+    assert data[9] == 10  # the test suite's work factor (tests/conftest.py patches pkgcrypt.LOG_N)
+    monkeypatch.setattr(pkgcrypt, "LOG_N", pkgcrypt.DEFAULT_LOG_N)
+    monkeypatch.setenv("UFDESK_KDF_LOG_N", "10")  # the variable of older versions: ignored now
+    assert pkgcrypt.encrypt(b"x", PW)[9] == pkgcrypt.DEFAULT_LOG_N == 18
+
+
+def test_forged_header_is_refused_at_no_more_than_the_default_cost(attached):
+    """A header written without the passphrase, asking for the most the reader allows: refused
+    after one scrypt at the default 256 MiB, not the 1 GiB and 7 s the old limit allowed."""
+    import time
+
+    _county, _town, data = attached
+    forged = data[:9] + struct.pack(">BBB", pkgcrypt.MAX_LOG_N, 8, 1) + data[12:]
+    t0 = time.monotonic()
+    with pytest.raises(UfError, match="口令不正确"):
+        open_bytes(forged, PW)
+    assert time.monotonic() - t0 < 5 and pkgcrypt.MAX_MEMORY == 256 << 20
 
 
 def test_package_from_a_newer_schema_asks_to_upgrade(sites):
@@ -309,3 +321,57 @@ def test_package_from_an_older_program_without_a_column_still_merges(sites):
     r = receive(county, reseal(data, drop_notes))
     assert r.counts["representatives"]["updated"] == 1
     assert county.get("representatives", uuid)["position"] == "主任"
+
+
+def _spread_bomb(members: int, size: int) -> bytes:
+    """A zip of many members each ``size`` bytes of one letter (about 1000 to 1): none is big
+    enough alone to look like a bomb; together they are gigabytes."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    block = b"A" * size
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("manifest.json", json.dumps({"format": 1, "members": {}}))
+        for i in range(members):
+            z.writestr(f"records/part{i}.json", block)
+    return buf.getvalue()
+
+
+def test_zip_bomb_spread_over_members_is_refused_within_bounded_memory(sites):
+    import time
+    import tracemalloc
+
+    county, _ = sites
+    sealed = seal(_spread_bomb(64, 16 << 20), PW)  # one gigabyte
+    assert len(sealed) < 2 << 20
+    before = snapshot(county.store)
+    tracemalloc.start()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(UfError, match="极不相称"):
+            receive(county, sealed)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 << 20, f"peak {peak >> 20} MB"
+    assert time.monotonic() - t0 < 10
+    assert snapshot(county.store) == before
+
+
+def test_a_short_passphrase_is_refused_for_every_sealed_file(tmp_path, monkeypatch, capsys):
+    from ufdesk.cli import main
+
+    town = make(tmp_path, "t1", T1)
+    rep(town)
+    path = town.store.path
+    town.store.close()
+    short = tmp_path / "短.txt"
+    short.write_text("1234567\n", encoding="utf-8")  # seven characters
+    monkeypatch.delenv("UFDESK_PASSPHRASE", raising=False)
+    for argv in (["package", "export", "--out", tmp_path / "p.ufpkg"], ["backup", "--out", tmp_path / "b.ufbak", "--encrypt"],
+                 ["enrol", "request", "--out", tmp_path / "r.ufenrol"]):
+        code = main([str(a) for a in [*argv, "--db", path, "--passphrase-file", short]])
+        err = capsys.readouterr().err
+        assert code == 1 and "至少 8 个字符" in err, argv
+    assert not any((tmp_path / n).exists() for n in ("p.ufpkg", "b.ufbak", "r.ufenrol"))

@@ -19,7 +19,7 @@ PLACES = "代码,名称\n510599100,城关镇\n510599101,河东乡\n510599100001,
 
 def ufdesk(tmp_path, *args, user: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("UFDESK_")}
-    env.update(HOME=str(tmp_path / "home"), UFDESK_HOME=str(tmp_path / "home"), UFDESK_SCRYPT_N=str(2**10))
+    env.update(HOME=str(tmp_path / "home"), UFDESK_HOME=str(tmp_path / "home"))
     if user:
         env.update(UFDESK_USER=user, UFDESK_PASSWORD=PW)
     return subprocess.run([sys.executable, "-m", "ufdesk", *map(str, args)], capture_output=True, text=True,

@@ -9,7 +9,6 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["UFDESK_KDF_LOG_N"] = "10"
 
 COUNTY = ("510599", "测试县")
 T1 = "510599100"

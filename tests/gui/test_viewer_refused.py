@@ -11,7 +11,6 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 
-os.environ["UFDESK_KDF_LOG_N"] = "10"
 PW = "correct-horse-1"
 T1, T2 = "510599100", "510599101"
 

@@ -257,6 +257,57 @@ MAX_UNPACKED = 4 << 30  # more than any county's records and attachments
 MAX_RATIO = 200  # records pack about 5–10 to 1, photos about 1 to 1; a zip bomb about 1000 to 1
 
 
+STREAM_FLOOR = 32 << 20  # below this a member may compress as well as it likes
+STEP = 1 << 20
+
+
+def _bomb(total: int) -> PackageError:
+    return PackageError(f"数据包解压后超过 {max(total, 1) >> 20} MB，与其大小极不相称：可能已损坏或是恶意构造的，已拒收。")
+
+
+def _unpack(plain: bytes, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
+    """One member, inflated a megabyte at a time. ``budget`` = [bytes out, compressed bytes in]
+    over the whole package: refused as soon as the output passes 32 MB at more than
+    ``MAX_RATIO`` times the compressed bytes consumed so far, or passes ``MAX_UNPACKED`` —
+    whatever sizes the zip declares, and however many members the bomb is spread over."""
+    import struct
+
+    head = plain[info.header_offset:info.header_offset + 30]
+    if len(head) < 30 or head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("local header")
+    n, e = struct.unpack("<HH", head[26:30])
+    start = info.header_offset + 30 + n + e
+    raw = memoryview(plain)[start:start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        out = bytes(raw)
+        budget[0] += len(out)
+        budget[1] += len(out)
+        if budget[0] > MAX_UNPACKED:
+            raise _bomb(budget[0])
+        return out
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise NotImplementedError("compression")
+    d = zlib.decompressobj(-15)
+    parts, size, used = [], 0, 0
+    while True:
+        chunk = d.unconsumed_tail or bytes(raw[used:used + (64 << 10)])
+        if not d.unconsumed_tail:
+            used += len(chunk)
+            budget[1] += len(chunk)
+        piece = d.decompress(chunk, STEP)
+        size += len(piece)
+        budget[0] += len(piece)
+        if budget[0] > MAX_UNPACKED or (budget[0] > STREAM_FLOOR and budget[0] > MAX_RATIO * budget[1]):
+            raise _bomb(budget[0])
+        parts.append(piece)
+        if d.eof or (not chunk and not piece):
+            break
+    out = b"".join(parts)
+    if zlib.crc32(out) != info.CRC or len(out) != info.file_size:
+        raise zipfile.BadZipFile("crc")
+    return out
+
+
 def _check_unpacked(z: zipfile.ZipFile) -> None:
     """Refuse a zip bomb by the sizes the zip declares, before anything is unpacked."""
     infos = z.infolist()
@@ -289,11 +340,12 @@ def open_bytes(data: bytes, passphrase: str, identities=()) -> Package:
     try:
         with zipfile.ZipFile(io.BytesIO(plain)) as z:
             _check_unpacked(z)
-            raw = z.read("manifest.json")
+            budget = [0, 0]
+            found = {i.filename: _unpack(plain, i, budget) for i in z.infolist()}
+            raw = found.pop("manifest.json")
             manifest = json.loads(raw)
-            names = z.namelist()
-            signature = json.loads(z.read(SIGNATURE)) if SIGNATURE in names else None
-            members = {n: z.read(n) for n in names if n not in ("manifest.json", SIGNATURE)}
+            signature = json.loads(found.pop(SIGNATURE)) if SIGNATURE in found else None
+            members = found
     except PackageError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, NotImplementedError, RuntimeError,

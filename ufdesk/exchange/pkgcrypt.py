@@ -28,10 +28,11 @@ A wrong passphrase fails the header MAC; a flipped bit anywhere fails the MAC or
 tag; a file cut short lacks its final chunk (a chunk that was not written as final never
 verifies as final). The salt is fresh per file, so every file has its own key.
 
-Work factor: ``DEFAULT_LOG_N`` = 18 (as age; 256 MiB, about half a second). The environment
-variable ``UFDESK_KDF_LOG_N`` (10…20) overrides it when sealing — the test suite sets 10.
-The reader refuses log2 N outside 10…20, r outside 1…32, p outside 1…4, or more than 1 GiB of
-scrypt memory, before deriving anything.
+Work factor: ``DEFAULT_LOG_N`` = 18 (as age; 256 MiB, about half a second). Sealing uses the
+module constant ``LOG_N`` — the test suite's fixture lowers it to 10; no environment variable
+can weaken a real file. The reader refuses log2 N outside 10…18, r outside 1…32, p outside
+1…4, or more than the default's 256 MiB of scrypt memory, before deriving anything: a header
+forged without the passphrase costs at most what a genuine package costs to refuse.
 """
 
 from __future__ import annotations
@@ -49,26 +50,14 @@ CHUNK = 64 * 1024
 TAG = 16
 HEADER = 60
 DEFAULT_LOG_N = 18
-LOG_N_ENV = "UFDESK_KDF_LOG_N"
-MIN_LOG_N, MAX_LOG_N = 10, 20
-MAX_MEMORY = 1024 * 1024 * 1024 + 1
+LOG_N = DEFAULT_LOG_N  # what sealing uses; tests patch it (tests/conftest.py), nothing else may
+MIN_LOG_N, MAX_LOG_N = 10, DEFAULT_LOG_N
+MAX_MEMORY = 128 * 8 * (1 << DEFAULT_LOG_N)  # the default work factor's 256 MiB
+MIN_PASSPHRASE = 8  # for every file sealed: packages, encrypted backups, this installation's keys
 
 
 class PackageCryptoError(UfError):
     """A package that cannot be opened: wrong passphrase, damaged, cut short, or forged."""
-
-
-def _log_n() -> int:
-    raw = os.environ.get(LOG_N_ENV)
-    if not raw:
-        return DEFAULT_LOG_N
-    try:
-        n = int(raw)
-    except ValueError as exc:
-        raise UfError(f"环境变量 {LOG_N_ENV} 应为 {MIN_LOG_N}～{MAX_LOG_N} 的整数") from exc
-    if not MIN_LOG_N <= n <= MAX_LOG_N:
-        raise UfError(f"环境变量 {LOG_N_ENV} 应为 {MIN_LOG_N}～{MAX_LOG_N} 的整数")
-    return n
 
 
 def _keys(passphrase: str, salt: bytes, log_n: int, r: int, p: int) -> tuple[bytes, bytes]:
@@ -84,9 +73,9 @@ def _nonce(i: int, last: bool) -> bytes:
 def encrypt(plaintext: bytes, passphrase: str, *, log_n: int | None = None, r: int = 8, p: int = 1) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-    if not passphrase:
-        raise UfError("交换口令不能为空")
-    log_n = _log_n() if log_n is None else log_n
+    if len(passphrase or "") < MIN_PASSPHRASE:
+        raise UfError(f"口令太短：至少 {MIN_PASSPHRASE} 个字符（交换口令、加密备份的口令都是如此）。")
+    log_n = LOG_N if log_n is None else log_n
     salt = os.urandom(16)
     enc_key, mac_key = _keys(passphrase, salt, log_n, r, p)
     head = MAGIC + struct.pack(">BBBB", LAYOUT, log_n, r, p) + salt

@@ -142,7 +142,7 @@ class BackupDialog(QDialog):
         self.resize(900, 480)
         sqlite = ctx.services.is_sqlite
         admin = svc.allowed("admin")
-        self.b_copy.setEnabled(sqlite and svc.allowed("packages"))
+        self.b_copy.setEnabled(sqlite and admin)  # every ID and password hash leaves the PC: an administrator
         self.b_now.setEnabled(sqlite)
         self.b_restore.setEnabled(sqlite and admin)
         self.b_file.setEnabled(sqlite and admin)

@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 
 import sqlalchemy as sa
@@ -27,9 +26,9 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 5
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
-# scrypt cost: 2**16 × 8 × 128 bytes = 64 MiB, ~0.2–0.5 s on an office PC. UFDESK_SCRYPT_N lowers it
-# for test runs only (new hashes; old ones keep their own parameters).
-SCRYPT_N = int(os.environ.get("UFDESK_SCRYPT_N", 2**16))
+# scrypt cost: 2**16 × 8 × 128 bytes = 64 MiB, ~0.2–0.5 s on an office PC (new hashes; old ones
+# keep their own parameters).
+SCRYPT_N = 2**16  # a module constant: tests patch it (tests/conftest.py); no environment variable weakens it
 SCRYPT_R, SCRYPT_P = 8, 1
 _MAX_N = 2**20  # refuse to spend more than this on a stored hash (a tampered row)
 
