@@ -57,7 +57,7 @@ def run(args, *, env: dict | None = None, cwd=None, timeout: float = 120) -> sub
 _DRIVER = r"""
 import json, sys, traceback
 from ufdesk.cli import main
-for n, argv in enumerate(json.loads(sys.argv[1])):
+for n, argv in enumerate(json.loads(sys.stdin.buffer.read().decode("utf-8"))):
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
         stream.buffer.write(b"\0run %d\0\n" % n)
@@ -91,8 +91,9 @@ def run_each(argvs: list[list], *, env: dict | None = None) -> list[Result]:
 
     full = dict(os.environ)
     full.update(env or {})
-    p = subprocess.run([sys.executable, "-c", _DRIVER, json.dumps([[str(a) for a in argv] for argv in argvs])],
-                       capture_output=True, env=full, timeout=300, stdin=subprocess.DEVNULL)
+    # the list through stdin: Windows caps a command line at 32,767 characters
+    p = subprocess.run([sys.executable, "-c", _DRIVER], input=json.dumps([[str(a) for a in argv] for argv in argvs]).encode(),
+                       capture_output=True, env=full, timeout=600)
     outs = re.split(rb"\0run \d+\0\n", p.stdout)[1:]
     errs = re.split(rb"\0run \d+\0\n", p.stderr)[1:]
     assert len(outs) == len(errs) == len(argvs), (p.returncode, p.stderr[-2000:])

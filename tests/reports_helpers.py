@@ -5,12 +5,25 @@ from __future__ import annotations
 import re
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 
 def text(pdf: Path) -> str:
+    if sys.platform == "win32":  # the Windows leg: poppler is a Linux program here; read in-process
+        return _pdfium_text(pdf)
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
+
+
+def _pdfium_text(pdf: Path) -> str:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return "\f".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
 
 
 def flat(pdf: Path) -> str:
@@ -30,6 +43,10 @@ def fonts(pdf: Path) -> list[tuple[str, str, str]]:
 
 
 def pages(pdf: Path) -> int:
+    if sys.platform == "win32":
+        import pypdfium2
+
+        return len(pypdfium2.PdfDocument(str(pdf)))
     out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
 

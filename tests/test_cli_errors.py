@@ -121,7 +121,7 @@ def test_init_on_a_path_that_cannot_be_created(tmp_path):
     (tmp_path / "places.csv").write_text("代码,名称\n510599100,城关镇\n", encoding="utf-8")
     blocker = tmp_path / "是个文件.txt"
     blocker.write_text("x")
-    for db in [blocker / "county.db", *(["/proc/ufdesk-no/county.db"] if os.path.isdir("/proc") else [])]:
+    for db in [blocker / "county.db", *(["/proc/ufdesk-no/county.db"] if sys.platform.startswith("linux") else [])]:
         r = run(["init", "--db", db, "--county", "测试县", "--county-code", "510599", "--townships",
                  tmp_path / "places.csv"], env={"UFDESK_HOME": str(tmp_path / "home")})
         stderr = r.stderr.decode()

@@ -96,7 +96,7 @@ def open_services(args, *, action: str = "read"):
 
     store = open_store(args)
     if store.readonly:
-        err("注意：数据库文件是只读的（没有写权限），只能查看，不能保存修改。")
+        err(f"注意：{store.readonly_message}")
     try:
         name = getattr(args, "user", None) or os.environ.get("UFDESK_USER")
         if not has_users(store):
@@ -283,7 +283,12 @@ def cmd_check(args) -> int:
     for line in lines:
         (out if ok else err)(line)
     if ok:
+        from .store.check import storage_notice
+
         out("检查通过。")
+        notice = storage_notice(args.db)
+        if notice:
+            err(notice)
         return 0
     err("错误：检查未通过。")
     try:

@@ -118,6 +118,8 @@ def os_error(exc: OSError) -> str:
     name = _name(exc)
     code = exc.errno
     winerror = getattr(exc, "winerror", None)
+    if code in (errno.EACCES, errno.EISDIR) and exc.filename and os.path.isdir(exc.filename):
+        code = errno.EISDIR  # Windows says “access denied” when a folder is opened as a file
     if winerror in (32, 33):  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
         return f"文件{name}正被其他程序使用（例如在 Excel 中打开着），请关闭后重试。"
     messages = {
@@ -160,12 +162,23 @@ def _silence_stdout() -> None:
         pass
 
 
+def _stdout_gone(exc: BaseException) -> bool:
+    """Windows reports a pipe closed by its reader as EINVAL (no file name), not EPIPE."""
+    if not (isinstance(exc, OSError) and exc.errno == errno.EINVAL and not exc.filename):
+        return False
+    try:
+        sys.stdout.flush()
+        return False
+    except OSError:
+        return True
+
+
 def fail(exc: BaseException, db: str | None = None) -> int:
     """Report a command's failure: the exit code, after one sentence on stderr."""
     if isinstance(exc, KeyboardInterrupt):
         print("已取消。", file=sys.stderr)
         return 1
-    if isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE):
+    if isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE) or _stdout_gone(exc):
         _silence_stdout()
         return 1
     if isinstance(exc, UfError):

@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._make_toolbar()
         self._make_status()
+        self._readonly_banner()
         self.tabs.currentChanged.connect(self._tab_changed)
         ctx.changed.connect(self._data_changed)
         geometry = S.WINDOW_GEOMETRY.get()
@@ -262,6 +263,24 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "打开数据库", "", "数据库 (*.db);;所有文件 (*)")
         if path:
             self.open_database.emit(path)
+
+    def _readonly_banner(self) -> None:
+        """A strip over the tabs while the database cannot be written (edits are disabled by the
+        services' permissions, so every button that would change something is greyed out)."""
+        notice = self.ctx.services.readonly_notice()
+        if not notice:
+            return
+        bar = QToolBar("只读", self)
+        bar.setObjectName("readonlyBanner")
+        bar.setMovable(False)
+        label = QLabel(notice, bar)
+        label.setObjectName("readonlyBannerText")
+        label.setStyleSheet("background: #fde7e9; padding: 6px 10px;")
+        label.setWordWrap(True)
+        bar.addWidget(label)
+        self.addToolBarBreak(Qt.TopToolBarArea)
+        self.addToolBar(Qt.TopToolBarArea, bar)
+        self.readonly_banner = bar
 
     def export_diagnostics(self) -> None:
         import datetime as dt

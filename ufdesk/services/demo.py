@@ -929,6 +929,18 @@ def build_demo(
         db, county_code=COUNTY_CODE, county_name=COUNTY_NAME, townships=demo.townships,
         villages=demo.villages, force=force,
     )
+    try:
+        _fill(store, demo, report)
+    except BaseException:  # a full disk, a cancel: no half-made county is left behind
+        store.close()
+        if store.is_sqlite:
+            Store.discard_file(store.engine.url.database)
+        raise
+    report(100, "演示数据已生成")
+    return store
+
+
+def _fill(store, demo, report) -> None:
     total = sum(len(v) for v in demo.rows.values()) or 1
     done = 0
     from ..domain import LEDGERS, SUBS
@@ -945,5 +957,3 @@ def build_demo(
     from .demo_tasks import add_history
 
     add_history(store, demo, USER)  # packages received and 加分/扣分, for the 考核评价
-    report(100, "演示数据已生成")
-    return store

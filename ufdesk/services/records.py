@@ -74,11 +74,25 @@ class Services:
         "viewer": frozenset({"reports"}),
     }
 
+    WRITE_PERMISSIONS = frozenset({"edit", "import", "packages", "admin"})
+
     def allowed(self, permission: str) -> bool:
-        """Whether this user may do ``permission``; unknown names are refused."""
+        """Whether this user may do ``permission`` here; unknown names are refused, and so is any
+        change to a database opened read-only (write-protected medium, full disk)."""
+        if permission in self.WRITE_PERMISSIONS and getattr(self.store, "readonly", False):
+            return False
         return self.role is None or permission in self.ROLE_PERMISSIONS.get(self.role, frozenset())
 
+    def readonly_notice(self) -> str | None:
+        """The sentence to show while the database cannot be written, else None."""
+        return self.store.readonly_message if getattr(self.store, "readonly", False) else None
+
     def require(self, permission: str) -> None:
+        notice = self.readonly_notice() if permission in self.WRITE_PERMISSIONS else None
+        if notice:
+            from ..domain.errors import StoreError
+
+            raise StoreError(notice)
         if not self.allowed(permission):
             from ..domain.errors import PermissionDenied
 

@@ -112,3 +112,26 @@ def check(db: str | os.PathLike) -> tuple[bool, list[str]]:
     finally:
         engine.dispose()
     return ok, lines
+
+
+
+def storage_notice(db: str | os.PathLike) -> str | None:
+    """For a healthy SQLite file: a sentence when it cannot be written (read-only file, folder or
+    medium) or its disk is full — not damage, so ``ufdesk check`` still passes, with this notice."""
+    import shutil
+
+    from .engine import FULL_BYTES
+
+    url = make_url(db)
+    if not is_sqlite_url(url):
+        return None
+    path = os.path.abspath(url.removeprefix("sqlite:///"))
+    folder = os.path.dirname(path)
+    if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+        return ("注意：数据库文件不能写入（文件、文件夹或磁盘是只读的，如写保护的U盘、只读的共享文件夹）："
+                "可以查看和打印，不能保存修改。文件本身完好。")
+    free = shutil.disk_usage(folder).free
+    if free < FULL_BYTES:
+        return (f"注意：磁盘已满（只剩 {free // 1024} KB）：可以查看和打印，但修改、导入和备份会保存不了。"
+                "请先清理磁盘空间。文件本身完好。")
+    return None

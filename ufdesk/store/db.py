@@ -48,6 +48,7 @@ class Store:
         self.engine = engine
         self.url = str(engine.url)
         self.readonly = readonly
+        self.readonly_reason: str | None = "readonly" if readonly else None  # or "full"
         self.location = self.url  # what to pass as --db to reach this database again
         self._codebook: CodeBook | None = None
         self._townships: list[tuple[str, str]] | None = None
@@ -62,9 +63,14 @@ class Store:
             path = Path(url.removeprefix("sqlite:///"))
             if not path.exists():
                 raise StoreError(f"数据库文件不存在：{path}")
-            readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+            from .engine import disk_full
+
+            unwritable = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+            full = not unwritable and disk_full(path.parent)
+            readonly = unwritable or full
             engine = create_engine(db, readonly=readonly)
             store = cls(engine, readonly=readonly)
+            store.readonly_reason = "full" if full else "readonly" if readonly else None
             if readonly:
                 store.location = str(db)
                 return store
@@ -128,6 +134,25 @@ class Store:
 
             create_database(url)
         engine = create_engine(db)
+        try:
+            return cls._fill_new(engine, db, url, county_code, county_name, township, townships, villages, force)
+        except BaseException:  # a full disk, a cancel: no half-made file is left behind
+            engine.dispose()
+            if is_sqlite_url(url):
+                Store.discard_file(url.removeprefix("sqlite:///"))
+            raise
+
+    @staticmethod
+    def discard_file(path: str | os.PathLike) -> None:
+        """Remove an unfinished SQLite database and its -wal/-shm files."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.remove(f"{os.fspath(path)}{suffix}")
+            except OSError:
+                pass
+
+    @classmethod
+    def _fill_new(cls, engine, db, url, county_code, county_name, township, townships, villages, force) -> Store:
         if not is_sqlite_url(url) and force:
             _drop_everything(engine)
         migrate(engine)
@@ -190,6 +215,13 @@ class Store:
             return None
         return Path(self.engine.url.database or "")
 
+    @property
+    def readonly_message(self) -> str:
+        """Why this database was opened read-only, as the notice the CLI and the GUI show."""
+        if self.readonly_reason == "full":
+            return "磁盘已满：数据库只能查看和打印，修改、导入都保存不了（请先清理磁盘空间）。"
+        return "数据库文件不能写入（文件、文件夹或磁盘是只读的）：只能查看和打印，不能保存修改。"
+
     # -- transactions -------------------------------------------------------------------------
     def connect(self) -> sa.Connection:
         return self.engine.connect()
@@ -198,7 +230,7 @@ class Store:
     def write(self, user: str | None = None) -> Iterator[tuple[sa.Connection, WriteCtx]]:
         """One write transaction with one fresh counter: everything in it commits or nothing."""
         if self.readonly:
-            raise StoreError("数据库是只读的（文件或文件夹没有写权限），不能保存修改。")
+            raise StoreError(self.readonly_message + "本次修改没有保存。")
         try:
             with self.engine.begin() as conn:
                 yield conn, WriteCtx(self.installation["id"], self.next_counter(conn), user)

@@ -103,12 +103,29 @@ def _hinting_compiler():
     return HintingSQLiteCompiler
 
 
+FULL_BYTES = 1_000_000  # less free space than this and the next save may not fit
+
+
+def disk_full(folder: str | os.PathLike) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < FULL_BYTES
+    except OSError:
+        return False
+
+
 def create_engine(db: str | os.PathLike, *, readonly: bool = False) -> sa.Engine:
     url = make_url(db)
     if is_sqlite_url(url):
         path = url.removeprefix("sqlite:///")
         if readonly:
-            url = f"sqlite:///file:{path}?mode=ro&uri=true"
+            # A WAL database needs its -shm file beside it even to read; in a folder nobody may
+            # write (a write-protected stick, a read-only share) SQLite can only read it as
+            # immutable — nothing else changes it while it cannot be written.
+            folder = os.path.dirname(os.path.abspath(path)) or "."
+            immutable = "&immutable=1" if not os.access(folder, os.W_OK) or disk_full(folder) else ""
+            url = f"sqlite:///file:{path}?mode=ro{immutable}&uri=true"
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         engine.dialect.statement_compiler = _hinting_compiler()
         event.listen(engine, "connect", _sqlite_pragmas)
