@@ -189,3 +189,39 @@ def test_control_and_invisible_characters_are_removed_and_quotes_unwrapped(servi
     from ufdesk.exchange.xlsx_import import drain
 
     assert drain(export_xlsx(services, "representatives", tmp_path / "out.xlsx")) == 3
+
+
+def _two_row_header():
+    return [
+        ["测试县党外代表人士花名册", None, None, None, None, None],
+        ["序号", "姓名", "性别", "政治安排", None, "手机号码"],
+        [None, None, None, "人大", "政协", None],
+        [1, "甲一", "男", "县人大代表", None, "13800000001"],
+        [2, "甲二", "男", None, "县政协委员", "13800000002"],
+        [None, None, None, None, None, None],
+        ["序号", "姓名", "性别", "政治安排", None, "手机号码"],  # page 2 repeats both header rows
+        [None, None, None, "人大", "政协", None],
+        [3, "甲三", "男", None, None, "13800000003"],
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["openpyxl", "ods", "csv"])
+def test_a_header_over_two_rows_is_joined_not_read_as_a_person(services, tmp_path, fmt):
+    merges = ["A1:F1", "D2:E2", "A2:A3", "B2:B3", "C2:C3", "F2:F3", "D7:E7"]
+    src = _save(_two_row_header(), tmp_path / "两行表头.xlsx", merges)
+    if fmt == "csv":
+        import csv
+
+        path = tmp_path / "两行表头.csv"
+        with open(path, "w", encoding="gbk", newline="") as fh:
+            csv.writer(fh).writerows([["" if v is None else v for v in r] for r in _two_row_header()])
+    else:
+        path = _formats(src, tmp_path, [fmt])[fmt]
+    dry = import_file(services, "representatives", path, dry_run=True)
+    assert dry.ok, [p.line() for p in dry.problems]
+    assert dry.total == 3
+    assert "表头占两行（第2、3行），已合并为：政治安排人大、政治安排政协" in dry.notes
+    assert "第7–8行是重复的表头，未作为数据导入" in dry.notes
+    assert import_file(services, "representatives", path).written
+    got = {n: r["mobile"] for n, r in _people(services).items()}
+    assert got == {"甲一": "13800000001", "甲二": "13800000002", "甲三": "13800000003"}

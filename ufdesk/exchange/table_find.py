@@ -123,3 +123,42 @@ def page_row_kind(row: list, titles: set[str]) -> str | None:
         else:
             return None
     return "、".join(sorted(kinds, key=["标题", "填报单位/日期", "页码"].index))
+
+
+def join_subheader(rows: list[list], table: Table, merges, lg: Ledger,
+                   first_row: int = 1) -> tuple[Table, str | None, set[str]]:
+    """A header over two rows (政治安排 merged over 人大 | 政协): the row under the header names
+    the columns of a group. Its columns are then named "group + name" (or the name alone when
+    it names a field), the data begin below it, and a note says so. Without merged cells (a
+    CSV) a group is a header cell followed by blank ones. Returns the table, the note and the
+    words of both rows (to know them when repeated on a later page)."""
+    i = table.header_index
+    if i + 1 >= len(rows):
+        return table, None, set()
+    head, sub = rows[i], rows[i + 1]
+    groups: dict[int, str] = {}
+    for r1, c1, r2, c2 in merges:
+        if r1 == i and r2 == i and c2 > c1 and c1 < len(head):
+            for c in range(c1, c2 + 1):
+                groups[c] = header_text(head[c1])
+    if not groups:
+        parent = None
+        for c, cell in enumerate(head):
+            if not is_blank(cell):
+                parent = (c, header_text(cell))
+            elif parent is not None and parent[1]:
+                groups[parent[0]] = groups[c] = parent[1]
+    filled = [c for c, cell in enumerate(sub) if not is_blank(cell)]
+    if not filled or any(c not in groups or not isinstance(sub[c], str) for c in filled):
+        return table, None, set()
+    headers = list(table.headers) + [""] * max(0, len(sub) - len(table.headers))
+    joined = []
+    for c in sorted(groups):
+        child = header_text(sub[c]) if c < len(sub) else ""
+        if not child:
+            continue
+        headers[c] = child if guess_field(child, lg) is not None else groups[c] + child
+        joined.append(headers[c])
+    note = f"表头占两行（第{first_row + i}、{first_row + i + 1}行），已合并为：{'、'.join(joined)}"
+    words = {header_text(c) for c in (*head, *sub) if not is_blank(c)}
+    return Table(i + 1, headers), note, words

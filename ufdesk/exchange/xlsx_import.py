@@ -29,7 +29,15 @@ from . import normalize as N
 from .mapping import EMPLOYER_POSITION, TOWNSHIP, UUID, label_of, mapping_for, remember
 from .merged import merged_fills
 from .nesting import nester_for
-from .table_find import find_table, is_blank_row, is_footer_row, is_serial_header, is_total_row, page_row_kind
+from .table_find import (
+    find_table,
+    is_blank_row,
+    is_footer_row,
+    is_serial_header,
+    is_total_row,
+    join_subheader,
+    page_row_kind,
+)
 from .xlsx_read import SpreadsheetError, read_sheet, read_sheets
 
 DEFER_INDEXES_FROM = 5000  # new rows from which indexes are rebuilt after the insert, not kept up row by row
@@ -72,6 +80,7 @@ class Source:
 
     merges: list = field(default_factory=list, repr=False)  # the sheet's merged ranges (xlsx_read.Sheet)
     notes: list[str] = field(default_factory=list)  # what reading left out (far-away cells …)
+    header_words: set[str] = field(default_factory=set)  # both rows of a two-row header
 
     @property
     def header_row(self) -> int:
@@ -135,7 +144,7 @@ class Source:
 
     @functools.cached_property
     def _header_set(self) -> set[str]:
-        return set(self.headers)
+        return set(self.headers) | self.header_words
 
 
 def _row_list(numbers: list[int]) -> str:
@@ -186,9 +195,10 @@ def _find_source(path: Path, lg: Ledger, names: list[str], sheet: str | None, st
             if sheet:
                 raise SpreadsheetError(f"工作表“{sh.name}”的前30行中找不到{lg.label}的表头（如“{_example_headers(lg)}”）")
             continue
+        table, joined, words = join_subheader(sh.rows, table, sh.merges, lg, sh.first_row)
         mapping, known = mapping_for(store, lg, table.headers)
         source = Source(path, lg, sh.name, names, sh.rows, sh.first_row, table.header_index, table.headers, mapping,
-                        known, helper, sh.merges, sh.notes)
+                        known, helper, sh.merges, [*sh.notes, *([joined] if joined else [])], words)
         if helper is not None:  # a wizard that picks another file, or closes, drops the source: stop its helper
             weakref.finalize(source, helper.close)
         return source
