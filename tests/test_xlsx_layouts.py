@@ -225,3 +225,20 @@ def test_a_header_over_two_rows_is_joined_not_read_as_a_person(services, tmp_pat
     assert import_file(services, "representatives", path).written
     got = {n: r["mobile"] for n, r in _people(services).items()}
     assert got == {"甲一": "13800000001", "甲二": "13800000002", "甲三": "13800000003"}
+
+
+def test_religions_and_site_types_by_their_everyday_names_and_a_wrong_one_shown_as_typed(services, tmp_path):
+    """藏传/汉传/南传佛教 are 佛教, 寺院 is a 寺观教堂 — aliases kept in the code tables (data);
+    a value that is no religion is shown as the clerk typed it (their own file)."""
+    rows = [["场所名称", "宗教", "场所类型", "所属乡镇"],
+            ["甘丹寺", "藏传佛教", "寺院", "城关镇"],
+            ["白云观", "道教", "道观", "河东乡"],
+            ["福音堂", "基督教", "聚会点", "城关镇"],
+            ["某某堂", "拜火教", "寺院", "城关镇"]]
+    path = _save(rows, tmp_path / "场所.xlsx")
+    report = import_file(services, "sites", path, dry_run=True)
+    assert [(p.row, p.column, p.value, p.message) for p in report.problems] == [
+        (5, "宗教", "拜火教", "不是宗教中的值")]
+    report = import_file(services, "sites", path, skip_invalid=True, rejects=tmp_path / "r.xlsx")
+    got = {r["name"]: (r["religion"], r["site_type"]) for r in services.find_by("sites")}
+    assert got == {"甘丹寺": ("1", "1"), "白云观": ("2", "1"), "福音堂": ("5", "2")}

@@ -265,8 +265,6 @@ def _shown(f: Field | None, raw) -> str:
         return mask(re.sub(r"\s", "", text), "idcard")
     if f.type in ("mobile", "phone") or f.sensitive:
         return mask(re.sub(r"\s", "", text), "mobile")
-    if f.code in ("party", "religion"):
-        return "（不显示）"
     return text[:40]
 
 
