@@ -242,3 +242,22 @@ def test_religions_and_site_types_by_their_everyday_names_and_a_wrong_one_shown_
     report = import_file(services, "sites", path, skip_invalid=True, rejects=tmp_path / "r.xlsx")
     got = {r["name"]: (r["religion"], r["site_type"]) for r in services.find_by("sites")}
     assert got == {"甘丹寺": ("1", "1"), "白云观": ("2", "1"), "福音堂": ("5", "2")}
+
+
+def test_place_names_exactly_then_by_a_unique_match_without_suffix_else_refused_naming_candidates():
+    from ufdesk.exchange.normalize import Townships, Villages
+
+    towns = Townships([("150121100", "城关镇"), ("150121101", "城关乡"), ("150121102", "白音苏木"),
+                       ("150121103", "红星民族乡"), ("150121104", "北城街道")], "测试旗")
+    assert towns.find("城关镇") == ("150121100", None) and towns.find("城关乡") == ("150121101", None)
+    assert towns.find("白音") == ("150121102", None) and towns.find("红星") == ("150121103", None)
+    assert towns.find("北城") == ("150121104", None)
+    assert towns.find("城关") == (None, "“城关”不能确定是哪一个乡镇（街道）（可能是城关乡、城关镇），请写全称")
+    for county in ("旗直", "测试旗直", "县直", "市直", "区直"):
+        assert towns.find(county) == (None, None), county
+    villages = Villages([("150121100001", "150121100", "东街社区"), ("150121100002", "150121100", "桂花村"),
+                         ("150121102001", "150121102", "巴彦嘎查"), ("150121101001", "150121101", "桂花村委会")])
+    assert villages.find("东街", "150121100") == ("150121100001", None)
+    assert villages.find("巴彦", None) == ("150121102001", None)
+    assert villages.find("桂花", "150121101") == ("150121101001", None)  # within its township
+    assert villages.find("桂花", None)[1] == "“桂花”不能确定是哪一个村(社区)（可能是桂花村、桂花村委会），请写全称"

@@ -223,48 +223,70 @@ def decimal(raw) -> Result:
         return None, "应为数字"
 
 
-TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
-COUNTY_WORDS = ("县直", "县级", "县直单位", "县本级", "本级")
+TOWNSHIP_SUFFIXES = ("街道办事处", "民族苏木", "民族乡", "街道", "苏木", "镇", "乡")
+VILLAGE_SUFFIXES = ("村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区", "嘎查", "村")
+COUNTY_WORDS = ("县直", "县级", "县直单位", "县本级", "本级", "旗直", "旗直单位", "市直", "市直单位", "区直", "区直单位")
+
+
+def _ambiguous(text: str, names: list[str], what: str) -> str:
+    return f"“{text}”不能确定是哪一个{what}（可能是{'、'.join(sorted(names))}），请写全称"
 
 
 class Townships:
-    """Looks a township up by code, by name, or by name without its 镇/乡/街道 suffix."""
+    """Looks a township up by code or full name, else by a unique match without its suffix
+    (镇/乡/街道/苏木/民族乡): 城关 is 城关镇 unless there is also a 城关乡."""
 
     def __init__(self, townships: list[tuple[str, str]], county_name: str = ""):
         self.by_key: dict[str, str] = {}
+        self.by_bare: dict[str, dict[str, str]] = {}
         for code_, name in townships:
             self.by_key[code_] = code_
             self.by_key[name] = code_
-            self.by_key.setdefault(_strip_suffix(name), code_)
-        self.county_words = set(COUNTY_WORDS) | ({county_name, county_name + "县直"} if county_name else set())
+            self.by_bare.setdefault(_strip_suffix(name), {})[code_] = name
+        self.county_words = set(COUNTY_WORDS)
+        if county_name:
+            bare = _strip_suffix(county_name, ("自治县", "自治旗", "县", "旗", "市", "区"))
+            self.county_words |= {county_name, county_name + "直", county_name + "直单位", bare + "县直", bare + "旗直",
+                                  bare + "市直", bare + "区直"}
 
     def find(self, raw) -> Result:
         text = _SPACES.sub("", ascii_text(raw))
         if text in self.county_words:
             return None, None
-        found = self.by_key.get(text) or self.by_key.get(_strip_suffix(text))
-        if found is None:
-            return None, "不是本县的乡镇（街道）"
-        return found, None
+        found = self.by_key.get(text)
+        if found is not None:
+            return found, None
+        hits = self.by_bare.get(_strip_suffix(text), {})
+        if len(hits) == 1:
+            return next(iter(hits)), None
+        if len(hits) > 1:
+            return None, _ambiguous(text, list(hits.values()), "乡镇（街道）")
+        return None, "不是本县的乡镇（街道）"
 
 
-def _strip_suffix(name: str) -> str:
-    for suffix in TOWNSHIP_SUFFIXES:
+def _strip_suffix(name: str, suffixes: tuple[str, ...] = TOWNSHIP_SUFFIXES) -> str:
+    for suffix in suffixes:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
     return name
 
 
 class Villages:
-    """Looks a village or community up by 12-digit code or by name (within a township if known)."""
+    """Looks a village or community up by 12-digit code or by name (within a township if known),
+    exactly first, then by a unique match without its suffix (村/社区/嘎查/村委会/居委会)."""
 
     def __init__(self, villages: list[tuple[str, str, str]]):
         self.codes = {c for c, _, _ in villages}
         self.by_name: dict[tuple[str, str], str] = {}
         self.by_bare: dict[str, list[str]] = {}
+        self.bare_in: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.bare_any: dict[str, list[tuple[str, str]]] = {}
         for c, tw, name in villages:
             self.by_name[(tw, name)] = c
             self.by_bare.setdefault(name, []).append(c)
+            bare = _strip_suffix(name, VILLAGE_SUFFIXES)
+            self.bare_in.setdefault((tw, bare), []).append((c, name))
+            self.bare_any.setdefault(bare, []).append((c, name))
 
     def find(self, raw, township: str | None) -> Result:
         text = _SPACES.sub("", ascii_text(raw))
@@ -277,4 +299,11 @@ class Villages:
             return hits[0], None
         if len(hits) > 1:
             return None, "有多个同名村(社区)，请填写所属乡镇或12位代码"
+        bare = _strip_suffix(text, VILLAGE_SUFFIXES)
+        near = self.bare_in.get((township, bare), []) if township else []
+        near = near or self.bare_any.get(bare, [])
+        if len(near) == 1:
+            return near[0][0], None
+        if len(near) > 1:
+            return None, _ambiguous(text, [n for _, n in near], "村(社区)")
         return None, "不是本县的村(社区)"
