@@ -1,7 +1,7 @@
 """Restoring a backup over a database — also when the current file is too damaged to open.
 
 The backup is copied (or decrypted) next to the database and checked; the login is checked
-against the backup's own users; the current state is saved; the audit rows written since the
+against the live database's users (the backup's only when the live file cannot be opened); the current state is saved; the audit rows written since the
 backup are carried over; only then is the file replaced. Nothing changes when a step before
 the replacement fails.
 """
@@ -42,9 +42,8 @@ def restore(db, source, *, user: str | None = None, password: str | None = None,
             passphrase: str | None = None, folder: Path | None = None) -> Restored:
     """Replace the database at ``db`` with the backup ``source`` (plain or encrypted).
 
-    The backup is checked first, and the login is checked against the backup's users (an
-    administrator is needed); if the backup has none, against the current database's users
-    when it can be opened. The current state is then backed up (or, when it is too damaged to
+    The backup is checked first, and the login is checked against the live database's users
+    (an administrator is needed); against the backup's only when the live file cannot be opened. The current state is then backed up (or, when it is too damaged to
     copy, its files are kept as they are), and only then replaced. Nothing is changed when any
     step before the replacement fails. The caller must have closed the database."""
     target, source = sqlite_path(db), Path(source)
@@ -64,10 +63,10 @@ def restore(db, source, *, user: str | None = None, password: str | None = None,
         if not info.ok:
             raise BackupError(f"备份文件不能使用：{info.problem}")
         base = _max_audit_id(work)
-        who = _check_login(work, target, user, password)
+        who, by_backup = _check_login(work, target, user, password)
         before = _save_current(target, folder)
         carried = _carry_audit(target, work, base)
-        _finish(work, source, info, who, before, carried)
+        _finish(work, source, info, who, before, carried, by_backup)
         _remove_db_files(target, main=False)  # a stale -wal must never be replayed onto the new file
         os.replace(work, target)
     finally:
@@ -80,27 +79,39 @@ def _remove_db_files(path: Path, *, main: bool = True) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def _check_login(work: Path, target: Path, user: str | None, password: str | None) -> str | None:
+def _check_login(work: Path, target: Path, user: str | None, password: str | None) -> tuple[str | None, bool]:
+    """``(user, by the backup's users)``. An administrator of the *live* database decides: a
+    backup's own users (which may be an old state, a disabled admin, or a file made for the
+    purpose) are consulted only when the live file cannot be opened — and the restore then says
+    so in the audit."""
     from ..store import Store
-    from .users import has_users, login
+    from .users import has_users
 
-    for path in (work, target):
+    try:
+        live = Store.open(target) if target.exists() else None
+    except UfError:
+        live = None
+    if live is not None:
         try:
-            store = Store.open(path)
-        except UfError:
-            continue  # the current database may be damaged: the backup's users decide
-        try:
-            if not has_users(store):
-                continue
-            if not user:
-                raise PermissionDenied("恢复备份需要管理员登录（--user 用户名，密码取自 UFDESK_PASSWORD）。")
-            row = login(store, user, password or "")
-            if row["role"] != "admin":
-                raise PermissionDenied(f"用户“{user}”不是管理员，不能恢复备份。")
-            return row["name"]
+            return (_admin(live, user, password) if has_users(live) else user), False
         finally:
-            store.close()
-    return user
+            live.close()
+    store = Store.open(work)
+    try:
+        return (_admin(store, user, password) if has_users(store) else user), True
+    finally:
+        store.close()
+
+
+def _admin(store, user: str | None, password: str | None) -> str:
+    from .users import login
+
+    if not user:
+        raise PermissionDenied("恢复备份需要管理员登录（--user 用户名，密码取自 UFDESK_PASSWORD）。")
+    row = login(store, user, password or "")
+    if row["role"] != "admin":
+        raise PermissionDenied(f"用户“{user}”不是管理员，不能恢复备份。")
+    return row["name"]
 
 
 def _save_current(target: Path, folder: Path) -> Path | None:
@@ -146,7 +157,7 @@ def _carry_audit(target: Path, work: Path, base: int) -> int:
 
 
 def _finish(work: Path, source: Path, info: BackupInfo, who: str | None, before: Path | None,
-            carried: int = 0) -> None:
+            carried: int = 0, by_backup: bool = False) -> None:
     """Bring the restored copy to this program's schema and note the restore in its audit log."""
     from ..store import Store
     from . import audit
@@ -157,7 +168,8 @@ def _finish(work: Path, source: Path, info: BackupInfo, who: str | None, before:
             audit.write(conn, user=who, installation=ctx.installation, action="restore", at=ctx.now,
                         summary=f"从备份恢复：{source.name}（{info.at:%Y-%m-%d %H:%M}，{info.total} 条记录）"
                                 + (f"；恢复前的数据已存为 {before.name}" if before else "")
-                                + (f"；保留了备份之后的审计记录 {carried} 条" if carried else ""))
+                                + (f"；保留了备份之后的审计记录 {carried} 条" if carried else "")
+                                + ("；当前数据库无法打开，按备份中的用户核验了管理员" if by_backup else ""))
     finally:
         store.close()
     conn = sqlite3.connect(work)
