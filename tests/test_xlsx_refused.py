@@ -157,3 +157,26 @@ def services_label(name: str) -> str:
     from ufdesk.domain import ledger
 
     return ledger("representatives").field(name).label
+
+
+def test_the_default_masked_export_imports_back_as_a_no_op(services, tmp_path):
+    """Masked ID and phone numbers match nothing to change: the stored numbers stay, never
+    overwritten with stars; into an empty county the people come without those numbers."""
+    from xlsx_office import ID2, ID3
+
+    from ufdesk.exchange.xlsx_export import export_xlsx
+    from ufdesk.exchange.xlsx_import import drain
+
+    services.create("representatives", {"name": "李四", "id_number": ID2, "mobile": "13900001111"})
+    services.create("representatives", {"name": "王五", "id_number": ID3, "mobile": "13700001111"})
+    out = tmp_path / "默认导出.xlsx"
+    drain(export_xlsx(services, "representatives", out))  # masked: the default
+    before = table_hashes(services.store)
+    report = import_file(services, "representatives", out, update=True)
+    assert report.ok and report.written and (report.new, report.existing, report.updated) == (0, 2, 0)
+    assert "“身份证号”中部分隐藏的号码（如默认导出的）不导入，已有记录的号码保持不变（共2行）" in report.notes
+    stored = {r["name"]: (r["id_number"], r["mobile"]) for r in services.find_by("representatives")}
+    assert stored == {"李四": (ID2, "13900001111"), "王五": (ID3, "13700001111")}
+    changed = {k for k, v in table_hashes(services.store).items() if before.get(k) != v}
+    # no record touched: only the remembered mapping and the transaction counter of a written import
+    assert changed <= {"import_mappings", "installation"}, changed

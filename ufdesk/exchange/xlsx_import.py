@@ -41,6 +41,7 @@ from .table_find import (
 from .xlsx_read import SpreadsheetError, read_sheet, read_sheets
 
 DEFER_INDEXES_FROM = 5000  # new rows from which indexes are rebuilt after the insert, not kept up row by row
+_MASKED = re.compile(r"[0-9Xx]{3,4}\*{3,}[0-9Xx]{4}")  # services.audit.mask of an ID or phone number
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -506,6 +507,10 @@ class Checker:
                 if N.is_blank(raw):
                     continue
                 if kind == _EACH:
+                    if raw.__class__ is str and "*" in raw and _MASKED.fullmatch(N.ascii_text(raw).replace(" ", "")):
+                        # as the default export masks it: the stored number stays, never overwritten with stars
+                        row.notes.append(f"“{col.header}”中部分隐藏的号码（如默认导出的）不导入，已有记录的号码保持不变")
+                        continue
                     value, msg = self.convert(col.field, raw, township)
                     if raw.__class__ is str and col.field.type == "idcard" and N.has_hidden(raw) and not msg:
                         row.notes.append(f"第{number}行 {col.header}“{_shown(col.field, value)}”中有不可见的字符，"
@@ -746,11 +751,14 @@ def _tally(checker, source: Source, lg: Ledger, rows: list[Row], matcher: Matche
 
     report = ImportReport(lg.name, total=len(rows), dry_run=dry_run, helper_rows=checker.helper_rows,
                           notes=source.layout_notes())
+    counts: dict[str, int] = {}  # the same note on many rows is said once, with how many
     for row in rows:
         if dry_run:
             row.existing = matcher.find(row.values)
         report.problems.extend(row.problems)
-        report.notes.extend(row.notes)
+        for note in row.notes:
+            counts[note] = counts.get(note, 0) + 1
+    report.notes.extend(note if n == 1 else f"{note}（共{n}行）" for note, n in counts.items())
     good = [r for r in rows if not r.problems]
     new_rows = [r for r in good if r.existing is None]
     subs, sub_problems = check_subs(checker, source, {r.values["uuid"] for r in new_rows if "uuid" in r.values},
