@@ -134,6 +134,10 @@ def test_a_new_installation_refuses_an_unsigned_package(county_and_towns, cli, t
     r = cli("package", "import", "--db", dbs["county"], tmp_path / "t1.ufpkg", ok=False)
     assert r.returncode == 1 and "没有签名" in r.stderr and "require_enrolment" in r.stderr
     assert names(dbs["county"]) == set()
+    cli("setting", "set", "--db", dbs["county"], "require_enrolment", "false")  # an office choosing the upgrade path
+    r = cli("package", "import", "--db", dbs["county"], tmp_path / "t1.ufpkg")
+    assert "未验证" in r.stderr and names(dbs["county"]) == {"王伟"}
+    assert "（未验证）" in cli("package", "log", "--db", dbs["county"]).stdout
 
 
 def test_revocation_travels_in_the_county_package(county_and_towns, cli, tmp_path):
