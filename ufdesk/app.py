@@ -7,13 +7,24 @@ from __future__ import annotations
 
 import os
 import queue
+import sys
 import threading
 from collections.abc import Generator
 
 from .domain.errors import UfError
 
 
+def no_display() -> bool:
+    """Linux without X11 or Wayland (an SSH session, a server): Qt would abort in English."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run_gui(db: str | None = None) -> int:
+    if no_display():
+        raise UfError("没有图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开图形界面：请在桌面上运行，"
+                      "或使用命令行（ufdesk --help 列出全部命令）。")
     try:
         from .gui.main import run
     except ImportError as exc:  # the GUI package is not part of this build
