@@ -209,3 +209,18 @@ def test_cli_database_without_users_runs_without_login(tmp_path, places, ufdesk)
                   "--townships", str(places)).returncode == 0
     r = ufdesk("stats", "--db", db)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_password_typed_into_the_user_name_box_is_not_audited(store, monkeypatch, capsys):
+    from ufdesk.cli import main
+    from ufdesk.services import audit
+
+    users.add_user(store, "张主任", "主任的密码-2026", "admin")
+    path = store.path
+    monkeypatch.setenv("UFDESK_USER", "Victim-Pass-1")
+    monkeypatch.setenv("UFDESK_PASSWORD", "whatever-123")
+    assert main(["stats", "--db", str(path)]) == 1
+    assert "用户名或密码错误" in capsys.readouterr().err
+    with store.connect() as conn:
+        [row] = [e for e in audit.entries(conn) if e["action"] == "login_failed"]
+    assert "Victim-Pass-1" not in f"{row['summary']} {row['details']} {row['user']}" and row["user"] is None

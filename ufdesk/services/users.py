@@ -150,7 +150,8 @@ def login(store: Store, name: str, password: str) -> dict:
     now = _now()
     if row is None:
         _dummy_verify(password or "")
-        _record(store, name, "login_failed", f"登录失败：用户“{name}”不存在")
+        # what was typed may be a password or an ID number typed into the wrong box: never kept
+        _record(store, None, "login_failed", "登录失败：输入的用户名不存在（输入内容不记录）")
         raise LoginFailed("用户名或密码错误。")
     if row["disabled"]:
         _record(store, name, "login_failed", f"登录失败：用户“{name}”已停用")
@@ -177,11 +178,11 @@ def _locked_text(name: str, until: dt.datetime) -> str:
     return f"用户“{name}”已锁定，请于 {until:%H:%M} 后再试，或请管理员解锁。"
 
 
-def _record(store: Store, name: str, action: str, summary: str, changes: dict | None = None) -> None:
+def _record(store: Store, name: str | None, action: str, summary: str, changes: dict | None = None) -> None:
     if store.readonly:  # nothing can be written; the check itself still holds
         return
     with store.write(name) as (conn, ctx):
-        if changes:
+        if changes and name is not None:
             conn.execute(sa.update(users).where(users.c.name == name).values(**changes))
         _audit(conn, ctx, action, summary, name)
 
