@@ -144,7 +144,7 @@ def demo_db(tmp_path_factory):
 
 def test_export_to_a_folder_says_so_once(demo_db, tmp_path):
     r = run(["export-xlsx", "--db", demo_db, "--ledger", "代表人士", "--out", tmp_path])
-    stderr = r.stderr.decode()
+    stderr = r.stderr.decode().replace("\r\n", "\n")
     assert r.returncode == 1 and stderr == f"错误：“{tmp_path}”是一个文件夹，这里需要一个文件名。\n", stderr
 
 
