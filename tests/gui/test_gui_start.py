@@ -121,3 +121,17 @@ def test_closing_the_demo_job_removes_the_unfinished_file(tmp_path):
     assert total == 100 and message
     job.close()  # what 取消 does
     assert not Path(path).exists()
+
+
+def test_work_asked_for_after_the_window_closed_is_dropped(qtbot):
+    """A timer that fires after the program began closing (the worker is shut down) must not end
+    in 'cannot schedule new futures after shutdown' — CI once failed on exactly that."""
+    from ufdesk.gui.tasks import Worker
+
+    worker = Worker()
+    ran = []
+    worker.submit(ran.append, 1)
+    qtbot.waitUntil(lambda: worker.busy == 0, timeout=5000)
+    worker.shutdown()
+    worker.submit(ran.append, 2)  # no exception
+    assert ran == [1] and worker.busy == 0

@@ -32,11 +32,15 @@ class Worker:
         self._relay = _Relay()
         self._relay.done.connect(lambda cb, value: cb(value), Qt.QueuedConnection)
         self.busy = 0
+        self.closed = False
 
     def submit(self, fn: Callable, *args, on_done: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None, **kwargs) -> None:
         """Run ``fn(*args, **kwargs)`` on the worker; ``on_done(result)`` or ``on_error(exc)``
-        is then called on the UI thread."""
+        is then called on the UI thread. Once the worker has shut down (the program is closing),
+        work still asked for by a timer or a late signal is dropped: there is nobody to show it to."""
+        if self.closed:
+            return
         self.busy += 1
 
         def job():
@@ -62,6 +66,7 @@ class Worker:
         return self._pool.submit(fn, *args, **kwargs).result()
 
     def shutdown(self) -> None:
+        self.closed = True
         self._pool.shutdown(wait=True)
 
 
