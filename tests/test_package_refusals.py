@@ -364,7 +364,7 @@ def test_a_short_passphrase_is_refused_for_every_sealed_file(tmp_path, monkeypat
 
     town = make(tmp_path, "t1", T1)
     rep(town)
-    path = town.store.path
+    path = tmp_path / "t1.db"  # the file the clerk names (on the PostgreSQL leg it maps to a server database)
     town.store.close()
     short = tmp_path / "短.txt"
     short.write_text("1234567\n", encoding="utf-8")  # seven characters
