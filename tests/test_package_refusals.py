@@ -369,8 +369,10 @@ def test_a_short_passphrase_is_refused_for_every_sealed_file(tmp_path, monkeypat
     short = tmp_path / "短.txt"
     short.write_text("1234567\n", encoding="utf-8")  # seven characters
     monkeypatch.delenv("UFDESK_PASSPHRASE", raising=False)
-    for argv in (["package", "export", "--out", tmp_path / "p.ufpkg"], ["backup", "--out", tmp_path / "b.ufbak", "--encrypt"],
-                 ["enrol", "request", "--out", tmp_path / "r.ufenrol"]):
+    sealed = [["package", "export", "--out", tmp_path / "p.ufpkg"], ["enrol", "request", "--out", tmp_path / "r.ufenrol"]]
+    if town.store.is_sqlite:  # on PostgreSQL ufdesk makes no backups at all (pg_dump does), and says so first
+        sealed.append(["backup", "--out", tmp_path / "b.ufbak", "--encrypt"])
+    for argv in sealed:
         code = main([str(a) for a in [*argv, "--db", path, "--passphrase-file", short]])
         err = capsys.readouterr().err
         assert code == 1 and "至少 8 个字符" in err, argv
