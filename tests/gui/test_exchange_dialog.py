@@ -45,8 +45,9 @@ def test_export_then_preview_import_log_completeness_and_undo(qtbot, pair):
     ctx_t, ctx_c, tmp = pair
     stick = tmp / "U盘"
     stick.mkdir()
-    dlg = ExchangeDialog(ctx_t)
-    qtbot.addWidget(dlg)
+    dialog = ExchangeDialog(ctx_t)
+    qtbot.addWidget(dialog)
+    dlg, log = dialog.export_page, dialog.log_page
     assert dlg.to.currentData() == "county"
     dlg.set_target(str(stick))
     dlg.export_pw.setText(PW)
@@ -59,13 +60,14 @@ def test_export_then_preview_import_log_completeness_and_undo(qtbot, pair):
     [pkg] = list(stick.glob("*.ufpkg"))
     assert "2 条台账记录" in dlg.export_result.text()
     _idle(qtbot, ctx_t)
-    assert dlg.log.rowCount() == 1 and dlg.log.item(0, 1).text() == "发出"
-    dlg.close()
+    assert log.log.rowCount() == 1 and log.log.item(0, 1).text() == "发出"
+    dialog.close()
 
-    county = ExchangeDialog(ctx_c)
-    qtbot.addWidget(county)
-    assert county.to.findData("county") == -1  # the county names a township
-    county.tabs.setCurrentIndex(1)
+    whole = ExchangeDialog(ctx_c)
+    qtbot.addWidget(whole)
+    assert whole.export_page.to.findData("county") == -1  # the county names a township
+    whole.tabs.setCurrentIndex(1)
+    county = whole.import_page
     county.file.setText(str(pkg))
     county.import_pw.setText("错误的口令")
     county.preview_button.click()
@@ -77,35 +79,37 @@ def test_export_then_preview_import_log_completeness_and_undo(qtbot, pair):
     assert "预览" in county.import_info.text() and "城关镇" in county.import_info.text()
     assert county.counts.item(0, 0).text() == "代表人士" and county.counts.item(0, 1).text() == "2"
     assert ctx_c.services.find_by("representatives", name="王伟") == []  # the preview changed nothing
-    county.tabs.grab().save(str(tmp / "preview.png"))
+    whole.tabs.grab().save(str(tmp / "preview.png"))
     county.import_button.click()
     qtbot.waitUntil(lambda: "已导入" in county.import_info.text(), timeout=20000)
     _idle(qtbot, ctx_c)
     assert len(ctx_c.services.find_by("representatives", name="王伟")) == 1
-    assert county.log.rowCount() == 1 and county.log.item(0, 1).text() == "收到"
-    row = next(r for r in range(county.report.rowCount()) if county.report.item(r, 0).text() == "城关镇")
-    assert county.report.item(row, 1).text() == "已报送" and county.report.item(row, 4).text() == "2"
-    assert "未报送：河东乡" in county.report_note.text()
-    county.tabs.setCurrentIndex(3)
-    county.grab().save(str(tmp / "completeness.png"))
+    log, report = whole.log_page, whole.completeness_page
+    assert log.log.rowCount() == 1 and log.log.item(0, 1).text() == "收到"
+    row = next(r for r in range(report.report.rowCount()) if report.report.item(r, 0).text() == "城关镇")
+    assert report.report.item(row, 1).text() == "已报送" and report.report.item(row, 4).text() == "2"
+    assert "未报送：河东乡" in report.report_note.text()
+    whole.tabs.setCurrentIndex(3)
+    whole.grab().save(str(tmp / "completeness.png"))
 
     from PySide6.QtWidgets import QMessageBox
 
-    county.log.selectRow(0)
+    log.log.selectRow(0)
     import unittest.mock as mock
 
     with mock.patch.object(QMessageBox, "question", return_value=QMessageBox.Yes), \
             mock.patch.object(QMessageBox, "information") as info:
-        county.undo_selected()
+        log.undo_selected()
         qtbot.waitUntil(lambda: info.called, timeout=20000)
     assert "已撤销" in info.call_args[0][2]
     assert ctx_c.services.find_by("representatives", name="王伟") == []
     _idle(qtbot, ctx_c)
-    assert county.log.item(0, 6).text() == "已撤销"
+    assert log.log.item(0, 6).text() == "已撤销"
 
 
 def test_drives_are_listed_off_the_ui_thread_and_a_stick_is_suggested(qtbot, pair, monkeypatch):
     from ufdesk.gui import exchange_dialog as X
+    from ufdesk.gui.exchange_pages import drives
 
     ctx_t, _ctx_c, tmp = pair
     seen = {}
@@ -117,14 +121,15 @@ def test_drives_are_listed_off_the_ui_thread_and_a_stick_is_suggested(qtbot, pai
         return [{"root": "/media/clerk/KINGSTON", "name": "KINGSTON", "free": 8e9, "fs": "vfat", "removable": True},
                 {"root": "/", "name": "系统盘", "free": 50e9, "fs": "ext4", "removable": False}]
 
-    monkeypatch.setattr(X, "list_drives", fake)
-    dlg = X.ExchangeDialog(ctx_t)
-    qtbot.addWidget(dlg)
+    monkeypatch.setattr(drives, "list_drives", fake)
+    dialog = X.ExchangeDialog(ctx_t)
+    qtbot.addWidget(dialog)
+    dlg = dialog.export_page
     qtbot.waitUntil(lambda: dlg.drive.count() == 2, timeout=5000)
     assert seen["thread"] == "ufdesk-drives"
     assert dlg.target_dir() == "/media/clerk/KINGSTON" and "【U盘】" in dlg.drive.currentText()
     assert "已找到U盘" in dlg.drive_hint.text()
-    dlg.grab().save(str(tmp / "export.png"))
+    dialog.grab().save(str(tmp / "export.png"))
     assert X.looks_removable("/media/clerk/STICK", "vfat", False)
     assert not X.looks_removable("/", "ext4", True)
     assert X.list_drives()  # the real QStorageInfo call works here too
