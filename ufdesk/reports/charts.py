@@ -49,13 +49,27 @@ def pie(labels: list[str], values: list[float], *, width: float, height: float =
     from reportlab.graphics.charts.piecharts import Pie
     from reportlab.graphics.shapes import String
     from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     d = _drawing(width, height)
+    nonzero = [v for v in values if v] or [0]
+    shown = [lab for lab, v in zip(labels, values, strict=False) if v] or ["无"]
+    pct = shares(nonzero)  # as the table beside it: largest remainder, adding up to 100.0%
+    texts = [f"{lab}  {v}（{pct[i]}）" for i, (lab, v) in enumerate(zip(shown, nonzero, strict=False))]
+    # The legend is measured, and the pie sized to leave it room: pie, gap, swatch, text and
+    # a margin all inside the drawing, so no legend runs into the page margin.
+    name, fs, swatch, gap, edge = font("song"), 8.0, 7, 5, 4
+    while True:
+        text_w = max(stringWidth(t, name, fs) for t in texts)
+        legend_w = swatch + gap + text_w
+        size = min(height - 40, width - 20 - 16 - legend_w - edge)
+        if size >= 60 or fs <= 6:
+            break
+        fs -= 0.5
+    size = max(size, 40)
     p = Pie()
-    size = min(height - 40, width / 2 - 20)
     p.x, p.y, p.width, p.height = 20, (height - 20 - size) / 2, size, size
     p.data = [v for v in values if v] or [1]
-    shown = [lab for lab, v in zip(labels, values, strict=False) if v] or ["无"]
     p.labels = None
     p.slices.strokeColor = colors.white
     p.slices.strokeWidth = 0.5
@@ -63,18 +77,14 @@ def pie(labels: list[str], values: list[float], *, width: float, height: float =
         p.slices[i].fillColor = colors.Color(*(ACCENT if i == 0 else GREYS[i % len(GREYS)]))
     d.add(p)
     lg = Legend()
-    lg.x, lg.y = p.x + size + 24, height - 28
-    lg.fontName, lg.fontSize = font("song"), 8
+    lg.x, lg.y = p.x + size + 16, height - 28
+    lg.fontName, lg.fontSize = name, fs
     lg.alignment = "right"
     lg.columnMaximum = 12
-    lg.dx = lg.dy = 7
+    lg.dx = lg.dy = swatch
+    lg.dxTextSpace = gap
     lg.deltay = min(14, (height - 36) / max(len(shown), 1))  # the legend stays inside the drawing
-    nonzero = [v for v in values if v] or [0]
-    pct = shares(nonzero)  # as the table beside it: largest remainder, adding up to 100.0%
-    lg.colorNamePairs = [
-        (p.slices[i].fillColor, f"{lab}  {v}（{pct[i]}）")
-        for i, (lab, v) in enumerate(zip(shown, nonzero, strict=False))
-    ]
+    lg.colorNamePairs = [(p.slices[i].fillColor, t) for i, t in enumerate(texts)]
     d.add(lg)
     if title:
         d.add(String(width / 2, height - 12, title, fontName=font("hei"), fontSize=10, textAnchor="middle"))
