@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Set up ufdesk in a virtual environment and start it — on the demo county when this PC
-has no data yet. Works on Windows 10/11 and Linux:  python scripts/start.py
+"""Set up ufdesk in a virtual environment and start it — on the demo county (its own file,
+demo.db in the user-data folder) when this PC has no database yet. Works on Windows 10/11 and Linux:  python scripts/start.py
 """
 
 from __future__ import annotations
@@ -43,15 +43,17 @@ def ensure_venv(extra: str = "") -> None:
 def main() -> int:
     ensure_venv()
     env = dict(os.environ)
-    code = (
-        "from ufdesk.paths import default_db; import sys; sys.stdout.write(str(default_db()))"
-    )
-    db = subprocess.check_output([str(PY), "-c", code], env=env, text=True).strip()
     args = sys.argv[1:]
-    if "--db" not in args and not Path(db).exists():
-        print(f"本机还没有数据，正在生成演示县：{db}")
-        subprocess.check_call([str(PY), "-m", "ufdesk", "demo", "--db", db], env=env)
     if "--db" not in args:
+        # the real database last used (or at the default path); else the demo county in its own
+        # file (demo.db) — the fictional county never takes the real database's place
+        code = ("from ufdesk.app import start_database; import sys; "
+                "p, build = start_database(); sys.stdout.write(('1' if build else '0') + p)")
+        answer = subprocess.check_output([str(PY), "-c", code], env=env, text=True).strip()
+        build, db = answer[0] == "1", answer[1:]
+        if build:
+            print(f"本机还没有数据，正在生成演示县（单独的演示文件）：{db}")
+            subprocess.check_call([str(PY), "-m", "ufdesk", "demo", "--db", db, "--force"], env=env)
         args = ["--db", db, *args]
     return subprocess.call([str(PY), "-m", "ufdesk", "gui", *args], env=env)
 

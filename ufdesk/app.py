@@ -68,6 +68,61 @@ def create_database(db: str, *, county_code: str, county_name: str, townships, v
     return db
 
 
+def not_a_database(path: str | os.PathLike) -> str | None:
+    """The sentence saying what a chosen file is when it is plainly not a ufdesk database (an
+    Excel workbook, a package …), else None. Asked before the current database is closed."""
+    from .store.filekind import not_a_database as identify
+
+    return identify(path)
+
+
+def demo_path() -> str:
+    """The demo county's own file in the user-data folder — never the real database's path."""
+    from .paths import user_data_dir
+
+    return str(user_data_dir() / "demo.db")
+
+
+def demo_built(path: str | os.PathLike) -> bool:
+    """Whether the demo file at ``path`` holds a county with its people (an empty or unfinished
+    one is built again)."""
+    from pathlib import Path
+
+    if not Path(path).is_file():
+        return False
+    try:
+        from .services import Query
+
+        services = open_services(path)
+    except UfError:
+        return False
+    try:
+        return services.count(Query("representatives")) > 0
+    finally:
+        services.close()
+
+
+def start_database() -> tuple[str, bool]:
+    """What ``scripts/start.py`` opens: the real database last used or at the default path; when
+    this PC has none, the demo county in its own file (``True``: it must be built first)."""
+    from pathlib import Path
+
+    from .paths import default_db
+
+    demo = demo_path()
+    candidates = [str(default_db())]
+    try:
+        from .gui import settings as S
+
+        candidates.insert(0, S.LAST_DB.get())
+    except ImportError:  # a build without the GUI
+        pass
+    for path in candidates:
+        if path and Path(path).is_file() and Path(path).resolve() != Path(demo).resolve():
+            return path, False
+    return demo, not demo_built(demo)
+
+
 class _Stop(Exception):
     pass
 

@@ -92,26 +92,6 @@ def test_bundled_font_renders_chinese(qtbot):
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "统战工作台账代表人士宗教场所")
 
 
-def test_first_run_opens_the_demo_county(qtbot, tmp_path, worker, monkeypatch):
-    from ufdesk.gui.setup_dialog import SetupDialog
-
-    monkeypatch.setenv("UFDESK_HOME", str(tmp_path / "home"))
-    asked = []
-    monkeypatch.setattr("ufdesk.gui.security.create_admin",
-                        lambda ctx, parent: asked.append(ctx.services.store.county_name) or False)
-    dialog = SetupDialog(worker)
-    qtbot.addWidget(dialog)
-    dialog.open_demo(size=60)
-    qtbot.waitUntil(lambda: dialog.chosen is not None, timeout=60000)
-    assert dialog.result() == QDialog.Accepted
-    assert Path(dialog.chosen) == tmp_path / "home" / "demo.db" and Path(dialog.chosen).exists()
-    from ufdesk.gui.main import open_window
-
-    window = open_window(dialog.chosen, worker)
-    qtbot.addWidget(window)
-    assert "青岚湖县" in window.windowTitle()
-
-
 def test_closing_the_demo_job_removes_the_unfinished_file(tmp_path):
     from ufdesk.app import demo_job
 

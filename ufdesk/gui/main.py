@@ -72,23 +72,36 @@ def login(ctx, parent=None) -> bool:
     return True if fn is None else bool(fn(ctx, parent))
 
 
-def open_window(db: str, worker: Worker):
-    """Open the database on the worker and show its main window; None if it cannot be opened."""
-    from ..app import open_services
+def open_context(db: str, worker: Worker, parent=None):
+    """Open the database on the worker and log in: the context, None if it cannot be opened
+    (said to the clerk), False if the login was cancelled. A file that is plainly something
+    else (an Excel workbook …) is named as such: no talk of damage, nothing closed."""
+    from ..app import not_a_database, open_services
 
+    what = not_a_database(db)
+    if what:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(parent, "打开数据库", what)
+        return None
     try:
         services = worker.call(open_services, db)
     except Exception as exc:  # an unreadable or damaged file: say so and let the clerk choose again
         from .launchers import dialog_class
 
         offer = dialog_class("security", "offer_newest_backup")  # a damaged file: the newest good backup
-        if offer is not None and offer(str(db)):
-            return open_window(db, worker)
-        show_error(None, exc, "无法打开数据库")
+        if offer is not None and offer(str(db), parent):
+            return open_context(db, worker, parent)
+        show_error(parent, exc, "无法打开数据库")
         return None
     ctx = AppContext(services, worker)
-    if not login(ctx):
+    if not login(ctx, parent):
+        worker.call(services.close)
         return False
+    return ctx
+
+
+def show_window(ctx, db: str):
     from .mainwindow import MainWindow
 
     S.remember_db(str(db))
@@ -98,42 +111,64 @@ def open_window(db: str, worker: Worker):
     return window
 
 
-def run(db: str | None = None) -> int:
-    app = make_app()
-    app.setQuitOnLastWindowClosed(False)
-    worker = Worker()
-    windows = []
-    state = {"switching": False}
+def open_window(db: str, worker: Worker, parent=None):
+    """Open the database and show its main window; None if it cannot be opened, False when the
+    login was cancelled."""
+    ctx = open_context(db, worker, parent)
+    return ctx if not ctx else show_window(ctx, db)
 
-    def switch(path: str) -> None:
-        state["switching"] = True
-        windows[0].close()
-        state["switching"] = False
-        if not start(path):
-            app.quit()
 
-    def closed() -> None:
-        if not state["switching"]:
-            app.quit()
+class Session:
+    """The one main window of a run, and the switch to another database from its 文件 menu."""
 
-    def start(path: str | None) -> bool:
+    def __init__(self, worker: Worker, on_closed=None):
+        self.worker = worker
+        self.window = None
+        self.on_closed = on_closed
+        self._switching = False
+
+    def start(self, path: str | None) -> bool:
+        """The first window: the database given, the last one, or the first-run dialog's."""
         while True:
-            path = choose_database(worker, path)
+            path = choose_database(self.worker, path)
             if path is None:
                 return False
-            window = open_window(path, worker)
+            window = open_window(path, self.worker)
             if window is False:
                 return False
             if window is not None:
                 break
             path = None
             S.LAST_DB.set("")
-        window.open_database.connect(switch)
-        window.closed.connect(closed)
-        windows[:] = [window]
+        self._attach(window)
         return True
 
-    if not start(db):
+    def switch(self, path: str) -> None:
+        """The current database stays open until the new one has opened and its login passed."""
+        ctx = open_context(path, self.worker, self.window)
+        if not ctx:
+            return
+        self._switching = True
+        self.window.close()
+        self._switching = False
+        self._attach(show_window(ctx, path))
+
+    def _attach(self, window) -> None:
+        window.open_database.connect(self.switch)
+        window.closed.connect(self._closed)
+        self.window = window
+
+    def _closed(self) -> None:
+        if not self._switching and self.on_closed is not None:
+            self.on_closed()
+
+
+def run(db: str | None = None) -> int:
+    app = make_app()
+    app.setQuitOnLastWindowClosed(False)
+    worker = Worker()
+    session = Session(worker, on_closed=app.quit)
+    if not session.start(db):
         worker.shutdown()
         return 0
     code = app.exec()

@@ -27,7 +27,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.db_path = db_path
         self.place = ctx.services.place_name()
-        self.setWindowTitle(f"{APP_TITLE} — {self.place}")
+        self.demo = ctx.services.is_demo
+        self.setWindowTitle(f"{APP_TITLE} — {self.place}" + ("【演示】" if self.demo else ""))
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.home = HomePage(ctx, self)
@@ -77,7 +78,10 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         P = QStyle.StandardPixmap
-        self.act_open = self._action("打开数据库…", self._open_db, QKeySequence.Open, P.SP_DialogOpenButton)
+        self.act_new_db = self._action("新建本县/本乡镇数据库…", self._new_db, None, None,
+                                       "填写本县信息，建立本县（或本乡镇）的数据库")
+        self.act_open = self._action("打开…", self._open_db, QKeySequence.Open, P.SP_DialogOpenButton, "打开另一个数据库")
+        self.act_save_backup = self._action("另存备份…", self._save_backup, None, None, "把当前数据库另存一份（可加密）")
         self.act_quit = self._action("退出", self.close, QKeySequence.Quit)
         self.act_undo = self._action("撤销", self.undo, QKeySequence.Undo, P.SP_ArrowBack, "撤销最近一次修改")
         self.act_new = self._action("新增", self.new_record, QKeySequence.New, P.SP_FileIcon, "新增一条记录")
@@ -106,7 +110,12 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         m = bar.addMenu("文件(&F)")
+        m.addAction(self.act_new_db)
         m.addAction(self.act_open)
+        self.recent_menu = m.addMenu("最近打开")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        m.addAction(self.act_save_backup)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("编辑(&E)")
@@ -143,7 +152,14 @@ class MainWindow(QMainWindow):
         self.status_place = QLabel(f"本机：{self.place}", self)
         self.status_counts = QLabel(self)
         self.status_db.setToolTip(self.db_path)
-        for w in (self.status_counts, self.status_place, self.status_db):
+        widgets = [self.status_counts, self.status_place, self.status_db]
+        if self.demo:
+            self.status_demo = QLabel("【演示】虚构的青岚湖县，仅供熟悉操作", self)
+            self.status_demo.setToolTip("本县的数据请用“文件 → 新建本县/本乡镇数据库…”建立")
+            self.status_demo.setObjectName("demoNotice")
+            self.status_demo.setStyleSheet("background: #fff4ce; padding: 1px 6px;")
+            widgets.insert(0, self.status_demo)
+        for w in widgets:
             bar.addPermanentWidget(w)
 
     # -- tabs ---------------------------------------------------------------------------------
@@ -260,9 +276,66 @@ class MainWindow(QMainWindow):
     def _open_db(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", "", "数据库 (*.db);;所有文件 (*)")
+        from ..paths import user_data_dir
+
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(user_data_dir()), "数据库 (*.db);;所有文件 (*)")
         if path:
             self.open_database.emit(path)
+
+    def _new_db(self) -> None:
+        from .setup_dialog import SetupDialog
+
+        dialog = SetupDialog(self.ctx.worker, self, new_only=True)
+        if dialog.exec() and dialog.chosen:
+            self.open_database.emit(dialog.chosen)
+
+    def _fill_recent(self) -> None:
+        from pathlib import Path
+
+        self.recent_menu.clear()
+        paths = [p for p in S.RECENT_DBS.get().split("\n") if p and p != self.db_path and Path(p).exists()]
+        for i, path in enumerate(paths[:8], 1):
+            act = self.recent_menu.addAction(f"&{i} {Path(path).name}　{Path(path).parent}")
+            act.setToolTip(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_database.emit(p))
+        if not paths:
+            self.recent_menu.addAction("（没有其他最近打开的数据库）").setEnabled(False)
+
+    def _save_backup(self) -> None:
+        """另存备份: a copy of this database where the clerk chooses — plain, or encrypted (.ufbak)."""
+        import datetime as dt
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..services import backup as B
+        from .files import show_saved, suggested
+
+        svc = self.ctx.services
+        if not svc.is_sqlite:
+            QMessageBox.information(self, "另存备份", "服务器上的数据库请由信息科用数据库服务器的备份工具备份。")
+            return
+        name = f"{Path(self.db_path).stem}_备份_{dt.datetime.now():%Y%m%d-%H%M}.db"
+        path, chosen = QFileDialog.getSaveFileName(self, "另存备份", suggested(name),
+                                                   "数据库副本（未加密） (*.db);;加密备份 (*.ufbak)")
+        if not path:
+            return
+        secret = None
+        if "ufbak" in chosen or path.lower().endswith(".ufbak"):
+            from .backup_dialog import SecretDialog
+
+            path = str(Path(path).with_suffix(".ufbak"))
+            d = SecretDialog("加密口令", "备份用口令加密。没有口令谁也打不开——也包括您自己，请牢记或按规定保管。", self)
+            if not d.exec():
+                return
+            secret = d.value
+
+        def done(written):
+            show_saved(self, "另存备份", written, f"已另存备份：\n{written}"
+                       + ("" if secret else "\n\n这份副本没有加密，含全部身份证号，请妥善保管。"))
+
+        self.ctx.worker.submit(B.copy_out, svc, Path(path), passphrase=secret, on_done=guard(self, done),
+                               on_error=guard(self, lambda e: show_error(self, e, "另存备份")))
 
     def _readonly_banner(self) -> None:
         """A strip over the tabs while the database cannot be written (edits are disabled by the

@@ -44,16 +44,27 @@ def parse_places(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]
     return townships, villages
 
 
+def _free_name(path: Path) -> Path:
+    """``path``, or ``ufdesk-2.db`` … when a database already sits there."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
 class SetupDialog(QDialog):
     """``chosen`` is the database path to open once the dialog is accepted."""
 
-    def __init__(self, worker: Worker, parent=None):
+    def __init__(self, worker: Worker, parent=None, *, new_only: bool = False):
         super().__init__(parent)
         self.worker = worker
         self.chosen: str | None = None
-        self.setWindowTitle("统战工作台账 — 首次使用")
+        self.setWindowTitle("新建本县/本乡镇数据库" if new_only else "统战工作台账 — 首次使用")
         self.setObjectName("setup")
-        intro = QLabel("欢迎使用统战工作台账。请填写本县信息建立数据库，或打开已有数据库、演示县。", self)
+        intro = QLabel("请填写本县信息，建立本县（或本乡镇）的数据库。" if new_only else
+                       "欢迎使用统战工作台账。请填写本县信息建立数据库，或打开已有数据库、演示县。", self)
         intro.setWordWrap(True)
         self.county = QLineEdit(self)
         self.county.setPlaceholderText("例如 合江县")
@@ -76,7 +87,7 @@ class SetupDialog(QDialog):
         self.township = QComboBox(self)
         self.township.setEnabled(False)
         self.township_pc.toggled.connect(self.township.setEnabled)
-        self.path = QLineEdit(str(user_data_dir() / "ufdesk.db"), self)
+        self.path = QLineEdit(str(_free_name(user_data_dir() / "ufdesk.db")), self)
         browse = QPushButton("浏览…", self)
         browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
@@ -104,14 +115,16 @@ class SetupDialog(QDialog):
         self.create_button = QPushButton("建立数据库", self)
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self._create)
-        demo = QPushButton("打开演示县", self)
+        demo = self.demo_button = QPushButton("打开演示县", self)
         demo.setAutoDefault(False)
-        demo.setToolTip("虚构的青岚湖县，含各类台账数据，用于熟悉操作和培训")
-        demo.clicked.connect(self.open_demo)
+        demo.setToolTip("虚构的青岚湖县，含各类台账数据，用于熟悉操作和培训（存在单独的演示文件里）")
+        demo.clicked.connect(lambda _checked=False: self.open_demo())  # not clicked(checked) as the size
         existing = QPushButton("打开已有数据库…", self)
         existing.setAutoDefault(False)
         existing.clicked.connect(self._open_existing)
-        cancel = QPushButton("退出", self)
+        demo.setVisible(not new_only)
+        existing.setVisible(not new_only)
+        cancel = QPushButton("取消" if new_only else "退出", self)
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -209,11 +222,14 @@ class SetupDialog(QDialog):
             self.chosen = path
             self.accept()
 
-    def open_demo(self, size: int = DEMO_SIZE) -> None:
-        from ..app import demo_job
+    def open_demo(self, size: int | None = None) -> None:
+        """The demo county, in its own file: opened when it holds its people, else built (again)."""
+        from ..app import demo_built, demo_job, demo_path
 
-        path = str(user_data_dir() / "demo.db")
-        if Path(path).exists():
+        size = size or DEMO_SIZE
+
+        path = demo_path()
+        if self.worker.call(demo_built, path):
             self.chosen = path
             self.accept()
             return

@@ -128,6 +128,13 @@ class Services:
         return self.store.county_code
 
     @property
+    def is_demo(self) -> bool:
+        """The fictitious demo county (its code 519999 is no real county's)."""
+        from .demo import COUNTY_CODE
+
+        return self.store.county_code == COUNTY_CODE
+
+    @property
     def township(self) -> str | None:
         """The township this installation belongs to, or None for the county office."""
         return self.store.township
