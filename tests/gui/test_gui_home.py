@@ -96,16 +96,17 @@ def test_party_count_opens_filtered_tab(qtbot, window):
     home = home_ready(qtbot, window)
     services = window.ctx.services
     dem = services.count(Query("representatives", filters={"party": ("in", tuple(f"{i:02d}" for i in range(4, 12))),
-                                                         "status": "1"}))
+                                                         **home.data["present_filter"]}))
     assert f"{dem} 人" in home.cards["party"].body.text()
     home.cards["party"].body.linkActivated.emit("dem")
     tab = window.ledger_tabs["representatives"]
     assert window.tabs.currentWidget() is tab
     qtbot.waitUntil(lambda: len(tab.model.ids) == dem and not tab.model._loading, timeout=TIMEOUT)
-    # removing the condition lists everyone in the ledger's 在册 filter again
+    # removing the condition (在册 as at today came with it) lists what the bar's own boxes select
     tab.filters.chip_clear.click()
-    present = services.count(Query("representatives", filters={"status": "1"}))
-    qtbot.waitUntil(lambda: len(tab.model.ids) == present, timeout=TIMEOUT)
+    assert "status" not in tab.filters.query(Query("representatives")).filters
+    everyone = services.count(Query("representatives"))
+    qtbot.waitUntil(lambda: len(tab.model.ids) == everyone, timeout=TIMEOUT)
 
 
 def test_charts_are_drawn_when_pyqtgraph_arrives(qtbot, window):
@@ -156,3 +157,51 @@ def test_task_figures_as_at_last_months_end_open_the_late_tasks(qtbot, window):
     tab = window.ledger_tabs["tasks"]
     assert window.tabs.currentWidget() is tab
     qtbot.waitUntil(lambda: not tab.model._loading and len(tab.model.ids) == len(late), timeout=TIMEOUT)
+
+
+def test_present_figure_is_the_register_as_at_today_and_opens_those_people(qtbot, demo_db, gui_settings, worker):
+    """在册 on the home page follows DOMAIN.md's as-at rule (认定时间 ≤ today and not left by
+    today), not the 状态 field alone: it agrees with the monthly summary's 月末在册."""
+    import sqlalchemy as sa
+    from PySide6.QtWidgets import QApplication
+
+    from ufdesk.gui.main import apply_look, open_window
+    from ufdesk.reports import data as D
+    from ufdesk.services import Services
+    from ufdesk.store import Store
+
+    today = dt.date.today()
+    svc = Services(Store.open(demo_db), user="测试")
+    present = svc.find_by("representatives", status="1")
+    # 状态 still 在册 but 退出时间 three days ago; recognised only next week; 退出 from next month
+    svc.update("representatives", present[0]["uuid"], {"left_on": today - dt.timedelta(days=3)})
+    svc.create("representatives", {"name": "尚未认定", "gender": "1", "status": "1",
+                                   "recognized_on": today + dt.timedelta(days=7)})
+    svc.update("representatives", present[1]["uuid"], {"status": "2", "left_on": today + dt.timedelta(days=30)})
+    with svc.store.connect() as conn:
+        sql = conn.execute(sa.text(
+            "select count(*) from representatives where deleted = 0"
+            " and (recognized_on <= :d or (recognized_on is null and date(created_at) <= :d))"
+            " and (left_on > :d or (left_on is null and coalesce(status, '') not in ('2', '3')))"),
+            {"d": today.isoformat()}).scalar_one()
+        by_status = conn.execute(sa.text("select count(*) from representatives where deleted = 0 and status = '1'"))\
+            .scalar_one()
+    month = D.monthly(svc, today.strftime("%Y-%m"))["reps_present"]
+    svc.store.close()
+    assert sql != by_status  # the two rules part here, so the page shows which one it follows
+    assert month == sql
+
+    apply_look(QApplication.instance())
+    window = open_window(demo_db, worker)
+    qtbot.addWidget(window)
+    home = home_ready(qtbot, window)
+    import re
+
+    assert f"在册 {sql} 人" in re.sub("<[^>]+>", "", home.cards["kinds"].body.text())  # what the clerk reads
+    home.cards["kinds"].body.linkActivated.emit("reps")
+    tab = window.ledger_tabs["representatives"]
+    assert window.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: len(tab.model.ids) == sql and not tab.model._loading, timeout=TIMEOUT)
+    assert tab.filters.chip.text() == "在册（截至今天）" and tab.filters.chip.isVisible()
+    names = {tab.model.row_record(i)["name"] for i in range(min(len(tab.model.ids), 50))}
+    assert "尚未认定" not in names

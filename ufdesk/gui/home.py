@@ -192,11 +192,12 @@ class HomePage(QScrollArea):
 
     def _texts(self, d: dict) -> None:
         reps = sum(n for _c, _n, n in d["party"])
-        self.cards["kinds"].body.setText(f"在册 {link(self._add('reps', 'representatives', {'status': '1'}), f'{reps} 人')}；"
+        present = d["present_filter"]
+        self.cards["kinds"].body.setText(f"在册 {link(self._add('reps', 'representatives', present, '在册（截至今天）'), f'{reps} 人')}；"
                                          "一人可属多个类别。")
         self.cards["party"].body.setText(
             "民主党派成员 " + link(self._add("dem", "representatives", {"party": ("in", tuple(f"{i:02d}" for i in range(4, 12))),
-                                                                       "status": "1"}, "政治面貌：民主党派"),
+                                                                       **present}, "政治面貌：民主党派（在册）"),
                                   f"{sum(n for c, _n, n in d['party'] if c and '04' <= c <= '11')} 人"))
         self.cards["ages"].body.setText("点击柱条查看该年龄段的人员。")
         self._proposals_text(d)
@@ -318,11 +319,11 @@ class HomePage(QScrollArea):
 
         d = self.data
         today = d["today"]
-        present = {"status": "1"}
+        present = d["present_filter"]
 
         def reps(field, label_of):
             def go(key):
-                self.open_ledger.emit("representatives", {**present, field: key}, label_of(key), None)
+                self.open_ledger.emit("representatives", {**present, field: key}, label_of(key) or "在册（截至今天）", None)
             return go
 
         kinds = [(name, count, code) for code, name, count in d["kinds"]]

@@ -24,11 +24,13 @@ def gather(svc, today: dt.date | None = None) -> dict:
     """Every figure of the home page (runs on the worker); the statistics read through ``svc``."""
     store = svc  # the read-only statistics take a Services where they take a store
     today = today or dt.date.today()
-    present = stats.present_reps()
+    present_filter = stats.present_filter(store, today)  # 在册 as at today (DOMAIN.md), not 状态 alone
+    present = stats.present_reps(present_filter)
     months = stats.last_months(12, stats.add_months(today, 1))  # the last 12 months, this one included
     cov = stats.coverage(store, today)
     return {
         "today": today,
+        "present_filter": present_filter,
         "totals": stats.totals(store),
         "kinds": stats.group_count(store, "representatives", "kinds", present),
         "party": stats.group_count(store, "representatives", "party", present),

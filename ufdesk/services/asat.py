@@ -86,15 +86,31 @@ def undated_left(conn) -> dict[str, tuple[dt.date | None, dt.date | None]]:
     return {u: (gone.get(u), rec or _date(c)) for u, c, rec in rows}
 
 
-def register_on(conn, d: dt.date, undated: dict | None = None) -> tuple:
-    """Conditions on ``representatives`` for "in the register on day D"."""
+def still_on(undated: dict, d: dt.date) -> tuple[str, ...]:
+    """Of the people who left without a 退出时间, those still in the register on day D."""
+    return tuple(sorted(u for u, (gone, _e) in undated.items() if gone is None or gone > d))
+
+
+def register_where(d: dt.date, still: tuple[str, ...] = ()) -> tuple:
+    """Conditions on ``representatives`` for "in the register on day D", given ``still_on``
+    (no database access: a ledger query's filter can carry it)."""
     t = LEDGER_TABLES["representatives"]
-    undated = undated_left(conn) if undated is None else undated
-    still = [u for u, (gone, _e) in undated.items() if gone is None or gone > d]
     stayed = sa.or_(t.c.status.is_(None), t.c.status.not_in(LEFT_STATUSES))
     if still:
-        stayed = sa.or_(stayed, t.c.uuid.in_(still))
+        stayed = sa.or_(stayed, t.c.uuid.in_(list(still)))
     return (t.c.deleted == sa.false(), entered_by(t, d), sa.or_(t.c.left_on > d, sa.and_(t.c.left_on.is_(None), stayed)))
+
+
+def register_filter(conn, d: dt.date) -> dict:
+    """"In the register on day D" as a ledger query's filter (``services.query``): what the
+    home page's 在册 figure opens, the same people it counts."""
+    return {"status": ("register_on", (d, still_on(undated_left(conn), d)))}
+
+
+def register_on(conn, d: dt.date, undated: dict | None = None) -> tuple:
+    """Conditions on ``representatives`` for "in the register on day D"."""
+    undated = undated_left(conn) if undated is None else undated
+    return register_where(d, still_on(undated, d))
 
 
 def register_count(conn, d: dt.date, undated: dict | None = None) -> int:

@@ -28,7 +28,16 @@ _OPS = {
     "null": lambda c, v: c.is_(None),
     "notnull": lambda c, v: c.is_not(None),
     "between": lambda c, v: c.between(v[0], v[1]),
+    # representatives in the register on a day: (day, uuids of undated leavers still in it) —
+    # see services.asat.register_filter; the column it is keyed on (status) is not used alone
+    "register_on": lambda _c, v: sa.and_(*_register_where(*v)),
 }
+
+
+def _register_where(day, still):
+    from .asat import register_where
+
+    return register_where(day, tuple(still))
 
 
 @dataclass

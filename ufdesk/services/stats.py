@@ -135,9 +135,20 @@ def ages_of(births, today: dt.date) -> list[tuple[str, int]]:
     return out
 
 
-def present_reps():
+def present_filter(store: Store, on: dt.date | None = None) -> dict:
+    """The people in the register on ``on`` (default today) by DOMAIN.md's as-at rule, as a
+    ledger query's filter: 认定时间 ≤ that day and not left by then — not merely 状态 在册."""
+    with store.connect() as conn:
+        return asat.register_filter(conn, on or dt.date.today())
+
+
+def present_reps(filters: dict | None = None) -> tuple:
+    """SQL conditions for ``present_filter``'s people (without one: 状态 在册 today)."""
     t = LEDGER_TABLES["representatives"]
-    return (t.c.status == PRESENT_STATUS,)
+    if filters is None:
+        return (t.c.status == PRESENT_STATUS,)
+    _op, (on, still) = filters["status"]
+    return asat.register_where(on, tuple(still))
 
 
 def per_month(store: Store, ledger: str, months: list[str], where=()) -> list[tuple[str, int]]:
