@@ -150,6 +150,43 @@ def test_issue_twice_shows_the_figures_that_changed(qtbot, dialog, ctx, tmp_path
     assert not dialog.btn_issue.isVisible()
 
 
+def test_an_issued_month_previews_saves_and_prints_as_issued_until_fresh_is_ticked(qtbot, dialog, ctx, tmp_path):
+    """Late data is normal: once a month is issued (定稿), the dialog shows, saves (PDF and Word)
+    and prints that edition byte for byte, as ``ufdesk report monthly`` does; 按今天的数据重新生成
+    makes it from today's data."""
+    import datetime as dt
+
+    from ufdesk.reports import archive
+
+    choose(dialog.template, "monthly")
+    dialog.month.setCurrentIndex(3)  # a month no other test issues
+    month = dialog.month.currentData()
+    assert dialog.form.isRowVisible(dialog.fresh) and not dialog.fresh.isChecked()
+    qtbot.mouseClick(dialog.btn_issue, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "第1版" in dialog.issue_info.text() or "未能" in dialog.issue_info.text(), timeout=TIMEOUT)
+    issued_pdf, _row = archive.content(ctx.services.store, "monthly", month, "pdf")
+    issued_docx, _row = archive.content(ctx.services.store, "monthly", month, "docx")
+    y, m = (int(x) for x in month.split("-"))
+    ctx.services.create("representatives", {"name": "迟到的认定", "recognized_on": dt.date(y, m, 9)})
+
+    preview(qtbot, dialog)
+    assert dialog.pdf == issued_pdf
+    assert f"{y}年{m}月汇总第1版定稿" in dialog.status.text() and "按今天的数据重新生成" in dialog.status.text()
+    dialog.save_to(str(tmp_path / "定稿.pdf"))
+    assert (tmp_path / "定稿.pdf").read_bytes() == issued_pdf
+    dialog.save_to(str(tmp_path / "定稿.docx"), docx=True)
+    qtbot.waitUntil((tmp_path / "定稿.docx").exists, timeout=TIMEOUT)
+    assert (tmp_path / "定稿.docx").read_bytes() == issued_docx
+    assert "迟到的认定" not in flat(tmp_path / "定稿.pdf")
+    dialog.grab().save(str(tmp_path / "issued_preview.png"))
+
+    dialog.fresh.click()
+    preview(qtbot, dialog)
+    assert dialog.pdf != issued_pdf and "定稿" not in dialog.status.text()
+    dialog.save_to(str(tmp_path / "今天.pdf"))
+    assert "迟到的认定" in flat(tmp_path / "今天.pdf")
+
+
 def test_a_viewer_cannot_issue_from_the_dialog(qtbot, ctx):
     from ufdesk.gui.context import AppContext
     from ufdesk.gui.report_dialog import ReportDialog

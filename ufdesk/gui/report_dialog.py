@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -72,6 +73,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.pdf: bytes | None = None
+        self.issued: dict | None = None  # the 定稿 edition self.pdf is, or None (made fresh)
         self.built_for: tuple | None = None  # (template, params) of self.pdf
         self.page_count = 0
         self.people: dict[str, str] = {}  # completer label → UUID
@@ -123,6 +125,8 @@ class ReportDialog(QDialog):
 
         self.columns = QLineEdit("，".join(roster_layout.DEFAULT[1:]))  # the roster's columns, by label
         self.columns.setToolTip("用逗号分隔，可选：" + "、".join(roster_layout.label(c) for c in roster_layout.COLUMNS[1:]))
+        self.fresh = QCheckBox("按今天的数据重新生成")  # monthly: an issued month previews its 定稿 unless this
+        self.fresh.setToolTip("已定稿的月份默认显示、保存和打印定稿原样；勾选后按今天的数据重新生成（不改变定稿）")
         self.person = QLineEdit()
         self.person.setPlaceholderText("输入姓名（或 UUID）")
         self.summary = QPlainTextEdit()
@@ -134,6 +138,7 @@ class ReportDialog(QDialog):
         form.addRow("报表", self.template)
         for key, widget in self.fields.items():
             form.addRow(ROW_FOR[key], widget)
+        form.addRow("", self.fresh)
         self.form = form
         self.btn_build = QPushButton("生成预览")
         self.btn_build.setDefault(True)
@@ -166,6 +171,7 @@ class ReportDialog(QDialog):
         for key, widget in self.fields.items():
             self.form.setRowVisible(widget, key in t.params)
         self.btn_issue.setVisible(t.name in archive.ISSUABLE)
+        self.form.setRowVisible(self.fresh, t.name in archive.ISSUABLE)
         self.issue_info.clear()
         self._clear_preview("选择参数后点“生成预览”。")
 
@@ -208,6 +214,7 @@ class ReportDialog(QDialog):
         col = QVBoxLayout(self.preview_box)
         col.setContentsMargins(0, 0, 0, 0)
         self.status = QLabel()
+        self.status.setWordWrap(True)  # an issued month's line names its edition, when and by whom
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setAlignment(Qt.AlignHCenter)
@@ -221,7 +228,7 @@ class ReportDialog(QDialog):
         col.addWidget(self.scroll, 1)
 
     def _clear_preview(self, message: str) -> None:
-        self.pdf, self.built_for, self.page_count = None, None, 0
+        self.pdf, self.built_for, self.page_count, self.issued = None, None, 0, None
         while self.pages_layout.count():
             w = self.pages_layout.takeAt(0).widget()
             if w is not None:
@@ -237,26 +244,33 @@ class ReportDialog(QDialog):
     def generate(self) -> None:
         name, params = self.current()
         self._clear_preview("正在生成…")
-        run_with_progress(self, self.ctx.worker, "正在生成报表…", self._job, name, params,
+        run_with_progress(self, self.ctx.worker, "正在生成报表…", self._job, name, params, self.fresh.isChecked(),
                           on_done=lambda result: self._show(name, params, result),
                           on_error=self._failed, on_cancel=lambda: self.status.setText("已取消。"))
 
-    def _job(self, name: str, params: dict):
-        pdf = yield from reports.build(self.ctx.services, name, params)
+    def _job(self, name: str, params: dict, fresh: bool = False):
+        """An issued month (定稿) previews its newest edition as issued, byte for byte, as
+        ``ufdesk report monthly`` prints it; otherwise (or with 按今天的数据重新生成) a fresh build."""
+        issued = None if fresh else archive.issued_file(self.ctx.services, name, params)
+        if issued is not None:
+            pdf, row = issued
+            issued = {k: row[k] for k in ("period", "edition", "issued_at", "issued_by")}
+        else:
+            pdf = yield from reports.build(self.ctx.services, name, params)
         images = []
         for i, count, image in render_pages(pdf, PREVIEW_SCALE, PREVIEW_PAGES, PREVIEW_WIDTH):
             yield i + 1, min(count, PREVIEW_PAGES), f"正在显示第{i + 1}页…"
             images.append(image)
-        return pdf, images
+        return pdf, images, issued
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText("未能生成报表。")
         show_error(self, exc, "报表")
 
     def _show(self, name: str, params: dict, result) -> None:
-        pdf, images = result
+        pdf, images, issued = result
         self._clear_preview("")
-        self.pdf, self.built_for = pdf, (name, params)
+        self.pdf, self.built_for, self.issued = pdf, (name, params), issued
         for w, h, data in images:
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(_qimage(w, h, data)))
@@ -266,7 +280,13 @@ class ReportDialog(QDialog):
 
         self.page_count = len(pdfium.PdfDocument(pdf))
         more = f"（预览显示前{len(images)}页，保存和打印包含全部页）" if self.page_count > len(images) else ""
-        self.status.setText(f"{reports.TEMPLATES[name].label}：共{self.page_count}页{more}")
+        text = f"{reports.TEMPLATES[name].label}：共{self.page_count}页{more}"
+        if issued:
+            m = issued["period"]
+            text = (f"{m[:4]}年{int(m[5:])}月汇总第{issued['edition']}版定稿（{issued['issued_at']:%Y-%m-%d %H:%M}"
+                    f"{'，' + issued['issued_by'] if issued['issued_by'] else ''}），与定稿原样相同；{text}。"
+                    "要按今天的数据重新生成，请勾选“按今天的数据重新生成”。")
+        self.status.setText(text)
         self.btn_save.setEnabled(True)
         self.btn_print.setEnabled(True)
 
@@ -287,6 +307,7 @@ class ReportDialog(QDialog):
             else:
                 text += f"各项数字与第{made['edition'] - 1}版相同。"
         self.issue_info.setText(text)
+        self._clear_preview("已定稿：点“生成预览”查看定稿原样。")
 
     def _issue_failed(self, exc: BaseException) -> None:
         self.issue_info.setText("未能定稿。")
@@ -319,9 +340,18 @@ class ReportDialog(QDialog):
             self._write(target, self.pdf)
             return
         name, params = self.built_for
+        if self.issued:  # the Word file issued with that edition, as issued
+            run_with_progress(self, self.ctx.worker, "正在取出定稿的 Word 文件…", self._issued_docx, params,
+                              self.issued["edition"], on_done=lambda data: self._write(target.with_suffix(".docx"), data),
+                              on_error=lambda exc: show_error(self, exc, "报表"))
+            return
         run_with_progress(self, self.ctx.worker, "正在生成 Word 文件…", reports.build, self.ctx.services, name, params,
                           "docx", on_done=lambda data: self._write(target.with_suffix(".docx"), data),
                           on_error=lambda exc: show_error(self, exc, "报表"))
+
+    def _issued_docx(self, params: dict, edition: int):
+        yield 0, 1, "正在取出定稿的 Word 文件…"
+        return archive.issued_file(self.ctx.services, "monthly", params, "docx", edition)[0]
 
     def _write(self, target: Path, data: bytes) -> None:
         try:

@@ -83,6 +83,18 @@ def content(store, report: str, period: str, fmt: str, edition: int | None = Non
     return data, dict(row)
 
 
+def issued_file(svc, report: str, params: dict, fmt: str = "pdf", edition: int | None = None) -> tuple[bytes, dict] | None:
+    """What printing ``report`` for ``params`` gives when its period has been issued: the newest
+    (or the ``edition``) issued file and its edition row; None when it was never issued (or the
+    report is not one that is issued) — then it is made fresh."""
+    if report not in ISSUABLE:
+        return None
+    from .data import resolve_month
+
+    svc.require("reports")
+    return content(svc.store, report, resolve_month(params.get("month")), fmt, edition)
+
+
 def _which(store, report, period) -> str:
     eds = [e["edition"] for e in editions(store, report, period)]
     return ("已有：" + "、".join(f"第{n}版" for n in eds) + "。") if eds else "这个月还没有定稿。"
