@@ -3,7 +3,8 @@
 A township has reported for a month when a package it exported during that month has been
 imported here (and not undone). It is on time when that package was exported by the due day
 (county setting ``report_due_day``, default the 28th). ``exported_at`` is the sending PC's clock:
-shown and used for this report only, never for merge decisions.
+shown and used for this report only, never for merge decisions. On a township installation the
+figures are its own: the packages it exported (it receives none of its own).
 """
 
 from __future__ import annotations
@@ -44,11 +45,17 @@ def completeness(store, month: str) -> list[dict]:
     last_day = (end - dt.timedelta(days=1)).day
     due = start.replace(day=min(due_day(store), last_day), hour=23, minute=59, second=59)
     p = package_log
+    own = getattr(store, "township", None)
+    # At the county: the townships' packages received here. A township installation has no
+    # received package of its own: there its figure is the packages it exported itself (the
+    # same "exported by the due day" rule; whether the county has imported one it cannot know).
+    which = (p.c.direction == "received") if own is None else sa.and_(p.c.direction == "sent",
+                                                                       p.c.sender_township == own)
     with store.connect() as conn:
         rows = conn.execute(
             sa.select(p.c.sender_township, p.c.exported_at, p.c.imported_at, p.c.records)
             .where(
-                p.c.direction == "received",
+                which,
                 sa.or_(p.c.status.is_(None), p.c.status != "undone"),
                 p.c.sender_township.is_not(None),
                 p.c.exported_at >= start,
