@@ -49,7 +49,7 @@ def register(sub, common) -> None:
     s.set_defaults(func=cmd_backup)
 
     s = sub.add_parser("restore", parents=[common.db, common.login],
-                       help="从备份恢复（先备份当前数据；数据库损坏时也可用，登录按备份中的用户核对）")
+                       help="从备份恢复（先备份当前数据；须当前数据库的管理员登录，数据库无法打开时按备份中的用户核对）")
     s.add_argument("file", help="备份文件（.db，或加密的备份）")
     s.add_argument("--passphrase-file", help="加密备份的口令文件")
     s.set_defaults(func=cmd_restore)

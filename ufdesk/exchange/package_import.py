@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +69,9 @@ def read_file(path: str | os.PathLike, passphrase: str, store=None) -> Package:
     src = Path(path)
     if not src.is_file():
         raise UfError(f"找不到数据包文件：{src}")
-    fd, tmp = tempfile.mkstemp(prefix="ufdesk-import-", suffix=".ufpkg")
-    os.close(fd)
+    from ..paths import private_file
+
+    tmp = private_file("import-", ".ufpkg")  # the private folder, never the shared /tmp
     try:
         shutil.copyfile(src, tmp)
         data = Path(tmp).read_bytes()

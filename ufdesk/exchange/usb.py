@@ -128,7 +128,8 @@ def write_file(data: bytes, dest: str | os.PathLike) -> Path:
         raise TargetError("数据包超过 4 GB，FAT32 格式的U盘放不下：请把U盘格式化为 exFAT 或 NTFS。")
     tmp = target / f"{TMP_PREFIX}{secrets.token_hex(4)}{TMP_SUFFIX}"
     try:
-        with open(tmp, "xb") as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with open(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

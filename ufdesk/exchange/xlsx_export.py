@@ -132,6 +132,9 @@ def export_xlsx(services, ledger_names: list[str] | str, path: str | Path, *, qu
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     yield done, total, "正在保存文件…"
+    from ..paths import create_private
+
+    create_private(path)  # the sheet holds people's records: only its owner may read it
     wb.save(path)
     if full_ids:
         _audit_full(services, lgs, path, done)

@@ -134,6 +134,9 @@ def export_xlsx(svc, path, **filters) -> int:
     for e in entries(svc, limit=None, **filters):
         ws.append(safe_row(ws, list(row_values(e))))
         n += 1
+    from ..paths import create_private
+
+    create_private(path)
     wb.save(str(path))
     with svc.store.write(svc.user) as (conn, ctx):
         A.write(conn, user=svc.user, installation=ctx.installation, action="audit_export", at=ctx.now,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..domain import LEDGERS
 from ..domain.errors import UfError
-from ..paths import backups_dir
+from ..paths import backups_dir, create_private, private_file
 
 KINDS = {"auto": "自动", "manual": "手动", "before-restore": "恢复前", "damaged": "损坏的原文件"}
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
@@ -107,6 +107,7 @@ def copy_database(src: Path, dest: Path) -> None:
     tmp.unlink(missing_ok=True)
     source = target = None
     try:
+        create_private(tmp)  # 0600 before the first record is copied in; the copy keeps it
         source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
         target = sqlite3.connect(tmp)
         source.backup(target, pages=4096)
@@ -309,7 +310,7 @@ def export_copy(db, out: Path, *, passphrase: str | None = None) -> Path:
         out = out / f"{src.stem}_{dt.datetime.now():%Y%m%d-%H%M}{'.ufbak' if passphrase else '.db'}"
     if out.resolve() == src:
         raise BackupError("备份文件不能覆盖数据库本身。")
-    work = backups_dir() / f".export-{os.getpid()}.db"
+    work = private_file("export-", ".db")
     try:
         copy_database(src, work)
         data = work.read_bytes()
@@ -326,6 +327,7 @@ def _write_verified(out: Path, payload: bytes, reader, original: bytes) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         if shutil.disk_usage(out.parent).free < len(payload) + (1 << 20):
             raise BackupError(f"{out.parent} 空间不足：需要 {len(payload) // (1 << 20) + 1} MB。")
+        create_private(tmp)
         with open(tmp, "wb") as f:
             f.write(payload)
             f.flush()

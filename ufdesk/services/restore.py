@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.errors import PermissionDenied, UfError
-from ..paths import backups_dir
+from ..paths import backups_dir, create_private
 from .backup import (
     BackupError,
     BackupInfo,
@@ -56,6 +56,7 @@ def restore(db, source, *, user: str | None = None, password: str | None = None,
         if is_encrypted(source):
             if not passphrase:
                 raise BackupError("这是加密的备份，需要口令才能恢复。")
+            create_private(work)  # the decrypted copy holds every record: 0600 from the start
             work.write_bytes(decrypt(source.read_bytes(), passphrase))
         else:
             copy_database(source, work)

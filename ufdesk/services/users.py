@@ -74,12 +74,14 @@ def verify_password(password: str, stored: str) -> bool:
 _DUMMY = None
 
 
-def _dummy_verify(password: str) -> None:
-    """Spend the time of a real check, so an unknown name cannot be told from a wrong password."""
+def _dummy_verify(password: str) -> bool:
+    """Spend the time of a real check, so an unknown name cannot be told from a wrong password
+    (always False)."""
     global _DUMMY
     if _DUMMY is None:
         _DUMMY = hash_password(secrets.token_hex(8))
     verify_password(password, _DUMMY)
+    return False
 
 
 # -- checks -------------------------------------------------------------------------------------
@@ -140,33 +142,56 @@ def _audit(conn, ctx, action: str, summary: str, user: str | None) -> None:
 
 
 # -- logging in ---------------------------------------------------------------------------------
+WRONG = "用户名或密码错误"
+READONLY_NOTE = "（数据库是只读的：这次失败记在本机的用户数据文件夹里，没有写入审计日志。）"
+
+
 def login(store: Store, name: str, password: str) -> dict:
     """Check a login; returns the user (without hash) or raises ``LoginFailed``.
 
-    A failed attempt is written (and audited) before the error is raised, so it counts toward
-    the lock even when the caller stops there."""
+    An unknown user name and a wrong password get the same answer, the same count of tries left
+    and, after five, the same lock: the name is checked only together with its password. Failed
+    attempts of known users are kept in the database (and audited) before the error is raised, so
+    they count even when the caller stops there; on a read-only database, and for names the
+    database does not have, they are counted in a file of the user-data folder
+    (``login_counter``) — and an unknown name is never written anywhere in clear."""
+    from . import login_counter as C
+
     name = (name or "").strip()
     row = get_user(store, name)
     now = _now()
-    if row is None:
-        _dummy_verify(password or "")
-        # what was typed may be a password or an ID number typed into the wrong box: never kept
-        _record(store, None, "login_failed", "登录失败：输入的用户名不存在（输入内容不记录）")
-        raise LoginFailed("用户名或密码错误。")
-    if row["disabled"]:
+    window = dt.timedelta(minutes=LOCK_MINUTES)
+    in_file = row is None or store.readonly  # where this name's failures are counted
+    database = (store.installation or {}).get("id") or str(store.location)
+    failed, locked_until = C.state(database, name, now, window) if in_file else (0, None)
+    if row is not None and not store.readonly:
+        failed, locked_until = row["failed"] or 0, row["locked_until"]
+    elif row is not None and row["locked_until"] and row["locked_until"] > now:
+        locked_until = max(locked_until or now, row["locked_until"])  # locked before it became read-only
+    note = READONLY_NOTE if store.readonly else ""
+    shown = name if row is not None else "（输入内容不记录）"  # what was typed may be a password or an ID
+    if locked_until and locked_until > now:
+        _record(store, row and name, "login_failed", f"登录失败：用户“{shown}”已锁定")
+        raise LoginFailed(_locked_text(name, locked_until))
+    good = verify_password(password or "", row["pw_hash"]) if row is not None else _dummy_verify(password or "")
+    if not good:
+        failed += 1
+        locked = now + window if failed >= MAX_FAILURES else None
+        if in_file:
+            C.record(database, name, 0 if locked else failed, locked, now, window)
+        if row is None:
+            _record(store, None, "login_failed", "登录失败：输入的用户名不存在（输入内容不记录）")
+        else:
+            _record(store, name, "login_failed", f"登录失败：密码错误（第 {failed} 次）" + ("，已锁定" if locked else ""),
+                    {"failed": 0 if locked else failed, "locked_until": locked})
+        if locked:
+            raise LoginFailed(f"{WRONG}。连续 {MAX_FAILURES} 次输错，" + _locked_text(name, locked) + note)
+        raise LoginFailed(f"{WRONG}（还可再试 {MAX_FAILURES - failed} 次，之后将锁定 {LOCK_MINUTES} 分钟）。" + note)
+    if row["disabled"]:  # said only to someone who knows the password
         _record(store, name, "login_failed", f"登录失败：用户“{name}”已停用")
         raise LoginFailed(f"用户“{name}”已停用，请联系管理员。")
-    if row["locked_until"] and row["locked_until"] > now:
-        _record(store, name, "login_failed", f"登录失败：用户“{name}”已锁定")
-        raise LoginFailed(_locked_text(name, row["locked_until"]))
-    if not verify_password(password or "", row["pw_hash"]):
-        failed = (row["failed"] or 0) + 1
-        locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILURES else None
-        _record(store, name, "login_failed", f"登录失败：密码错误（第 {failed} 次）" + ("，已锁定" if locked else ""),
-                {"failed": 0 if locked else failed, "locked_until": locked})
-        if locked:
-            raise LoginFailed(f"密码错误。连续 {MAX_FAILURES} 次输错，" + _locked_text(name, locked))
-        raise LoginFailed(f"用户名或密码错误（还可再试 {MAX_FAILURES - failed} 次，之后将锁定 {LOCK_MINUTES} 分钟）。")
+    if in_file:
+        C.clear(database, name)
     _record(store, name, "login", "登录", {"failed": 0, "locked_until": None, "last_login": now})
     row.update(failed=0, locked_until=None, last_login=now)
     row.pop("pw_hash")
@@ -179,7 +204,7 @@ def _locked_text(name: str, until: dt.datetime) -> str:
 
 
 def _record(store: Store, name: str | None, action: str, summary: str, changes: dict | None = None) -> None:
-    if store.readonly:  # nothing can be written; the check itself still holds
+    if store.readonly:  # nothing can be written; the count is in the user-data folder instead
         return
     with store.write(name) as (conn, ctx):
         if changes and name is not None:

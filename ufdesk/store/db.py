@@ -68,6 +68,10 @@ class Store:
             unwritable = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
             full = not unwritable and disk_full(path.parent)
             readonly = unwritable or full
+            if not readonly and path.stat().st_uid == getattr(os, "getuid", lambda: -1)():
+                from ..paths import make_private
+
+                make_private(path)  # a file made by an older version was 0644
             engine = create_engine(db, readonly=readonly)
             store = cls(engine, readonly=readonly)
             store.readonly_reason = "full" if full else "readonly" if readonly else None
@@ -133,6 +137,10 @@ class Store:
             from .engine import create_database
 
             create_database(url)
+        if is_sqlite_url(url):
+            from ..paths import create_private
+
+            create_private(url.removeprefix("sqlite:///"))  # 0600: SQLite gives its -wal and -shm the same
         engine = create_engine(db)
         try:
             return cls._fill_new(engine, db, url, county_code, county_name, township, townships, villages, force)

@@ -56,7 +56,7 @@ def server_database(url: str) -> tuple[str, str]:
 
 def database_exists(url: str) -> bool:
     admin, name = server_database(url)
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with engine.connect() as conn:
             return bool(conn.execute(sa.text("select 1 from pg_database where datname = :n"), {"n": name}).scalar())
@@ -69,7 +69,7 @@ def create_database(url: str) -> None:
     if database_exists(url):
         return
     admin, name = server_database(url)
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
@@ -126,7 +126,8 @@ def create_engine(db: str | os.PathLike, *, readonly: bool = False) -> sa.Engine
             folder = os.path.dirname(os.path.abspath(path)) or "."
             immutable = "&immutable=1" if not os.access(folder, os.W_OK) or disk_full(folder) else ""
             url = f"sqlite:///file:{path}?mode=ro{immutable}&uri=true"
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        # hide_parameters: an error or a log line shows the SQL, never the values (ID numbers, names)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, hide_parameters=True)
         engine.dialect.statement_compiler = _hinting_compiler()
         event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -152,7 +153,7 @@ def create_engine(db: str | os.PathLike, *, readonly: bool = False) -> sa.Engine
 
         return engine
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
     except Exception as exc:  # bad URL, missing driver
         raise StoreError(f"无法连接数据库：{exc}") from exc
 
