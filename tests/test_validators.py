@@ -16,7 +16,9 @@ from ufdesk.domain.validators import (
     check_uscc,
     id_birth_date,
     id_gender,
+    id_kind_of,
     normalise_id,
+    upgrade_id15,
 )
 
 
@@ -86,6 +88,28 @@ class TestIdNumber:
     def test_bad_province_prefix_rejected(self, area):
         msg = check_id_number(make_id(area + "19700101123"))
         assert msg is not None and "省级" in msg
+
+    @pytest.mark.parametrize("first17, kind", [("81000019700101123", "2"), ("82000019700101123", "2"),
+                                               ("83000019700101123", "3"), ("95115619700101123", "4"),
+                                               ("51052219700101123", "1")])
+    def test_residence_permits_and_foreign_permanent_residents_accepted(self, first17, kind):
+        number = make_id(first17)
+        assert check_id_number(number) is None
+        assert id_kind_of(number) == kind
+        assert check_id_number(number, kind=kind) is None
+        other = "1" if kind != "1" else "3"
+        assert "与证件类型" in check_id_number(number, kind=other)
+
+    @pytest.mark.parametrize("first17", ["84000019700101123", "90115619700101123", "96615619700101123"])
+    def test_other_prefixes_of_8_and_9_rejected(self, first17):
+        assert "省级" in check_id_number(make_id(first17))
+
+    def test_a_15_digit_number_upgraded_with_the_check_digit_stdnum_computes(self):
+        for old in ("510522800102123", "110101691231002", "510599000229001"):
+            new = upgrade_id15(old)
+            assert new[:6] == old[:6] and new[6:8] == "19" and new[8:17] == old[6:]
+            assert mod_11_2.is_valid(new)
+        assert upgrade_id15("51052280010212") is None and upgrade_id15("51052280010212X") is None
 
     @pytest.mark.parametrize(
         "value",

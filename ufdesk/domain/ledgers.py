@@ -5,6 +5,11 @@ from __future__ import annotations
 from .model import Field as F
 from .model import Ledger, SubLedger
 
+# Headings offices give a landline column. A 联系电话 column is read by its content: mobile
+# numbers go to 手机, landline numbers to 固定电话 (exchange.xlsx_import).
+LANDLINE_ALIASES = ("固话", "座机", "座机号码", "固定电话号码", "办公电话", "办公室电话", "单位电话", "电话(办)", "办电",
+                    "家庭电话", "住宅电话", "宅电", "电话(宅)")
+
 _ARRANGEMENTS = SubLedger(
     "rep_arrangements",
     "政治安排",
@@ -83,6 +88,8 @@ REPRESENTATIVES = Ledger(
         F("native_place", "籍贯", width=8, in_table=False),
         F("id_number", "身份证号", "idcard", sensitive=True, width=18,
           aliases=("身份证号码", "公民身份号码", "身份证", "证件号码")),
+        F("id_kind", "证件类型", "code", code="id_kind", width=8, in_table=False, sortable=False, aliases=("证件种类", "证件名称"),
+          help="居民身份证以外的，如台湾居民居住证、外国人永久居留身份证；空着时按号码判断"),
         F("party", "政治面貌", "code", code="party", filter=True, width=8, aliases=("党派",)),
         F("party_joined", "加入党派时间", "date", in_table=False, aliases=("入党派时间", "加入时间")),
         F("education", "学历", "code", code="education", filter=True, width=6, aliases=("文化程度", "最高学历")),
@@ -94,6 +101,7 @@ REPRESENTATIVES = Ledger(
           aliases=("类别", "代表人士类别", "人员类别", "统战对象类别")),
         F("mobile", "手机", "mobile", sensitive=True, width=11,
           aliases=("手机号码", "手机号", "联系电话", "电话", "联系方式")),
+        F("landline", "固定电话", "phone", sensitive=True, width=12, in_table=False, sortable=False, aliases=LANDLINE_ALIASES),
         F("address", "地址", width=20, in_table=False, aliases=("家庭住址", "通讯地址", "住址")),
         F("status", "状态", "code", code="rep_status", filter=True, width=4, default="1"),
         F("recognized_on", "认定时间", "date", width=8, aliases=("认定日期", "纳入时间")),
@@ -265,6 +273,8 @@ CADRES = Ledger(
         F("birth_date", "出生年月", "date", width=8, aliases=("出生日期",)),
         F("id_number", "身份证号", "idcard", sensitive=True, width=18, in_table=False,
           aliases=("身份证号码", "公民身份号码")),
+        F("id_kind", "证件类型", "code", code="id_kind", width=8, in_table=False, sortable=False, aliases=("证件种类", "证件名称"),
+          help="居民身份证以外的，如台湾居民居住证、外国人永久居留身份证；空着时按号码判断"),
         F("employer", "单位", search=True, fill_merged=True, width=14, aliases=("工作单位",)),
         F("village", "所属村(社区)", "village", fill_merged=True, width=8, aliases=("村(社区)", "村")),
         F("post", "岗位类型", "code", code="cadre_post", required=True, filter=True, fill_merged=True, width=10, aliases=("岗位",)),
@@ -273,6 +283,7 @@ CADRES = Ledger(
         F("appointed_on", "任职日期", "date", width=8, aliases=("任职时间",)),
         F("left_on", "离任日期", "date", width=8, aliases=("离任时间",)),
         F("phone", "电话", "mobile", sensitive=True, width=11, aliases=("联系电话", "手机", "手机号码")),
+        F("landline", "固定电话", "phone", sensitive=True, width=12, in_table=False, sortable=False, aliases=LANDLINE_ALIASES),
         F("education", "学历", "code", code="education", width=6, aliases=("文化程度",)),
         F("notes", "备注", "memo", width=16, in_table=False),
     ),

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from .codes import CodeBook, split_multi
 from .model import Field, Ledger, SubLedger
-from .validators import RELIGION_LETTER, TYPE_VALIDATORS, check_id_number, check_village
+from .validators import RELIGION_LETTER, TYPE_VALIDATORS, check_id_number, check_village, id_kind_of
 
 Desc = Ledger | SubLedger
 
@@ -56,7 +56,7 @@ def check_field(f: Field, value, codes: CodeBook, values: dict, county_code: str
         bad = [c for c in split_multi(value) if c not in codes[f.code]]
         return f"“{'、'.join(bad)}”不是{codes[f.code].label}中的代码" if bad else None
     if t == "idcard":
-        return check_id_number(value, values.get("birth_date"), values.get("gender"))
+        return check_id_number(value, values.get("birth_date"), values.get("gender"), values.get("id_kind"))
     if t == "village":
         return check_village(value, county_code)
     check = TYPE_VALIDATORS.get(t)
@@ -97,11 +97,21 @@ COMPLETIONS: dict[str, dict[str, str]] = {"tasks": {"year": "deadline"}}
 
 
 def complete(desc: Desc, values: dict) -> dict:
-    """Fill in (in place; returned) what a record's other fields say when it is left empty."""
+    """Fill in (in place; returned) what a record's other fields say when it is left empty:
+    a task's 年度 from its 完成时限, a person's 证件类型 from the number's prefix."""
     for name, source in COMPLETIONS.get(desc.name, {}).items():
         if _empty(values.get(name)) and isinstance(values.get(source), dt.date):
             values[name] = values[source].year
+    if desc.name in ID_KIND_LEDGERS:
+        number = values.get("id_number")
+        if _empty(values.get("id_kind")) and isinstance(number, str) and number:
+            kind = id_kind_of(number)
+            if kind is not None:
+                values["id_kind"] = kind
     return values
+
+
+ID_KIND_LEDGERS = frozenset({"representatives", "cadres"})  # the ledgers with a 证件类型 beside the number
 
 
 def completed_from(desc: Desc) -> dict[str, str]:

@@ -13,8 +13,14 @@ from stdnum.cn import uscc
 
 # GB/T 2260 province-level codes (first two digits of an ID number).
 PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71".split()
 )
+# 证件类型 (``data/codes/id_kind.csv``): what an 18-character number's first digits say it is.
+# 81/82/83: 港澳台居民居住证 (GB 11643's layout and check digit); 9 + province + 3-digit country
+# code: 外国人永久居留身份证 (2023 layout, the same birth date, gender digit and check digit).
+ID_RESIDENT, ID_HKMO, ID_TAIWAN, ID_FOREIGN = "1", "2", "3", "4"
+ID_KIND_NAMES = {ID_RESIDENT: "居民身份证", ID_HKMO: "港澳居民居住证", ID_TAIWAN: "台湾居民居住证",
+                 ID_FOREIGN: "外国人永久居留身份证"}
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _PHONE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
 _ID_SHAPE = re.compile(r"\d{17}[\dX]")
@@ -56,14 +62,41 @@ def id_check_digit_ok(n: str) -> bool:
     return "10X98765432"[total % 11] == n[17]
 
 
-def check_id_number(number: str, birth_date: dt.date | None = None, gender: str | None = None) -> str | None:
-    """GB 11643: 18 characters, a province prefix, a real birth date, the ISO 7064 check digit;
-    and agreement with the given birth date and gender when those are known."""
+def id_kind_of(number: str) -> str | None:
+    """The 证件类型 code an 18-character number's prefix gives; None when it gives none."""
+    n = normalise_id(number)
+    if n[:2] in PROVINCES:
+        return ID_RESIDENT
+    if n[:2] in ("81", "82"):
+        return ID_HKMO
+    if n[:2] == "83":
+        return ID_TAIWAN
+    if n[:1] == "9" and n[1:3] in PROVINCES:
+        return ID_FOREIGN
+    return None
+
+
+def upgrade_id15(number: str) -> str | None:
+    """A 15-digit ID number of before 1999 (area, YYMMDD, sequence) as its 18-digit form: 19 put
+    before the year and the ISO 7064 check digit after; None when it is not 15 digits."""
+    if len(number) != 15 or not number.isdigit():
+        return None
+    body = number[:6] + "19" + number[6:]
+    total = sum(map(operator.mul, map(int, body), _ID_WEIGHTS))
+    return body + "10X98765432"[total % 11]
+
+
+def check_id_number(number: str, birth_date: dt.date | None = None, gender: str | None = None,
+                    kind: str | None = None) -> str | None:
+    """GB 11643: 18 characters, a province prefix (or 81/82/83 for a 港澳台 residence permit, 9 +
+    province for a foreign permanent resident), a real birth date, the ISO 7064 check digit;
+    and agreement with the given birth date, gender and 证件类型 when those are known."""
     n = normalise_id(number)
     if not _ID_SHAPE.fullmatch(n):
         return "身份证号应为18位（前17位数字，最后一位数字或X）"
-    if n[:2] not in PROVINCES:
-        return "身份证号前两位不是省级行政区代码"
+    found = id_kind_of(n)
+    if found is None:
+        return "身份证号前两位不是省级行政区代码（港澳台居民居住证以81、82、83开头，外国人永久居留身份证以9开头）"
     born = id_birth_date(n)
     if born is None:
         return "身份证号中的出生日期不存在"
@@ -76,6 +109,8 @@ def check_id_number(number: str, birth_date: dt.date | None = None, gender: str 
             return "身份证号中的出生日期与出生年月不一致"
     if gender in ("1", "2") and id_gender(n) != gender:
         return "身份证号中的性别与填写的性别不一致"
+    if kind in ID_KIND_NAMES and kind != found:
+        return f"号码是{ID_KIND_NAMES[found]}的号码，与证件类型“{ID_KIND_NAMES[kind]}”不一致"
     return None
 
 

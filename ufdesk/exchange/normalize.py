@@ -122,11 +122,44 @@ def id_number(raw) -> Result:
             if isinstance(raw, int) and check_id_number(digits) is None:
                 return digits, None
             return None, "身份证号以数字格式保存，Excel 已把末几位舍入：请把该列设置为“文本”格式后重新录入完整号码"
+        if len(digits) == 15 and digits.isdigit():  # an old number in a number cell: exact below 10^15
+            from ..domain.validators import upgrade_id15
+
+            return upgrade_id15(digits), None
         return digits, None
     value = ascii_text(raw).replace(" ", "").upper()
+    if len(value) == 15 and value.isdigit():  # an old number of before 1999: the check report says so
+        from ..domain.validators import upgrade_id15
+
+        return upgrade_id15(value), None
     if re.fullmatch(r"\d(\.\d+)?E\+1[4-7]", value):  # a CSV saved from a numeric column
         return None, "身份证号被保存为科学计数法，末几位已经丢失：请把该列设置为“文本”格式后重新录入完整号码"
     return value, None
+
+
+_CONTACT_SEPARATORS = re.compile(r"[/、，,；;|]+|\s{2,}|\n")
+_CONTACT_LABELS = re.compile(r"[\u4e00-\u9fff：:（）()]+")  # 手机：、（办）、宅 …
+
+
+def contact_numbers(raw) -> tuple[list[str], list[str], bool]:
+    """A 联系电话 cell sorted by content: ``(mobile numbers, landline numbers, all parts read)``.
+    "13812345678／0830-1234567（办）" → (["13812345678"], ["0830-1234567"], True)."""
+    from ..domain.validators import check_mobile, check_phone
+
+    mobiles, landlines, ok = [], [], True
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = excel_digits(raw) if float(raw).is_integer() else str(raw)
+    for part in _CONTACT_SEPARATORS.split(ascii_text(raw)):
+        number = _ANY_SPACE.sub("", _CONTACT_LABELS.sub("", part)).removeprefix("+86")
+        if not number:
+            continue
+        if check_mobile(number) is None:
+            mobiles.append(number)
+        elif check_phone(number) is None:
+            landlines.append(number)
+        else:
+            ok = False
+    return mobiles, landlines, ok
 
 
 def phone(raw) -> Result:

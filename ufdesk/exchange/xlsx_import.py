@@ -274,7 +274,8 @@ _CACHED_TYPES = _CONVERTED_ONCE | {"village"}
 _MISSING = object()
 
 # How a mapped column's cells are turned into a value (see ``Checker._plan``).
-_ONCE, _VILLAGE, _TEXT, _NAME, _EACH, _UUID_COL, _EMPLOYER_POSITION = range(7)
+_ONCE, _VILLAGE, _TEXT, _NAME, _EACH, _UUID_COL, _EMPLOYER_POSITION, _CONTACT = range(8)
+LANDLINE = "landline"  # 固定电话: where a 手机/联系电话 column's landline numbers go
 
 
 class _Column:
@@ -368,6 +369,8 @@ class Checker:
                 kind = _VILLAGE
             elif name == self.lg.title and self.lg.person:
                 kind = _NAME
+            elif t == "mobile" and LANDLINE in self.fields:
+                kind = _CONTACT  # 联系电话 holds either: sorted by content
             elif t in _SPECIAL_TYPES:
                 kind = _EACH
             else:
@@ -506,15 +509,17 @@ class Checker:
             else:
                 if N.is_blank(raw):
                     continue
-                if kind == _EACH:
+                if kind == _EACH or kind == _CONTACT:
                     if raw.__class__ is str and "*" in raw and _MASKED.fullmatch(N.ascii_text(raw).replace(" ", "")):
                         # as the default export masks it: the stored number stays, never overwritten with stars
                         row.notes.append(f"“{col.header}”中部分隐藏的号码（如默认导出的）不导入，已有记录的号码保持不变")
                         continue
+                if kind == _CONTACT:
+                    value, msg = self._contact(col, raw, values, row)
+                elif kind == _EACH:
                     value, msg = self.convert(col.field, raw, township)
-                    if raw.__class__ is str and col.field.type == "idcard" and N.has_hidden(raw) and not msg:
-                        row.notes.append(f"第{number}行 {col.header}“{_shown(col.field, value)}”中有不可见的字符，"
-                                         "已删除")
+                    if col.field.type == "idcard" and not msg:
+                        self._id_notes(col, raw, value, row)
                 elif kind == _UUID_COL:
                     text = N.ascii_text(raw).lower()
                     if _UUID.match(text):
@@ -548,6 +553,31 @@ class Checker:
         if self.has_ids and ids:
             self.check_duplicate(row)
         return row
+
+    def _contact(self, col: _Column, raw, values: dict, row: Row) -> tuple[str | None, str | None]:
+        """A 手机 or 联系电话 cell: ``(mobile number, problem)``; a landline number in it goes to
+        固定电话 (unless the file's own 固定电话 column gives one), and the check report says so."""
+        mobiles, landlines, ok = N.contact_numbers(raw)
+        if not ok or (not mobiles and not landlines):
+            return None, "电话号码格式不正确（手机11位，固话如 0830-1234567）"
+        if len(mobiles) > 1 or len(landlines) > 1:
+            return None, "一格中有多个手机号码或多个固定电话号码，请只留一个（另一个可填入“固定电话”或“备注”）"
+        if landlines:
+            if values.get(LANDLINE) in (None, ""):
+                values[LANDLINE] = landlines[0]
+                row.notes.append(f"“{col.header}”中的固定电话号码已存入“固定电话”")
+        return (mobiles[0] if mobiles else None), None
+
+    def _id_notes(self, col: _Column, raw, value, row: Row) -> None:
+        """What cleaning an ID number changed, for the check report (never the number itself)."""
+        text = raw if raw.__class__ is str else None
+        if text is not None and N.has_hidden(text):
+            row.notes.append(f"第{row.number}行 {col.header}“{_shown(col.field, value)}”中有不可见的字符，已删除")
+        digits = N.ascii_text(raw).replace(" ", "") if text is not None else (
+            N.excel_digits(raw) if isinstance(raw, (int, float)) and float(raw).is_integer() else "")
+        if len(digits) == 15 and digits.isdigit():
+            row.notes.append(f"第{row.number}行 {col.header}是15位旧号码，已按规则升为18位“{_shown(col.field, value)}”"
+                             "（出生年份前补19，末位补校验码）")
 
     def _convert_once(self, col: _Column, raw, township) -> tuple:
         """``(value, conversion problem, check problem)`` of a cell whose value depends on the

@@ -360,6 +360,7 @@ class _Demo:
                 "native_place": r.choice(("四川青岚湖", "四川青岚湖", "四川青岚湖", "四川成都", "四川南充", "四川绵阳",
                                           "重庆", "四川达州", "四川广元", "湖北宜昌", "陕西汉中")),
                 "id_number": self.id_number(birth, gender),
+                "id_kind": "1",  # 居民身份证: what the number's prefix says (domain.validate.complete)
                 "party": party,
                 "party_joined": party_joined,
                 "education": education,
@@ -764,8 +765,8 @@ class _Demo:
         uid = self.uid()
         self.add("cadres", {
             "uuid": uid, "township": township, "name": self.person_name(gender), "gender": gender,
-            "birth_date": birth, "id_number": self.id_number(birth, gender), "employer": employer,
-            "village": village, "post": post, "fulltime": fulltime, "other_post": other_post,
+            "birth_date": birth, "id_number": self.id_number(birth, gender), "id_kind": "1",
+            "employer": employer, "village": village, "post": post, "fulltime": fulltime, "other_post": other_post,
             "appointed_on": appointed, "left_on": left, "phone": self.mobile(),
             "education": r.choice(("21", "21", "31", "14", "60") if post != "04" else ("31", "60", "40", "21")),
         })

@@ -268,7 +268,7 @@ class Services:
             current = R.get_row(conn, lg.name, uuid)
             if current is None or current["deleted"]:
                 raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
-            values = complete(lg, {**values}) if "year" in values or "deadline" in values else values
+            values = complete(lg, {**values}) if {"year", "deadline", "id_number"} & values.keys() else values
             merged = {**current, **values}
             self._township_may(lg, "update", current, values, subs)
             self._check(lg, merged, subs)
