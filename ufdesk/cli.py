@@ -37,6 +37,7 @@ COMMAND_MODULES: list[str] = [
     "ufdesk.commands.security",  # user, audit, backup, restore, purge
     "ufdesk.commands.settings",  # setting list|get|set
     "ufdesk.commands.evaluation",  # evaluation, evaluation rubric|adjust
+    "ufdesk.commands.records",  # records set-field (批量修改)
 ]
 
 

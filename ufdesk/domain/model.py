@@ -143,4 +143,5 @@ META_COLUMNS = (
 )
 
 TOWNSHIP_LABEL = "所属乡镇"
+BULK_FIELDS = ("status", "kinds")  # 批量修改 sets these (and 所属乡镇) on many records at once
 COUNTY_KEY = "county"  # how the county itself appears where a township code would

@@ -16,7 +16,7 @@ from ..store.schema import audit
 from . import audit as A
 
 ACTIONS = {
-    "create": "新增", "update": "修改", "delete": "删除", "undo": "撤销", "attach": "添加附件",
+    "create": "新增", "update": "修改", "delete": "删除", "undo": "撤销", "redo": "重做", "attach": "添加附件",
     "detach": "删除附件", "import": "导入", "export": "导出", "export_full": "导出完整证件号",
     "package_export": "生成数据包", "package_import": "导入数据包", "package_undo": "撤销数据包",
     "package_refused": "拒收数据包", "enrol_request": "申请开通", "enrol_accept": "批准开通",

@@ -34,7 +34,7 @@ MAX_ATTACHMENT = 10 * 1024 * 1024  # small files only: photo, reply letter, evid
 class Change:
     """What one service call changed."""
 
-    action: str  # create / update / delete / undo / none
+    action: str  # create / update / delete / undo / redo / none
     ledger: str
     uuid: str
     fields: dict = field(default_factory=dict)  # {field: (old, new)} of the record itself
@@ -64,6 +64,7 @@ class Services:
         self.user = user
         self.role = role
         self._undo: list[tuple[str, str, str, list[_Op]]] = []  # (ledger, uuid, label, ops)
+        self._redo: list[tuple[str, str, str, list[_Op]]] = []  # what Ctrl+Y does again
 
     # -- permissions --------------------------------------------------------------------------
     # Permission names: view_full_ids, edit, import, export, export_full_ids, reports, packages,
@@ -363,15 +364,88 @@ class Services:
         audit.write(conn, user=self.user, installation=ctx.installation, action=action, ledger=lg.name,
                     record=uuid, summary=summary, details=details, at=ctx.now)
 
-    # -- undo ---------------------------------------------------------------------------------
-    def _push_undo(self, ledger_name, uuid, label, ops) -> None:
+    # -- bulk changes (批量修改) ---------------------------------------------------------------
+    def bulk_fields(self, ledger_name: str) -> list:
+        """The fields 批量修改 may set on many records at once: 所属乡镇, 状态, 人士类别."""
+        from ..domain.model import BULK_FIELDS
+
+        lg = ledger(ledger_name)
+        return [f for f in lg.fields if f.name in BULK_FIELDS]
+
+    def set_field(self, ledger_name: str, uuids: list[str], name: str, value, *, mode: str = "set") -> list[Change]:
+        """Set one field on several records in one transaction — each checked, audited and
+        versioned like an edit — and one undo step for them all. ``mode`` ``add`` / ``remove``
+        puts a code into, or takes it out of, a multi-code field (人士类别)."""
+        self.require("edit")
+        lg = ledger(ledger_name)
+        if name != "township" and name not in {f.name for f in self.bulk_fields(lg.name)}:
+            raise ValidationError({"批量修改": f"“{_label(lg, name)}”不能批量修改"})
+        field_type = "code" if name == "township" else lg.field(name).type
+        if mode != "set" and field_type != "codes":
+            raise ValidationError({"批量修改": "只有多选的代码（如人士类别）可以加上或去掉"})
+        label = "所属乡镇" if name == "township" else _label(lg, name)
+        if name == "township" and value == "county":  # 县直: the county itself
+            value = None
+        if not uuids:
+            raise ValidationError({"批量修改": f"请先选择要修改的{lg.label}"})
+        ops: list[_Op] = []
+        changes: list[Change] = []
+        with self.store.write(self.user) as (conn, ctx):
+            for uuid in dict.fromkeys(uuids):
+                current = R.get_row(conn, lg.name, uuid)
+                if current is None or current["deleted"]:
+                    raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+                new = _bulk_value(current.get(name), value, mode) if field_type == "codes" else value
+                self._township_may(lg, "update", current, {name: new}, None)
+                self._check(lg, {**current, name: new}, None, label_prefix=f"{lg.label}“{current.get(lg.title) or ''}”")
+                before, diff = R.update(conn, lg.name, uuid, {name: new}, ctx, current=current)
+                if not diff:
+                    continue
+                ops.append(_Op(lg.name, uuid, "update", before))
+                self._audit(conn, ctx, "update", lg, uuid, f"批量修改{lg.label}（{label}）：{current.get(lg.title) or ''}",
+                            audit.diff_details(lg.name, diff))
+                changes.append(Change("update", lg.name, uuid, diff, 0, current["version"] + 1))
+        if ops:
+            self._push_undo(lg.name, ops[0].uuid, f"批量修改{label}（{len(ops)}条）", ops)
+        return changes
+
+    def delete_many(self, ledger_name: str, uuids: list[str]) -> int:
+        """Delete several records in one transaction: one undo step brings them all back."""
+        self.require("edit")
+        lg = ledger(ledger_name)
+        ops: list[_Op] = []
+        with self.store.write(self.user) as (conn, ctx):
+            for uuid in dict.fromkeys(uuids):
+                current = R.get_row(conn, lg.name, uuid)
+                if current is None or current["deleted"]:
+                    raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+                self._township_may(lg, "delete")
+                subs_before = self._sub_rows(conn, lg, uuid)
+                R.tombstone(conn, lg.name, uuid, ctx, current=current)
+                ops += [_Op(lg.name, uuid, "delete", current)] + [_Op(t, r["uuid"], "delete", r) for t, r in subs_before]
+                self._audit(conn, ctx, "delete", lg, uuid, f"删除{lg.label}：{current.get(lg.title) or ''}")
+        n = len(dict.fromkeys(uuids))
+        if ops:
+            self._push_undo(lg.name, ops[0].uuid, f"删除 {n} 条{lg.label}", ops)
+        return n
+
+    # -- undo and redo ------------------------------------------------------------------------
+    def _push_undo(self, ledger_name, uuid, label, ops, *, keep_redo: bool = False) -> None:
         self._undo.append((ledger_name, uuid, label, ops))
         del self._undo[: -self.UNDO_DEPTH]
+        if not keep_redo:
+            self._redo = []
 
     @property
     def undo_label(self) -> str | None:
         """What Ctrl+Z would undo, e.g. "修改 王伟"; None when there is nothing."""
         return self._undo[-1][2] if self._undo else None
+
+    @property
+    def redo_label(self) -> str | None:
+        """What Ctrl+Y would do again; None when there is nothing (a new change clears it)."""
+        redo = getattr(self, "_redo", [])
+        return redo[-1][2] if redo else None
 
     def undo(self) -> Change | None:
         """Reverse the last change of this session (itself a change, audited and versioned)."""
@@ -379,18 +453,39 @@ class Services:
             return None
         self.require("edit")
         ledger_name, uuid, label, ops = self._undo.pop()
+        inverse = self._reverse(ledger_name, uuid, ops, "undo", f"撤销：{label}")
+        self._redo = [*getattr(self, "_redo", []), (ledger_name, uuid, label, inverse)][-self.UNDO_DEPTH:]
+        return Change("undo", ledger_name, uuid, {}, len(ops))
+
+    def redo(self) -> Change | None:
+        """Do again what the last undo took back (Ctrl+Y)."""
+        redo = getattr(self, "_redo", [])
+        if not redo:
+            return None
+        self.require("edit")
+        ledger_name, uuid, label, ops = redo.pop()
+        inverse = self._reverse(ledger_name, uuid, ops, "redo", f"重做：{label}")
+        self._push_undo(ledger_name, uuid, label, inverse, keep_redo=True)
+        return Change("redo", ledger_name, uuid, {}, len(ops))
+
+    def _reverse(self, ledger_name: str, uuid: str, ops: list[_Op], action: str, summary: str) -> list[_Op]:
+        """Apply the reverse of ``ops`` in one transaction; returns the ops that reverse that."""
         lg = LEDGERS[ledger_name]
+        inverse: list[_Op] = []
         with self.store.write(self.user) as (conn, ctx):
             for op in reversed(ops):
                 if op.kind == "insert":
-                    R.tombstone(conn, op.table, op.uuid, ctx)
+                    before = R.tombstone(conn, op.table, op.uuid, ctx)
+                    inverse.append(_Op(op.table, op.uuid, "delete", before))
                 elif op.kind == "delete":
                     R.undelete(conn, op.table, op.before, ctx)
+                    inverse.append(_Op(op.table, op.uuid, "insert", None))
                 else:
                     cols = R.data_columns(op.table) + ["township"]
-                    R.update(conn, op.table, op.uuid, {c: op.before.get(c) for c in cols}, ctx)
-            self._audit(conn, ctx, "undo", lg, uuid, f"撤销：{label}")
-        return Change("undo", ledger_name, uuid, {}, len(ops))
+                    before, _diff = R.update(conn, op.table, op.uuid, {c: op.before.get(c) for c in cols}, ctx)
+                    inverse.append(_Op(op.table, op.uuid, "update", before))
+            self._audit(conn, ctx, action, lg, uuid, summary)
+        return inverse
 
     # -- attachments --------------------------------------------------------------------------
     def attachments(self, owner: str, kind: str | None = None) -> list[dict]:
@@ -433,6 +528,18 @@ class Services:
             R.tombstone(conn, "attachments", uuid, ctx)
             audit.write(conn, user=self.user, installation=ctx.installation, action="detach",
                         ledger=row["owner_table"], record=row["owner"], summary=f"删除附件：{row['filename']}")
+
+
+def _bulk_value(current: str | None, code: str, mode: str) -> str | None:
+    """A multi-code value with ``code`` added, removed, or (set) alone."""
+    from ..domain.codes import join_multi, split_multi
+
+    codes = split_multi(current)
+    if mode == "add":
+        return join_multi(sorted({*codes, code}))
+    if mode == "remove":
+        return join_multi([c for c in codes if c != code])
+    return join_multi(split_multi(code) if isinstance(code, str) and "," in code else [code] if code else [])
 
 
 def scope_labels(lg) -> str:
