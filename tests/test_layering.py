@@ -4,6 +4,7 @@ import Qt or pyqtgraph, and the GUI reaches the database only through the servic
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "ufdesk"
@@ -91,4 +92,54 @@ def test_the_gui_reaches_data_only_through_the_services():
     for path in sorted((ROOT / "gui").rglob("*.py")):
         for where in reaches_below(path.read_text(encoding="utf-8")):
             offenders.append(f"{path.relative_to(ROOT)} {where}")
+    assert offenders == []
+
+
+# SQLite-only SQL and driver-level calls: these belong in ufdesk/store (store/fastpath.py holds
+# the fast paths: planner hints, index drop/rebuild, raw inserts and reads, the page cache).
+SQLITE_SQL = re.compile(r"\b(INDEXED\s+BY|DROP\s+INDEX|CREATE\s+(UNIQUE\s+)?INDEX|PRAGMA|sqlite_master)\b",
+                        re.IGNORECASE)
+DRIVER_CALLS = {"exec_driver_sql", "executemany", "driver_connection"}
+
+
+def sqlite_fast_paths(source: str) -> list[str]:
+    """Each place in ``source`` that writes SQLite-only SQL in a string (docstrings aside) or
+    talks to the database driver below SQLAlchemy."""
+    tree = ast.parse(source)
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            m = SQLITE_SQL.search(node.value)
+            if m:
+                found.append(f"line {node.lineno}: {m.group(0)}")
+        elif isinstance(node, ast.Attribute) and node.attr in DRIVER_CALLS:
+            found.append(f"line {node.lineno}: .{node.attr}")
+        elif (isinstance(node, ast.Attribute) and node.attr == "cursor" and isinstance(node.value, ast.Attribute)
+              and node.value.attr == "connection"):
+            found.append(f"line {node.lineno}: .connection.cursor")
+    return found
+
+
+def test_the_fast_path_check_sees_what_it_must():
+    # guards the check itself: each of these is a SQLite fast path written outside the store
+    assert sqlite_fast_paths('stmt.with_hint(t, f"INDEXED BY ix_{name}_live_search", "sqlite")')
+    assert sqlite_fast_paths('conn.exec_driver_sql(f\'DROP INDEX "{name}"\')')
+    assert sqlite_fast_paths('rows = c.execute("SELECT name, sql FROM sqlite_master WHERE type = \'index\'")')
+    assert sqlite_fast_paths('cur = conn.connection.cursor(); cur.execute("PRAGMA cache_size=-400000")')
+    assert sqlite_fast_paths("cur.executemany(sql, rows)")
+    assert sqlite_fast_paths("conn.connection.driver_connection")
+    assert not sqlite_fast_paths('def f():\n    """Uses INDEXED BY through store/fastpath."""\n    return 1')
+    assert not sqlite_fast_paths("fastpath.use_search_index(stmt, conn, 'representatives')")
+
+
+def test_sqlite_fast_paths_live_only_in_the_store():
+    offenders = []
+    for path in modules():
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] == "store":
+            continue
+        offenders += [f"{rel} {where}" for where in sqlite_fast_paths(path.read_text(encoding="utf-8"))]
     assert offenders == []

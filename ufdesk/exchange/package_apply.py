@@ -2,14 +2,13 @@
 
 Rows whose born/clock/vv/deleted equal the local copy are unchanged and cost one dictionary
 lookup (a re-import of 100,000 unchanged rows takes seconds). New rows are inserted in one
-``executemany``; the rest go through ``merge.merge_record``. Every row written is logged in
+statement (store/fastpath); the rest go through ``merge.merge_record``. Every row written is logged in
 ``package_changes`` with its before-state, so ``package undo`` can reverse the batch.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from ..domain import LEDGERS, SUBS
+from ..store import fastpath as F
 from ..store import records as R
 from ..store.schema import ALL_RECORD_TABLES, LEDGER_TABLES, conflicts, duplicates, package_changes
 from ..store.schema import audit as audit_table
@@ -50,10 +50,7 @@ def _meta_of(conn, t, uuids) -> dict[str, tuple]:
     out = {}
     if len(uuids) > 2000:  # most of the table: one pass beats thousands of lookups
         wanted = set(uuids)
-        q = sa.select(*cols)
-        rows = (conn.exec_driver_sql(str(q.compile(dialect=conn.dialect))).fetchall()
-                if conn.dialect.name == "sqlite" else conn.execute(q))
-        for r in rows:
+        for r in F.stored_rows(conn, sa.select(*cols)):
             if r[0] in wanted:
                 out[r[0]] = (r[1], r[2], r[3], bool(r[4]))
         return out
@@ -61,20 +58,6 @@ def _meta_of(conn, t, uuids) -> dict[str, tuple]:
         for r in conn.execute(sa.select(*cols).where(t.c.uuid.in_(part))):
             out[r[0]] = (r[1], r[2], r[3], bool(r[4]))
     return out
-
-
-def insert_many(conn, table: sa.Table, rows: list[dict]) -> None:
-    """executemany without SQLAlchemy's per-row parameter processing (values must already be
-    what the driver stores: on SQLite, ISO text for dates)."""
-    if not rows:
-        return
-    if conn.dialect.name != "sqlite":
-        conn.execute(sa.insert(table), rows)
-        return
-    cols = list(rows[0])
-    sql = f'INSERT INTO "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) ' \
-          f'VALUES ({", ".join("?" for _ in cols)})'
-    conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
 
 
 def _full_rows(conn, t, uuids) -> dict[str, dict]:
@@ -149,7 +132,7 @@ def apply_table(conn, ctx, table_name: str, keys: tuple[list[str], list[list]], 
         _merge_existing(conn, ctx, t, table_name, full, package_id, res, log)
     if new:
         _insert_new(conn, ctx, t, table_name, columns, new, package_id, res, log)
-    insert_many(conn, package_changes, log)
+    F.insert_stored(conn, package_changes, log)
     return res
 
 
@@ -225,7 +208,7 @@ def _insert_new(conn, ctx, t, table_name, columns, rows, package_id, res, log) -
         rows = _drop_orphans(conn, table_name, rows, ix["parent"], iu, res)
     dups = _duplicates(conn, t, table_name, rows, ix)
     cols = [c for c in columns if c != merge.PENDING]
-    raw = conn.dialect.name == "sqlite" and (table_name not in LEDGER_TABLES or "sk_stroke" in ix)
+    raw = F.is_sqlite(conn) and (table_name not in LEDGER_TABLES or "sk_stroke" in ix)
     idel = ix["deleted"]
     for r in rows:
         uuid = r[iu]
@@ -233,7 +216,7 @@ def _insert_new(conn, ctx, t, table_name, columns, rows, package_id, res, log) -
         log.append({"package_id": package_id, "counter": ctx.counter, "table_name": table_name,
                     "uuid": uuid, "before": None, "after_version": 1})
     if raw:
-        with _indexes_rebuilt(conn, t, len(rows)):
+        with F.indexes_deferred(conn, t, len(rows)):
             _insert_raw(conn, t, table_name, cols, ix, rows)
     elif rows:
         batch = []
@@ -288,28 +271,7 @@ def _insert_raw(conn, t, table_name, cols, ix, rows) -> None:
                 v[n] = v[n].replace("T", " ")
         v.append(1)
         out.append(tuple(v))
-    names = ", ".join(f'"{c}"' for c in [*cols, "version"])
-    marks = ", ".join("?" for _ in range(len(cols) + 1))
-    conn.exec_driver_sql(f'INSERT INTO "{t.name}" ({names}) VALUES ({marks})', out)
-
-
-@contextlib.contextmanager
-def _indexes_rebuilt(conn, t, n: int):
-    """Filling a (nearly) empty table — a county's first import of a township — is several
-    times faster when its secondary indexes are built once afterwards instead of row by row.
-    SQLite's DDL is transactional: a failure rolls the indexes back with the rows."""
-    existing = conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() if n >= 5000 else n
-    if n < 5000 or existing > n:
-        yield
-        return
-    found = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        (t.name,)).fetchall()
-    for name, _sql in found:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in found:
-        conn.exec_driver_sql(sql)
+    F.insert_stored_tuples(conn, t, [*cols, "version"], out)
 
 
 def _drop_orphans(conn, table_name, rows, ip, iu, res) -> list[list]:

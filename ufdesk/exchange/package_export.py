@@ -27,6 +27,7 @@ from ..domain.errors import UfError
 from ..services.progress import drain
 from ..services.settings import county_values as county_settings
 from ..store import records as R
+from ..store.fastpath import stored_rows
 from ..store.schema import (
     ALL_RECORD_TABLES,
     LEDGER_TABLES,
@@ -96,20 +97,6 @@ def _scope(t, table_name: str, to: str, own: str | None = None):
     return t.c.owner.in_(owners)
 
 
-def _fetch(conn, q) -> list[tuple]:
-    """Rows as tuples. On SQLite the stored text is taken as it is (dates stay ISO text):
-    parsing 100,000 rows' dates only to print them again would double the export's time."""
-    if conn.dialect.name == "sqlite":
-        sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        cur = conn.connection.cursor()  # the driver's cursor, in this transaction: plain tuples
-        try:
-            cur.execute(sql)
-            return cur.fetchall()
-        finally:
-            cur.close()
-    return [tuple(r) for r in conn.execute(q)]
-
-
 def _rows(conn, table_name: str, to: str, since: int, me: str, touched: set[str], own: str | None = None
           ) -> tuple[list[str], list[tuple], dict[str, dict]]:
     """(columns, rows, {uuid: {field: [dots]}} of the open conflicts on those rows)."""
@@ -119,7 +106,7 @@ def _rows(conn, table_name: str, to: str, since: int, me: str, touched: set[str]
     where = _scope(t, table_name, to, own)
     if where is not None:
         q = q.where(where)
-    rows = _fetch(conn, q)
+    rows = stored_rows(conn, q)
     iu, iv = cols.index("uuid"), cols.index("vv")
     if since > 0:
         rows = [r for r in rows if r[iu] in touched or R.vv_load(r[iv]).get(me, 0) > since]

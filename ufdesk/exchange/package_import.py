@@ -20,6 +20,7 @@ from ..domain.errors import UfError
 from ..services import audit
 from ..services.progress import drain
 from ..services.settings import apply_county_values as apply_county_settings
+from ..store.fastpath import set_cache
 from ..store.schema import (
     ALL_RECORD_TABLES,
     code_overrides,
@@ -133,8 +134,8 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
         raise UfError("数据库是只读的（文件或文件夹没有写权限），不能导入数据包。")
     conn = store.engine.connect()
     big = sum(len(d) for d in pkg.members.values()) > 4_000_000
-    if big and conn.dialect.name == "sqlite":  # many index pages: keep them in memory while merging
-        _pragma(conn, "PRAGMA cache_size=-400000")
+    if big:  # many index pages: keep them in memory while merging
+        set_cache(conn, large=True)
     trans = conn.begin()
     try:
         result.trust = PT.verify(conn, store, pkg)
@@ -198,8 +199,8 @@ def import_package(store, pkg: Package, *, dry_run: bool = False, user: str | No
         trans.rollback()
         raise
     finally:
-        if big and conn.dialect.name == "sqlite":
-            _pragma(conn, "PRAGMA cache_size=-32000")
+        if big:
+            set_cache(conn, large=False)
         conn.close()
     return result
 
@@ -247,14 +248,6 @@ def _audit_refusal(store, pkg: Package, exc: Exception, user: str | None) -> Non
                         summary=f"拒收数据包（自称来自 {m.get('sender_name') or m.get('sender')}）：{exc}")
     except sa.exc.SQLAlchemyError:
         pass  # the refusal itself stands; a full disk must not hide it
-
-
-def _pragma(conn, sql: str) -> None:
-    cur = conn.connection.cursor()  # the driver's own cursor: outside SQLAlchemy's transaction
-    try:
-        cur.execute(sql)
-    finally:
-        cur.close()
 
 
 def _apply_places(conn, places: dict) -> int:

@@ -803,14 +803,16 @@ def _tally(checker, source: Source, lg: Ledger, rows: list[Row], matcher: Matche
 def _write(services, source: Source, checker: Checker, data: list, helper, conn, ctx, total: int, *,
            skip_invalid: bool, update: bool, rejects) -> Progress:
     from ..services import audit
+    from ..store import fastpath
     from ..store import records as R
+    from ..store.schema import LEDGER_TABLES
     from . import parallel_check
     from .xlsx_subs import write_subs
 
     lg = source.ledger
     matcher = Matcher(conn, lg)
     defer = len(data) >= DEFER_INDEXES_FROM and len(data) > len(matcher.uuids)
-    indexes = _drop_indexes(conn, lg.name) if defer else []
+    indexes = fastpath.drop_indexes(conn, LEDGER_TABLES[lg.name]) if defer else []
     refused = False
     nest = nester_for(lg, checker.column_of)  # 重点任务: parent tasks from nested 序号
 
@@ -845,7 +847,7 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
     if indexes:
         yield done, total, "正在重建索引…"
         for n, sql in enumerate(indexes, 1):
-            conn.exec_driver_sql(sql)
+            fastpath.rebuild_index(conn, sql)
             yield done + (total - done) * n // (2 * len(indexes)), total, "正在重建索引…"
     if subs:
         yield done, total, "正在写入明细（培训、政治安排等）…"
@@ -863,20 +865,6 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
                         f"已存在{report.existing}，更新{report.updated}，拒收{report.rejected}，明细{report.subs}",
                 at=ctx.now)
     return report
-
-
-def _drop_indexes(conn, table_name: str) -> list[str]:
-    """Drop a SQLite table's indexes inside the import's transaction and return the statements
-    that rebuild them: sorting 50,000 keys once per index is about twice as fast as inserting
-    them one by one into 30 indexes. A rollback (error, Cancel) brings the indexes back."""
-    if conn.dialect.name != "sqlite":
-        return []
-    rows = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        (table_name,)).all()
-    for name, _ in rows:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [sql for _, sql in rows]
 
 
 def _update_one(conn, ctx, services, lg: Ledger, row: Row, has_township: bool) -> int:

@@ -15,6 +15,7 @@ from ..domain.errors import NotFound, UfError
 from ..services import Services, asat, stats
 from ..services import query as Q
 from ..services.audit import mask
+from ..store.fastpath import stored_rows
 from ..store.schema import LEDGER_TABLES, SUB_TABLES
 from .page import unit_name
 
@@ -324,7 +325,7 @@ def structure(svc: Services, township: str | None = None, today: dt.date | None 
     cols = [t.c[c] for c in STRUCTURE_FIELDS]
     with store.connect() as conn:
         where = (*asat.register_on(conn, on), *township_where(t, township))
-        people = _raw_rows(conn, sa.select(*cols).where(*where))
+        people = stored_rows(conn, sa.select(*cols).where(*where))
         held = _arrangements(store, conn, {p[0] for p in people}, on)
     out = common(svc, today) | {"township": township_label(store, township), "as_of": on}
     ix = {c: i for i, c in enumerate(STRUCTURE_FIELDS)}
@@ -357,14 +358,6 @@ def structure(svc: Services, township: str | None = None, today: dt.date | None 
     else:
         out["by_township"] = []
     return out
-
-
-def _raw_rows(conn, q) -> list[tuple]:
-    """Rows straight from the driver: on SQLite dates stay ISO text, which is what the counts
-    need, and 100,000 rows skip SQLAlchemy's per-value processing (most of the time)."""
-    if conn.dialect.name != "sqlite":
-        return [tuple(r) for r in conn.execute(q)]
-    return conn.exec_driver_sql(str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))).fetchall()
 
 
 def current_term(a, on: dt.date) -> tuple:

@@ -100,6 +100,8 @@ def _fsync(path: Path) -> None:
 
 def copy_database(src: Path, dest: Path) -> None:
     """A consistent copy of ``src`` (which may be open and in use) as one self-contained file."""
+    from ..store.check import as_one_file, file_quick_check
+
     src, dest = Path(src), Path(dest)
     if not src.exists():
         raise BackupError(f"数据库文件不存在：{src}")
@@ -111,8 +113,8 @@ def copy_database(src: Path, dest: Path) -> None:
         source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
         target = sqlite3.connect(tmp)
         source.backup(target, pages=4096)
-        target.execute("PRAGMA journal_mode=DELETE")  # one file, nothing beside it
-        result = target.execute("PRAGMA quick_check").fetchone()[0]
+        as_one_file(target)
+        result = file_quick_check(target)
         if result != "ok":
             raise BackupError(f"备份副本检查未通过（{result[:80]}），原数据库可能已损坏。")
         target.close()
@@ -155,7 +157,9 @@ def inspect(path: Path) -> BackupInfo:
                 return info
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            from ..store.check import file_quick_check
+
+            if file_quick_check(conn) != "ok":
                 raise sqlite3.DatabaseError("malformed")
             if conn.execute("SELECT count(*) FROM installation").fetchone()[0] != 1:
                 raise BackupError("缺少本机安装信息")

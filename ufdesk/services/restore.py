@@ -175,7 +175,9 @@ def _finish(work: Path, source: Path, info: BackupInfo, who: str | None, before:
         store.close()
     conn = sqlite3.connect(work)
     try:
-        conn.execute("PRAGMA journal_mode=DELETE")
+        from ..store.check import as_one_file
+
+        as_one_file(conn)
     finally:
         conn.close()
     _fsync(work)

@@ -135,3 +135,15 @@ def storage_notice(db: str | os.PathLike) -> str | None:
         return (f"注意：磁盘已满（只剩 {free // 1024} KB）：可以查看和打印，但修改、导入和备份会保存不了。"
                 "请先清理磁盘空间。文件本身完好。")
     return None
+
+
+# -- a SQLite file on its own (backups and restores work on files, through sqlite3) -------------
+def file_quick_check(conn) -> str:
+    """SQLite's quick check of an open ``sqlite3`` connection: "ok", or the first problem."""
+    return conn.execute("PRAGMA quick_check").fetchone()[0]
+
+
+def as_one_file(conn) -> None:
+    """Leave the database as one self-contained file (no WAL beside it): a backup or a restored
+    copy can then be moved or copied alone."""
+    conn.execute("PRAGMA journal_mode=DELETE")

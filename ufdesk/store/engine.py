@@ -81,12 +81,15 @@ def is_sqlite_url(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+CACHE_KIB = 32_000  # SQLite's everyday page cache per connection (store/fastpath enlarges it for a big merge)
+
+
 def _sqlite_pragmas(dbapi_conn, _record):
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")  # a second program waits, it does not corrupt
     cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a power cut loses no committed data file
-    cur.execute("PRAGMA cache_size=-32000")
+    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 

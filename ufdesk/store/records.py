@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import operator
 import os
 import uuid as uuidlib
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 
 from ..domain import LEDGERS, SUBS
 from ..domain.errors import NotFound, StaleRecord
+from .fastpath import insert_values
 from .schema import ALL_RECORD_TABLES, LEDGER_TABLES, SUB_TABLES
 from .sortkeys import pinyin_key, stroke_key
 
@@ -207,40 +207,8 @@ def bulk_insert(conn: sa.Connection, table_name: str, rows: Iterable[dict], ctx:
         params.append((*map(values.get, data_cols), values.get("uuid") or next(fresh),
                        values.get("created_at") or now, values.get("updated_at") or now, *const,
                        *map(known.__getitem__, derived_cols)))
-    _executemany(conn, table(table_name), cols, params)
+    insert_values(conn, table(table_name), cols, params)
     return len(params)
-
-
-def _executemany(conn: sa.Connection, t: sa.Table, cols: list[str], params: list[tuple]) -> None:
-    """``conn.execute(sa.insert(t), rows)``; on SQLite straight to the driver with SQLAlchemy's
-    own bind processors (the same stored values), skipping the per-row parameter compilation
-    that costs as much as SQLite itself on a 50,000-row import."""
-    if conn.dialect.name != "sqlite":
-        conn.execute(sa.insert(t), [dict(zip(cols, p, strict=True)) for p in params])
-        return
-    keep = [i for i in range(len(cols)) if any(p[i] is not None for p in params)]  # the rest stay NULL
-    if len(keep) < len(cols):
-        pick = operator.itemgetter(*keep)
-        cols = [cols[i] for i in keep]
-        params = [pick(p) for p in params] if len(keep) > 1 else [(pick(p),) for p in params]
-    procs = [(i, p) for i, c in enumerate(cols)
-             if (p := t.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
-    if procs:  # dates and times to text, as SQLAlchemy stores them: each distinct value once
-        memos = [(i, proc, {}) for i, proc in procs]
-        processed = []
-        for p in params:
-            values = list(p)
-            for i, proc, memo in memos:
-                v = values[i]
-                if v is not None:
-                    done = memo.get(v)
-                    if done is None:
-                        done = memo[v] = proc(v)
-                    values[i] = done
-            processed.append(tuple(values))
-        params = processed
-    names = ", ".join(f'"{c}"' for c in cols)
-    conn.exec_driver_sql(f'INSERT INTO "{t.name}" ({names}) VALUES ({", ".join("?" * len(cols))})', params)
 
 
 def _equal(a, b) -> bool:

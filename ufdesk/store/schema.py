@@ -84,6 +84,14 @@ def search_index_columns(lg, t) -> list:
             t.c.sk_stroke if lg.person else t.c.sk_pinyin]
 
 
+SEARCH_INDEXES: dict[str, sa.Index] = {}  # ledger → its live search index (store/fastpath hints it)
+
+
+def search_index(ledger: str) -> sa.Index:
+    """The narrow index the free-text and multi-code filters read (see ``_ledger_table``)."""
+    return SEARCH_INDEXES[ledger]
+
+
 def _ledger_table(lg) -> sa.Table:
     cols = _meta()
     for f in lg.fields:
@@ -104,7 +112,8 @@ def _ledger_table(lg) -> sa.Table:
     sa.Index(f"ix_{lg.name}_live_township", t.c.township, t.c.sk_stroke if lg.person else t.c.sk_pinyin,
              sqlite_where=live, postgresql_where=live)
     # The free-text and multi-code filters scan this narrow index instead of the table.
-    sa.Index(f"ix_{lg.name}_live_search", *search_index_columns(lg, t), sqlite_where=live, postgresql_where=live)
+    SEARCH_INDEXES[lg.name] = sa.Index(f"ix_{lg.name}_live_search", *search_index_columns(lg, t),
+                                       sqlite_where=live, postgresql_where=live)
     if any(f.name == "sort_no" for f in lg.fields):  # 排序号 order: numbered first, then 笔画
         sa.Index(f"ix_{lg.name}_live_order", sa.func.coalesce(t.c.sort_no, 999999999), t.c.sk_stroke,
                  sqlite_where=live, postgresql_where=live)
