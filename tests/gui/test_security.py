@@ -7,7 +7,7 @@ import os
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
 from ufdesk.domain.errors import PermissionDenied
 from ufdesk.gui import backup_dialog as BD
@@ -375,6 +375,25 @@ def test_start_on_a_damaged_database_restores_the_newest_good_backup(qtbot, demo
     qtbot.waitUntil(lambda: worker.busy == 0, timeout=TIMEOUT)
     assert win.ctx.services.count(Query("representatives")) == good.counts["representatives"]
     win.ctx._security["lock"].timer.stop()
+
+
+def test_start_refuses_a_database_with_users_when_the_login_cannot_be_loaded(qtbot, demo_db, worker, gui_settings,
+                                                                             monkeypatch):
+    import sys
+
+    from ufdesk.app import open_services
+    from ufdesk.gui.main import LOGIN_MISSING, open_window
+
+    monkeypatch.setattr(U, "SCRYPT_N", 2**10)
+    services = open_services(demo_db)
+    U.add_user(services.store, "张主任", PW, "admin")
+    services.store.close()
+    monkeypatch.setitem(sys.modules, "ufdesk.gui.security", None)  # a build that lost the login module
+    said = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a, **k: said.append(a[1:3]) or QMessageBox.Ok))
+    assert open_window(demo_db, worker) is False, "no window, least of all one with every permission"
+    assert said == [("无法登录", LOGIN_MISSING)]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
 
 
 def test_changing_ones_own_password_asks_for_the_current_one(qtbot, office):

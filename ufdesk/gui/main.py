@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..paths import resource
 from . import settings as S
@@ -63,13 +63,26 @@ def choose_database(worker: Worker, db: str | None) -> str | None:
     return dialog.chosen if dialog.exec() else None
 
 
-def login(ctx, parent=None) -> bool:
-    """Ask for a login when the users subsystem is part of this build (it lets a database with
-    no users in without asking)."""
-    from .launchers import dialog_class
+LOGIN_MISSING = "本程序缺少登录部分，不能打开设有用户的数据库：请重新安装本程序，或联系维护人员。"
 
-    fn = dialog_class("security", "login")
-    return True if fn is None else bool(fn(ctx, parent))
+
+def login(ctx, parent=None) -> bool:
+    """Ask for a login (gui/security; a database with no users lets everyone in). Fails closed:
+    when the login cannot be loaded — a build that lost the module — a database that has users
+    is refused, never opened with every permission."""
+    try:
+        from .security import login as ask
+    except ImportError as exc:
+        import logging
+
+        from ..services import users as U
+
+        logging.getLogger("ufdesk").error("login module not loaded: %s", exc)
+        if U.has_users(ctx.services):
+            QMessageBox.critical(parent, "无法登录", LOGIN_MISSING)
+            return False
+        return True
+    return bool(ask(ctx, parent))
 
 
 def open_context(db: str, worker: Worker, parent=None):
@@ -80,17 +93,14 @@ def open_context(db: str, worker: Worker, parent=None):
 
     what = not_a_database(db)
     if what:
-        from PySide6.QtWidgets import QMessageBox
-
         QMessageBox.information(parent, "打开数据库", what)
         return None
     try:
         services = worker.call(open_services, db)
     except Exception as exc:  # an unreadable or damaged file: say so and let the clerk choose again
-        from .launchers import dialog_class
+        from .security import offer_newest_backup
 
-        offer = dialog_class("security", "offer_newest_backup")  # a damaged file: the newest good backup
-        if offer is not None and offer(str(db), parent):
+        if offer_newest_backup(str(db), parent):  # a damaged file: the newest good backup
             return open_context(db, worker, parent)
         show_error(parent, exc, "无法打开数据库")
         return None

@@ -94,11 +94,10 @@ class MainWindow(QMainWindow):
         self.act_report = self._action("报表…", self.reports, "Ctrl+P", P.SP_FileDialogDetailedView, "打印和导出报表")
         self.act_exchange = self._action("数据交换…", self.exchange, None, P.SP_DriveFDIcon, "用U盘与县、乡镇交换数据")
         self.act_conflicts = self._action("冲突处理…", self.conflicts, None, None, "处理数据交换中的修改冲突")
-        self.act_settings = self._action("单位与系统设置…", lambda: launch(self, self.ctx, "设置", "settings_dialog",
-                                                                      "SettingsDialog"))
-        self.act_users = self._action("用户管理…", lambda: self._settings_dialog("用户管理", "UsersDialog"))
-        self.act_audit = self._action("审计日志…", lambda: self._settings_dialog("审计日志", "AuditDialog"))
-        self.act_backup = self._action("备份与恢复…", lambda: self._settings_dialog("备份与恢复", "BackupDialog"))
+        self.act_settings = self._action("单位与系统设置…", self.open_settings)
+        self.act_users = self._action("用户管理…", self.open_users)
+        self.act_audit = self._action("审计日志…", self.open_audit)
+        self.act_backup = self._action("备份与恢复…", self.open_backups)
         self.act_about = self._action("关于…", self.about)
         self.act_diagnostics = self._action("导出诊断信息…", self.export_diagnostics,
                                             tip="日志、版本和设置（不含个人信息和口令），交给信息科或维护人员")
@@ -253,25 +252,52 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         return tab.lg.name if tab else "representatives"
 
+    # Each dialog's module is imported when its menu item is chosen: start-up stays light.
     def import_data(self) -> None:
-        launch(self, self.ctx, "导入", "import_wizard", "ImportWizard", self._ledger_name())
+        from .import_wizard import ImportWizard
+
+        launch(self, self.ctx, ImportWizard, self._ledger_name())
 
     def export_data(self) -> None:
+        from .export_dialog import ExportDialog
+
         tab = self.current_tab()
-        launch(self, self.ctx, "导出", "export_dialog", "ExportDialog", self._ledger_name(),
-               tab.model.query if tab else None)
+        launch(self, self.ctx, ExportDialog, self._ledger_name(), tab.model.query if tab else None)
 
     def reports(self) -> None:
-        launch(self, self.ctx, "报表", "report_dialog", "ReportDialog")
+        from .report_dialog import ReportDialog
+
+        launch(self, self.ctx, ReportDialog)
 
     def exchange(self) -> None:
-        launch(self, self.ctx, "数据交换", "exchange_dialog", "ExchangeDialog")
+        from .exchange_dialog import ExchangeDialog
+
+        launch(self, self.ctx, ExchangeDialog)
 
     def conflicts(self) -> None:
-        launch(self, self.ctx, "冲突处理", "conflicts_dialog", "ConflictsDialog")
+        from .conflicts_dialog import ConflictsDialog
 
-    def _settings_dialog(self, title: str, name: str) -> None:
-        launch(self, self.ctx, title, "security", name)
+        launch(self, self.ctx, ConflictsDialog)
+
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        launch(self, self.ctx, SettingsDialog)
+
+    def open_users(self) -> None:
+        from .users_dialog import UsersDialog
+
+        launch(self, self.ctx, UsersDialog)
+
+    def open_audit(self) -> None:
+        from .audit_dialog import AuditDialog
+
+        launch(self, self.ctx, AuditDialog)
+
+    def open_backups(self) -> None:
+        from .backup_dialog import BackupDialog
+
+        launch(self, self.ctx, BackupDialog)
 
     def _open_db(self) -> None:
         from PySide6.QtWidgets import QFileDialog

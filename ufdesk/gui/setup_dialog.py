@@ -202,13 +202,9 @@ class SetupDialog(QDialog):
     def _admin_step(self, path: str) -> None:
         """The set-up's last step: create the administrator. It may be skipped; the main window
         then shows a banner offering it until an administrator exists."""
-        from .launchers import dialog_class
-
-        make_admin = dialog_class("security", "create_admin")
-        if make_admin is None:
-            return
         from ..app import open_services
         from .context import AppContext
+        from .security import create_admin as make_admin
 
         services = self.worker.call(open_services, path)
         try:
