@@ -7,7 +7,7 @@ are all derived from these descriptions, so adding a field is one line in ``ledg
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 FieldType = Literal[
@@ -88,7 +88,6 @@ class Ledger:
     match_keys: tuple[tuple[str, ...], ...] = ()  # import matching, in order of preference
     attachments: tuple[str, ...] = ()  # kinds of attachment a record may hold
     unit: str = "条"  # counting word: 人, 个, 件, 条
-    extra: dict = field(default_factory=dict)
     # What a township installation may change of a record the county set up (fields and
     # sub-records by name); None: everything. A township then creates and deletes none.
     township_scope: tuple[str, ...] | None = None
@@ -113,34 +112,12 @@ class Ledger:
     def filter_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.filter)
 
-    @functools.cached_property  # asked for once per row written
-    def sensitive_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.sensitive)
-
-
 def defaults_of(desc) -> dict[str, str]:
     """``{field: default}`` of a ledger's or sub-record's fields that have one: what the form
     shows on a new record, and what the store writes where a record (typed, imported, or
     received in a package) leaves the field empty."""
     return {f.name: f.default for f in desc.fields if f.default is not None}
 
-
-# Columns every ledger and sub-record row has besides its own fields. They are written by the
-# store and the services, never typed by a user.
-META_COLUMNS = (
-    "uuid",
-    "township",  # 9-digit township code, or NULL for the county itself (县直)
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "changed_by",  # the installation that last changed the record
-    "version",  # local edit counter: optimistic locking on PostgreSQL
-    "vv",  # version vector {installation: counter} for the field-by-field merge
-    "clock",  # {field: [installation, counter]} where it differs from the record's birth
-    "born",  # [installation, counter] of the creation
-    "deleted",
-)
 
 TOWNSHIP_LABEL = "所属乡镇"
 BULK_FIELDS = ("status", "kinds")  # 批量修改 sets these (and 所属乡镇) on many records at once

@@ -223,11 +223,5 @@ def merge_record(table_name: str, loc: dict, inc: dict, open_conflicts: list[dic
     return out
 
 
-def conflict_json(v) -> str:
-    from .package import dumps
-
-    return dumps(v)
-
-
 def loads(text: str | None):
     return None if text is None else json.loads(text)

@@ -26,7 +26,6 @@ from ..store.schema import (
     code_overrides,
     conflicts,
     duplicates,
-    installation,
     package_changes,
     package_log,
     peers,
@@ -363,11 +362,6 @@ def log_entries(store, limit: int | None = None) -> list[dict]:
         q = q.limit(limit)
     with store.connect() as conn:
         return [dict(r) for r in conn.execute(q).mappings()]
-
-
-def installation_row(store) -> dict:
-    with store.connect() as conn:
-        return dict(conn.execute(sa.select(installation)).mappings().one())
 
 
 # -- for a logged-in session (what the GUI and the CLI call): the role is checked here ------------

@@ -26,7 +26,7 @@ from ..gcpause import paused_gc
 from ..services.audit import mask
 from ..services.progress import drain as _drain
 from . import normalize as N
-from .mapping import EMPLOYER_POSITION, TOWNSHIP, UUID, label_of, mapping_for, remember
+from .mapping import EMPLOYER_POSITION, TOWNSHIP, UUID, mapping_for, remember
 from .merged import merged_fills
 from .nesting import nester_for
 from .table_find import (
@@ -934,6 +934,3 @@ def import_file(services, ledger_name: str, path, *, sheet: str | None = None, *
     source = open_source(path, ledger_name, sheet=sheet, store=services.store)
     return drain(run_import(services, source, **options))
 
-
-def mapping_labels(source: Source) -> list[tuple[str, str]]:
-    return [(h, label_of(source.ledger, m)) for h, m in zip(source.headers, source.mapping, strict=False)]

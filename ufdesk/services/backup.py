@@ -266,28 +266,21 @@ def newest_good_backup(db, *, folder: Path | None = None) -> BackupInfo | None:
 
 
 # -- encrypted copies ---------------------------------------------------------------------------
-def _cipher():
-    """The package engine's passphrase encryption (scrypt + ChaCha20-Poly1305 in authenticated
-    chunks, ``exchange/pkgcrypt.py``) — "encrypted like a package" — else age via pyrage."""
-    try:
-        from ..exchange import pkgcrypt
-
-        return pkgcrypt.encrypt, pkgcrypt.decrypt
-    except ImportError:
-        from pyrage import passphrase
-
-        return passphrase.encrypt, passphrase.decrypt
-
-
+# Encrypted "like a package": the package engine's passphrase encryption (scrypt +
+# ChaCha20-Poly1305 in authenticated chunks, exchange/pkgcrypt.py).
 def encrypt(data: bytes, secret: str) -> bytes:
+    from ..exchange import pkgcrypt
+
     if not secret:
         raise BackupError("加密备份需要口令。")
-    return _cipher()[0](data, secret)
+    return pkgcrypt.encrypt(data, secret)
 
 
 def decrypt(data: bytes, secret: str) -> bytes:
+    from ..exchange import pkgcrypt
+
     try:
-        return _cipher()[1](data, secret)
+        return pkgcrypt.decrypt(data, secret)
     except Exception as exc:  # wrong passphrase, truncated or altered file
         text = str(exc)
         if "不完整" in text or "截断" in text:
