@@ -170,11 +170,12 @@ def _mask_numbers(d) -> None:
         for k, v in d.items():
             if k in NUMBER_FIELDS and isinstance(v, str):
                 d[k] = mask(v, NUMBER_FIELDS[k])
-            else:
+            elif isinstance(v, (dict, list)):
                 _mask_numbers(v)
     elif isinstance(d, list):
         for x in d:
-            _mask_numbers(x)
+            if isinstance(x, (dict, list)):  # a 2,000-row roster: no call per plain value
+                _mask_numbers(x)
 
 
 def _columns(text) -> tuple[str, ...] | None:

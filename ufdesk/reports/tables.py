@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from reportlab.platypus.flowables import Flowable
+
 from .fonts import font, lacks
 from .page import CELL_PT, NO_LINE_START
 
@@ -20,13 +22,30 @@ def _char_width(ch: str, fontname: str, size: float) -> float:
     return stringWidth(ch, fontname, size)
 
 
+_WIDTHS: dict[tuple[str, str, float], float] = {}
+
+
+def _width(text: str, fontname: str, size: float) -> float:
+    """The width of one line of text (kept: a roster repeats its 男, 汉族, 群众 …)."""
+    key = (text, fontname, size)
+    w = _WIDTHS.get(key)
+    if w is None:
+        if len(_WIDTHS) > 200_000:
+            _WIDTHS.clear()
+        w = _WIDTHS[key] = sum(_char_width(ch, fontname, size) for ch in text)
+    return w
+
+
 def wrap(text, width: float, fontname: str, size: float, max_lines: int | None = None) -> str:
     """``text`` broken into lines no wider than ``width`` points (CJK text breaks anywhere;
     a Latin word or number is kept whole where it fits)."""
     if text is None:
         return ""
+    text = str(text)
+    if "\n" not in text and _width(text, fontname, size) <= width:
+        return text  # most cells: one line
     out: list[str] = []
-    for para in str(text).split("\n"):
+    for para in text.split("\n"):
         line, w = "", 0.0
         for ch in para:
             cw = _char_width(ch, fontname, size)
@@ -131,37 +150,162 @@ def scale(weights: list[float], total: float) -> list[float]:
 
 
 def paged(header: list[str], rows: list[list], widths: list[float], *, first: float, later: float,
-          size: float = CELL_PT, leading: float | None = None, **kw) -> list:
-    """A long table cut into one table per page, each with its own header row. reportlab splits
-    a long table by re-measuring everything left at each page (quadratic in the rows); here the
-    rows' heights are known from the wrapped text, so each page is measured once.
+          size: float = CELL_PT, leading: float | None = None, align: str | None = None,
+          marks: set[int] | None = None, **_kw) -> list:
+    """A long table cut into one table per page, each with its own header row: the rows are
+    wrapped once, their heights known from the lines, and each page drawn straight on the
+    canvas (``PageGrid``) — reportlab's Table re-measures and styles every cell and draws each
+    string on its own, which made a 2,000-person roster take seconds.
     ``first``/``later``: the height free for the table on the first and on later pages."""
     from reportlab.platypus import PageBreak
 
     song, hei = font("song"), font("hei")
     leading = leading or size * 1.3
-    kw["leading"] = leading
-    pad = 2 + 3  # TOPPADDING + BOTTOMPADDING in grid()
+    align = align or "C" * len(widths)
+    marks = marks or set()
 
-    def height(cells, fn):
-        lines = max((wrap(_text(v), w - 2 * PAD, fn, size).count("\n") + 1 for v, w in zip(cells, widths, strict=False)),
-                    default=1)
-        return lines * leading + pad
+    def cells(values, fn):
+        return [wrap(_text(v), w - 2 * PAD, fn, size) for v, w in zip(values, widths, strict=False)]
 
-    head_h = height(header, hei)
+    def height(cs) -> float:
+        return max((c.count("\n") + 1 for c in cs), default=1) * leading + _PAD_V
+
+    head = cells(header, hei)
+    head_h = height(head)
     out: list = []
-    chunk: list[list] = []
+    chunk: list = []
     free = first - head_h
-    for row in rows:
-        h = height(row, song)
+    for i, row in enumerate(rows):
+        fn = hei if i in marks else song
+        cs = cells(row, fn)
+        h = height(cs)
         if chunk and h > free - 1:
-            out += [grid(header, chunk, widths, size=size, **kw), PageBreak()]
+            out += [PageGrid(head, head_h, chunk, widths, align, size, leading), PageBreak()]
             chunk, free = [], later - head_h
-        chunk.append(row)
+        chunk.append((cs, h, fn))
         free -= h
     if chunk:
-        out.append(grid(header, chunk, widths, size=size, **kw))
+        out.append(PageGrid(head, head_h, chunk, widths, align, size, leading))
     return out
+
+
+_PAD_V = 2 + 3  # TOPPADDING + BOTTOMPADDING, as grid() has them
+
+
+class PageGrid(Flowable):
+    """One page of a ruled table as grid() draws it — 黑体 header on grey, black grid, cells
+    vertically centred — written as one run of PDF operators. A cell whose characters the
+    face lacks is set as a Paragraph (fallback faces), as in grid()."""
+
+    def __init__(self, head, head_h, rows, widths, align, size, leading):
+        super().__init__()
+        self.head, self.head_h, self.rows = head, head_h, rows
+        self.widths, self.align, self.size, self.leading = list(widths), align, size, leading
+        self.width = sum(widths)
+        self.height = head_h + sum(h for _c, h, _f in rows)
+        self.hAlign = "CENTER"
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def split(self, aw, ah):  # the rows were counted to fit the page
+        return []
+
+    def draw(self):
+        from reportlab.lib import colors
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        canv = self.canv
+        doc = canv._doc
+        size, leading = self.size, self.leading
+        xs = [0.0]
+        for w in self.widths:
+            xs.append(xs[-1] + w)
+        canv.saveState()
+        canv.setFillColor(colors.Color(0.92, 0.92, 0.92))
+        canv.rect(0, self.height - self.head_h, self.width, self.head_h, stroke=0, fill=1)
+        canv.setFillColor(colors.black)
+        canv.setStrokeColor(colors.black)
+        code: list[str] = ["BT"]
+        cur = [None]
+        cache = _encoded(doc)
+        paras = []
+
+        def lines_of(text, fn):
+            """The cell's lines as (width, [(subset face, PDF string)]), or None when the face
+            lacks a character (the cell is then a Paragraph)."""
+            key = (fn, text)
+            got = cache.get(key, cache)
+            if got is cache:
+                if lacks(text, fn):
+                    got = None
+                else:
+                    f = getFont(fn)
+                    got = [(_width(ln, fn, size), [(f.getSubsetInternalName(sub, doc), canv._escape(t))
+                                                   for sub, t in f.splitString(ln, doc)])
+                           for ln in text.split("\n")]
+                cache[key] = got
+            return got
+
+        cols = [(xs[c], w, self.align[c] if c < len(self.align) else "C") for c, w in enumerate(self.widths)]
+        add = code.append
+
+        def row(cs, top, h, fn, centre_all):
+            for (x0, w, a), text in zip(cols, cs, strict=False):
+                if not text:
+                    continue
+                if centre_all:
+                    a = "C"
+                lines = lines_of(text, fn)
+                if lines is None:
+                    paras.append((_mixed(text, fn, size, leading, a), x0, top, w, h))
+                    continue
+                y = top - h + (1 + h + len(lines) * leading) / 2 - size  # reportlab's MIDDLE (paddings 2, 3)
+                for lw, parts in lines:
+                    x = x0 + PAD if a == "L" else (x0 + (w - lw) / 2 if a == "C" else x0 + w - PAD - lw)
+                    add(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+                    for name, t in parts:
+                        if cur[0] != name:
+                            add(f"{name} {size:g} Tf")
+                            cur[0] = name
+                        add(f"({t}) Tj")
+                    y -= leading
+
+        top = self.height
+        row(self.head, top, self.head_h, font("hei"), True)
+        top -= self.head_h
+        bounds = [self.height, top]
+        for cs, h, fn in self.rows:
+            row(cs, top, h, fn, False)
+            top -= h
+            bounds.append(top)
+        code.append("ET")
+        canv._code.append("\n".join(code))
+        for para, x0, top_, w, h in paras:
+            _pw, ph = para.wrap(w - 2 * PAD, h)
+            y = top_ - h + (h + 3 - 2 + ph) / 2 - ph
+            para.drawOn(canv, x0 + PAD, y)
+        canv.setLineWidth(0.5)
+        path = canv.beginPath()
+        for y in bounds[1:-1]:
+            path.moveTo(0, y)
+            path.lineTo(self.width, y)
+        for x in xs[1:-1]:
+            path.moveTo(x, 0)
+            path.lineTo(x, self.height)
+        canv.drawPath(path, stroke=1, fill=0)
+        canv.setLineWidth(1.0)
+        canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+        canv.restoreState()
+
+
+def _encoded(doc) -> dict:
+    """(face, text) → its PDF string operands, kept with the document (subset codes are the
+    document's own)."""
+    cache = getattr(doc, "_ufdesk_encoded", None)
+    if cache is None:
+        cache = doc._ufdesk_encoded = {}
+    return cache
 
 
 SHORT = 8  # a cell line of at most this many characters (no space) is a word: never broken
@@ -207,7 +351,7 @@ def fit(weights: list[float], total: float, header: list[str], rows: list[list],
 
 def measure_pdf(size: float = CELL_PT):
     song = font("song")
-    return lambda text: sum(_char_width(ch, song, size) for ch in text)
+    return lambda text: _width(text, song, size)
 
 
 def unwrapped(weights: list[float], total: float, header: list[str], rows: list[list], measure,
