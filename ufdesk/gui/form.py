@@ -92,11 +92,17 @@ class RecordForm(QDialog):
         self._masked = tuple(f.name for f in lg.fields
                              if (f.sensitive or f.type in MASKED_TYPES) and not self.full_ids and uuid is not None)
         readonly = tuple(f.name for f in lg.fields) if not self.can_edit else self._masked
+        # on a township PC, what the county sets (a 重点任务's content, deadline, owner) is greyed out
+        locked, locked_subs, self.scope_note = services.county_only(lg.name)
+        readonly = tuple(dict.fromkeys((*readonly, *(f.name for f in lg.fields if f.name in locked))))
         own = ctx.services.township
         self._make_township(own)
         self.grid = FieldGrid(lg.fields, ctx, self, columns=2, township=own, readonly=readonly,
                               lead=((TOWNSHIP, TOWNSHIP_LABEL, self.township),), lead_after=lg.title)
         self.grid.edited.connect(self._changed)
+        for name in locked:
+            if name in self.grid.editors:
+                self.grid.editors[name].setToolTip(self.scope_note)
 
         self.tabs = QTabWidget(self)
         page = QWidget(self)
@@ -114,7 +120,7 @@ class RecordForm(QDialog):
         self.tabs.addTab(page, "基本信息")
         self.subtables: dict[str, SubTable] = {}
         for sub in lg.subs:
-            st = SubTable(ctx, sub, self, readonly=not self.can_edit)
+            st = SubTable(ctx, sub, self, readonly=not self.can_edit or sub.name in locked_subs)
             st.edited.connect(self._changed)
             self.subtables[sub.name] = st
             self.tabs.addTab(st, sub.label)
@@ -254,7 +260,7 @@ class RecordForm(QDialog):
             self.summary.setText(f"有 {n} 处需要修改后才能保存。" + ("　" + "；".join(sub_msgs[:2]) if sub_msgs else ""))
             self.summary.setProperty("invalid", True)
         else:
-            self.summary.setText("" if not self.dirty else "已修改，尚未保存。")
+            self.summary.setText(("已修改，尚未保存。" if self.dirty else "") + (f"（{self.scope_note}）" if self.scope_note else ""))
             self.summary.setProperty("invalid", False)
         self.summary.style().unpolish(self.summary)
         self.summary.style().polish(self.summary)

@@ -94,8 +94,14 @@ class LedgerTab(QWidget):
         self.edit_button.clicked.connect(lambda: self.open_record(self.view.currentIndex().row()))
         self.delete_button.clicked.connect(self.delete_record)
         can_edit = ctx.services.allowed("edit")
-        self.new_button.setEnabled(can_edit)
-        self.delete_button.setEnabled(can_edit)
+        # a township adds or deletes none of the records the county hands down (重点任务)
+        self.county_note = ctx.services.county_only(self.lg.name)[2]
+        self.may_add = can_edit and not self.county_note
+        self.new_button.setEnabled(self.may_add)
+        self.delete_button.setEnabled(self.may_add)
+        if self.county_note:
+            for b in (self.new_button, self.delete_button):
+                b.setToolTip(self.county_note)
         if not can_edit:
             self.edit_button.setText("查看")
 
@@ -174,7 +180,7 @@ class LedgerTab(QWidget):
         self.counted.emit(self.lg.name, n)
         has = n > 0
         self.edit_button.setEnabled(has)
-        self.delete_button.setEnabled(has and self.ctx.services.allowed("edit"))
+        self.delete_button.setEnabled(has and self.may_add)
         pending, self._select_next = getattr(self, "_select_next", None), None
         row = self.model.row_of_uuid(pending) if pending else -1
         if row >= 0:
@@ -240,6 +246,9 @@ class LedgerTab(QWidget):
     def new_record(self):
         from .form import RecordForm
 
+        if self.county_note:  # Ctrl+N on a township PC's 重点任务: the county adds them
+            self.count.setText(self.county_note + "。")
+            return None
         defaults = {}
         tw = self.filters.township.value()
         if tw and tw != "county" and self.ctx.services.township is None:
@@ -253,6 +262,9 @@ class LedgerTab(QWidget):
         self._select_next = uuid  # selected when the refreshed list arrives (see _loaded)
 
     def delete_record(self) -> None:
+        if self.county_note:
+            self.count.setText(self.county_note + "。")
+            return
         row = self.view.currentIndex().row()
         rec = self.model.row_record(row)
         if rec is None:

@@ -84,6 +84,20 @@ class Services:
             return False
         return self.role is None or permission in self.ROLE_PERMISSIONS.get(self.role, frozenset())
 
+    def county_only(self, ledger: str) -> tuple[frozenset[str], frozenset[str], str]:
+        """What this installation may not change of ``ledger``'s records because the county sets
+        it (``domain.scope``): ``(fields, sub-tables, the sentence saying so)``; empty at the
+        county and for ledgers without a township scope. Creating or deleting such records is
+        then the county's too (``_township_may``)."""
+        from ..domain.scope import township_fields, township_subs
+
+        lg = LEDGERS[ledger]
+        if self.store.township is None or lg.township_scope is None:
+            return frozenset(), frozenset(), ""
+        fields = frozenset(f.name for f in lg.fields) - township_fields(lg)
+        subs = frozenset(s.name for s in lg.subs) - township_subs(lg)
+        return fields, subs, f"{lg.label}由县委统战部下达，乡镇只填报{scope_labels(lg)}"
+
     def readonly_notice(self) -> str | None:
         """The sentence to show while the database cannot be written, else None."""
         return self.store.readonly_message if getattr(self.store, "readonly", False) else None
