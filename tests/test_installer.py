@@ -80,6 +80,9 @@ def test_libraries_read_their_own_files_so_those_are_bundled(spec):
     bundled = _datas(spec)
     assert "docx/templates/default.docx" in bundled  # python-docx's blank document
     assert "data/stroke_order.txt" in bundled  # 姓氏笔画 order (store/sortkeys.py)
+    # Qt's own Chinese (确定/取消, 是/否, the file dialog), where the frozen program looks for it
+    qm = bundled["PySide6/Qt/translations/qtbase_zh_CN.qm"]
+    assert Path(qm).is_file() and Path(qm).stat().st_size > 10_000
     # ufdesk.__version__ comes from importlib.metadata: the bundled metadata must carry pyproject's version
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     metadata = [Path(src) for src in bundled.values()

@@ -102,7 +102,7 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
             help="退出、去世或离任满该年数的人员记录可按期限清除"),
     Setting("require_enrolment", "只接收已开通安装签名的数据包", "bool", False, scope="local",
             help="打开后，没有签名（发送方未开通）的数据包一律拒收；新建的数据库默认打开，"
-                 "升级来的数据库在全县开通后打开（exchange/trust.py）"),
+                 "升级来的数据库在全县开通后打开"),
 ]}
 
 

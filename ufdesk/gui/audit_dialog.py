@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -26,6 +27,12 @@ from .messages import show_error
 
 LIMIT = 2000
 ALL = "全部"
+WHOLE_ON_HOVER = 5  # 摘要 and 详情 (before → after) are cut to the column: the tooltip has all of it
+
+
+def whole(text: str) -> str:
+    """A tooltip holding all of ``text``: rich text, so Qt wraps it; one field a line."""
+    return "<p>" + "<br>".join(html.escape(part) for part in text.split("；")) + "</p>"
 
 
 class AuditDialog(QDialog):
@@ -68,7 +75,6 @@ class AuditDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.status = QLabel(self)
         close = QDialogButtonBox(QDialogButtonBox.Close, self)
-        close.button(QDialogButtonBox.Close).setText("关闭")
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -105,8 +111,12 @@ class AuditDialog(QDialog):
             for c, v in enumerate(L.row_values(e)):
                 item = QTableWidgetItem(str(v))
                 item.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
+                if c >= WHOLE_ON_HOVER and v:
+                    item.setToolTip(whole(str(v)))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        for c in range(WHOLE_ON_HOVER, self.table.columnCount()):  # long texts: cut, whole on hover
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 320))
         more = f"（只显示最近 {LIMIT} 条，请缩小范围）" if len(rows) >= LIMIT else ""
         self.status.setText(f"共 {len(rows)} 条{more}。身份证号、电话等敏感值在日志中已遮盖。")
 

@@ -42,10 +42,10 @@ class SecretDialog(QDialog):
     def __init__(self, title: str, text: str, parent=None, *, confirm: bool = True):
         super().__init__(parent)
         self.setWindowTitle(title)
-        form = QFormLayout(self)
         label = QLabel(text, self)
         label.setWordWrap(True)
-        form.addRow(label)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.first, self.second = QLineEdit(self), QLineEdit(self)
         self.first.setObjectName("passphrase")
         self.second.setObjectName("passphrase2")
@@ -54,12 +54,18 @@ class SecretDialog(QDialog):
         form.addRow("口令", self.first)
         if confirm:
             form.addRow("再输入一次", self.second)
+        self.second.setVisible(confirm)  # asked once: the second box is not there at all
         self.confirm = confirm
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #b00020;")
-        form.addRow(self.message)
+        self.message.setMinimumHeight(self.message.fontMetrics().height())
         buttons = ok_cancel(self, self._check)
-        form.addRow(buttons)
+        layout = QVBoxLayout(self)  # the explanation above the form, wrapped in the dialog's width
+        layout.addWidget(label)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
 
     def _check(self) -> None:
         if len(self.first.text()) < 8:
@@ -132,7 +138,6 @@ class BackupDialog(QDialog):
         self._button("打开备份文件夹", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(backups_dir()))), row)
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close, self)
-        close.button(QDialogButtonBox.Close).setText("关闭")
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)

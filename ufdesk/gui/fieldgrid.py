@@ -4,7 +4,7 @@ beside each input. Used by the record form and by the sub-record dialog alike.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..domain.model import Field
 from .editors import make_editor
@@ -20,7 +20,13 @@ class FieldCell(QWidget):
         self.editor = editor
         self.message = QLabel(self)
         self.message.setObjectName("fieldMessage")
-        self.message.setWordWrap(True)
+        # one line kept for the message whether it shows or not, and no wider than the input: the
+        # fields do not jump as messages come and go (a long one is cut; the tooltip has it all)
+        policy = QSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        policy.setRetainSizeWhenHidden(True)
+        self.message.setSizePolicy(policy)
+        self.message.ensurePolished()
+        self.message.setFixedHeight(self.message.fontMetrics().height() + 2)
         self.message.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -31,6 +37,7 @@ class FieldCell(QWidget):
 
     def show_message(self, text: str | None) -> None:
         self.message.setText(text or "")
+        self.message.setToolTip(text or "")
         self.message.setVisible(bool(text))
         self.editor.setProperty("invalid", bool(text))
         self.editor.style().unpolish(self.editor)
@@ -52,7 +59,7 @@ class FieldGrid(QWidget):
         self.labels: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(2)  # each input has its message line under it
         row = col = 0
         entries = [(f.name, f"{f.label}{'＊' if f.required else ''}", None, f) for f in fields]
         at = next((i + 1 for i, f in enumerate(fields) if f.name == lead_after), 0)

@@ -103,6 +103,9 @@ class RecordForm(QDialog):
         for name in locked:
             if name in self.grid.editors:
                 self.grid.editors[name].setToolTip(self.scope_note)
+        for f in lg.fields:
+            if f.type == "idcard" and f.name in self.grid.editors:
+                self.grid.editors[f.name].edited.connect(lambda name=f.name: self._fill_from_id(name))
 
         self.tabs = QTabWidget(self)
         page = QWidget(self)
@@ -133,12 +136,12 @@ class RecordForm(QDialog):
         self.summary = QLabel(self)
         self.summary.setObjectName("formSummary")
         self.summary.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel, self)
+        # Qt's own 保存 and 取消 (关闭 for a viewer), translated by qtbase_zh_CN
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | (QDialogButtonBox.Cancel if self.can_edit
+                                                                 else QDialogButtonBox.Close), self)
         self.save_button = self.buttons.button(QDialogButtonBox.Save)
-        self.save_button.setText("保存")
         self.save_button.setDefault(True)
         self.save_button.setVisible(self.can_edit)
-        self.buttons.button(QDialogButtonBox.Cancel).setText("取消" if self.can_edit else "关闭")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
@@ -151,7 +154,7 @@ class RecordForm(QDialog):
         self._timer = QTimer(self, singleShot=True, interval=0, timeout=self.check)
         geometry = S.FORM_GEOMETRY.get(lg.name)
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1040 if self.photo else 900, 700)
+            self.resize(1040 if self.photo else 900, 640)  # whole on a 1366×768 laptop
         if uuid is None:
             self.grid.set_values(self.record)
             self.township.set_value(self.record.get(TOWNSHIP, own))
@@ -180,6 +183,19 @@ class RecordForm(QDialog):
                 items = [(c, n if tw else f"{names.get(t, t)} {n}") for c, t, n in self.ctx.services.villages(tw)]
                 self.grid.editors[f.name].set_items(items)
         self._changed()
+
+    def _fill_from_id(self, name: str) -> None:
+        """A whole, valid 身份证号 fills 出生年月 and 性别 while they are empty (never overwrites)."""
+        from ..domain.validators import check_id_number, id_birth_date, id_gender, normalise_id
+
+        number = self.grid.editors[name].value()
+        if not self._loaded or not number or check_id_number(number) is not None:
+            return
+        number = normalise_id(number)
+        for field, value in (("birth_date", id_birth_date(number)), ("gender", id_gender(number))):
+            editor = self.grid.editors.get(field)
+            if editor is not None and editor.isEnabled() and editor.value() in (None, "") and not editor.problem():
+                editor.set_value(value)
 
     # -- loading ------------------------------------------------------------------------------
     def _fill(self, data: dict) -> None:

@@ -277,10 +277,7 @@ class ImportWizard(QWizard):
         self.result_report = None
         self.setWindowTitle(f"导入{self.lg.label}")
         self.setWizardStyle(QWizard.ClassicStyle)
-        self.setButtonText(QWizard.NextButton, "下一步 >")
-        self.setButtonText(QWizard.BackButton, "< 上一步")
-        self.setButtonText(QWizard.FinishButton, "导入")
-        self.setButtonText(QWizard.CancelButton, "取消")
+        self.setButtonText(QWizard.FinishButton, "导入")  # 上一步/下一步/取消 are Qt's own, in Chinese
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.check_page = CheckPage(self)

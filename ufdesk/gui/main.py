@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -18,6 +18,38 @@ from .tasks import Worker
 FONT_FILE = ("fonts", "wqy-microhei.ttc")
 FONT_FAMILY = "WenQuanYi Micro Hei"
 FONT_SIZE = 10
+QT_TRANSLATIONS = ("qtbase_zh_CN",)  # Qt's own texts: 确定/取消, 撤消/复制, the file and print dialogs
+
+
+def qt_translation_dirs() -> list[Path]:
+    """Where Qt's .qm files may be: Qt's own path, the PySide6 package's folder (a PyInstaller
+    bundle keeps it as PySide6/Qt/translations), and our resources."""
+    import PySide6
+
+    return [Path(QLibraryInfo.path(QLibraryInfo.TranslationsPath)),
+            Path(PySide6.__file__).resolve().parent / "Qt" / "translations", resource("translations")]
+
+
+def install_qt_translations(app: QApplication) -> list[str]:
+    """Load Qt's Simplified Chinese so its standard buttons, context menus and file, print and
+    colour dialogs speak Chinese like the rest of the program; the names loaded."""
+    from .qt_zh import Supplement
+
+    if hasattr(app, "_ufdesk_qt_zh"):
+        return list(app._ufdesk_qt_loaded)
+    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    app._ufdesk_qt_zh = Supplement(app)  # searched after qtbase_zh_CN (Qt asks the newest first)
+    app.installTranslator(app._ufdesk_qt_zh)
+    loaded = []
+    for name in QT_TRANSLATIONS:
+        for folder in qt_translation_dirs():
+            translator = QTranslator(app)
+            if (folder / f"{name}.qm").is_file() and translator.load(name, str(folder)):
+                app.installTranslator(translator)
+                loaded.append(name)
+                break
+    app._ufdesk_qt_loaded = loaded
+    return loaded
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -35,6 +67,7 @@ def apply_look(app: QApplication) -> None:
     if getattr(app, "_ufdesk_look", False):
         return
     app._ufdesk_look = True
+    install_qt_translations(app)
     fid = QFontDatabase.addApplicationFont(str(resource(*FONT_FILE)))
     families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
     family = FONT_FAMILY if FONT_FAMILY in families else (families[0] if families else app.font().family())

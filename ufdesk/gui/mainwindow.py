@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStyle, QTabWidget, QToolBar
 
@@ -16,6 +16,13 @@ from .ledger_tab import LedgerTab
 from .messages import show_error
 
 APP_TITLE = "统战工作台账"
+
+
+def default_size(screen: QSize) -> QSize:
+    """The window's first size: 1280×680 — whole on a 1366×768 laptop and on 1920×1080 at 150 %,
+    taskbar and title bar included — or most of a larger screen; never more than the screen."""
+    return QSize(min(max(1280, int(screen.width() * 0.85)), screen.width()),
+                 min(max(680, int(screen.height() * 0.85)), screen.height()))
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +62,7 @@ class MainWindow(QMainWindow):
         ctx.changed.connect(self._data_changed)
         geometry = S.WINDOW_GEOMETRY.get()
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+            self.resize(default_size(self.screen().availableGeometry().size()))
         state = S.WINDOW_STATE.get()
         if not state.isEmpty():
             self.restoreState(state)

@@ -26,11 +26,12 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "出错�
     QMessageBox.warning(parent, title, error_text(exc))
 
 
-def ok_cancel(dialog: QDialog, on_ok=None, ok_text: str = "确定") -> QDialogButtonBox:
-    """The dialog's 确定/取消 buttons in Chinese; 确定 calls ``on_ok`` (default: accept)."""
+def ok_cancel(dialog: QDialog, on_ok=None, ok_text: str | None = None) -> QDialogButtonBox:
+    """The dialog's 确定/取消 buttons (Qt's own texts, in Chinese from qtbase_zh_CN) — 确定 named
+    ``ok_text`` when it does something more particular; it calls ``on_ok`` (default: accept)."""
     buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, dialog)
-    buttons.button(QDialogButtonBox.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.Cancel).setText("取消")
+    if ok_text:
+        buttons.button(QDialogButtonBox.Ok).setText(ok_text)
     buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons

@@ -78,7 +78,7 @@ class ReportDialog(QDialog):
         self.page_count = 0
         self.people: dict[str, str] = {}  # completer label → UUID
         self.setWindowTitle("报表")
-        self.resize(1180, 820)
+        self.resize(1180, 660)  # a 1366×768 laptop shows it whole, 关闭 included
         self._build_form()
         self._build_preview()
         lay = QHBoxLayout(self)
@@ -156,7 +156,6 @@ class ReportDialog(QDialog):
         self.btn_print.clicked.connect(self.print_)
         self.btn_issue.clicked.connect(self.issue)
         close = QDialogButtonBox(QDialogButtonBox.Close)
-        close.button(QDialogButtonBox.Close).setText("关闭")
         close.rejected.connect(self.reject)
         col = QVBoxLayout(self.form_box)
         col.addLayout(form)

@@ -40,12 +40,13 @@ class PasswordDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.own = own  # (services, name): changing one's own password asks for the current one
-        form = QFormLayout(self)
+        # only the inputs of this dialog's rows are made visible: the others stay hidden, so nothing
+        # lies over a label and Tab never lands in a box the clerk cannot see
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.current = QLineEdit(self)
         self.current.setObjectName("currentPassword")
         self.current.setEchoMode(QLineEdit.Password)
-        if own:
-            form.addRow("当前密码", self.current)
         self.name = QLineEdit(self)
         self.name.setObjectName("newName")
         self.full_name = QLineEdit(self)
@@ -53,27 +54,34 @@ class PasswordDialog(QDialog):
         self.role.setObjectName("newRole")
         for code, label in U.ROLES.items():
             self.role.addItem(label, code)
-        if with_name:
-            form.addRow("用户名", self.name)
-            form.addRow("姓名", self.full_name)
-        if roles:
-            form.addRow("角色", self.role)
+        self.role.setCurrentIndex(self.role.findData("editor"))  # most new users enter data
         self.pw1, self.pw2 = QLineEdit(self), QLineEdit(self)
         self.pw1.setObjectName("newPassword")
         self.pw2.setObjectName("newPassword2")
         for w in (self.pw1, self.pw2):
             w.setEchoMode(QLineEdit.Password)
-        form.addRow("密码", self.pw1)
-        form.addRow("再输入一次", self.pw2)
+        rows = ([("当前密码", self.current)] if own else []) \
+            + ([("用户名", self.name), ("姓名", self.full_name)] if with_name else []) \
+            + ([("角色", self.role)] if roles else []) + [("密码", self.pw1), ("再输入一次", self.pw2)]
+        for w in (self.current, self.name, self.full_name, self.role):
+            w.setVisible(any(w is shown for _label, shown in rows))
+        for label, w in rows:
+            form.addRow(label, w)
         hint = QLabel(f"密码至少 {U.MIN_PASSWORD} 个字符。请勿使用生日、电话号码。", self)
         hint.setWordWrap(True)
-        form.addRow(hint)
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #b00020;")
         self.message.setObjectName("passwordMessage")
-        form.addRow(self.message)
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().height())  # room kept: nothing jumps
         buttons = ok_cancel(self, self._check)
-        form.addRow(buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+        rows[0][1].setFocus()
 
     def _check(self) -> None:
         if self.pw1.text() != self.pw2.text():
@@ -170,7 +178,6 @@ class UsersDialog(QDialog):
             w.setEnabled(self.admin and not ctx.services.readonly)
         idle.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close, self)
-        close.button(QDialogButtonBox.Close).setText("关闭")
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)

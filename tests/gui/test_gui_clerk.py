@@ -1,0 +1,131 @@
+"""Small things a clerk notices: the form fills what the 身份证号 says and does not jump as its
+messages come and go; the password dialogs show only their own boxes, in order, and a new user is a
+录入员 unless chosen otherwise; the login remembers the name; the window says who is logged in."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+from test_gui_ledgers import ime_type, rep_tab
+
+from ufdesk.services import users as U
+
+TIMEOUT = 15000
+ID = "110105198507166528"  # 1985-07-16, female (the 17th digit is even)
+
+
+def new_form(qtbot, window):
+    tab = rep_tab(qtbot, window)
+    form = tab.new_record()
+    qtbot.waitUntil(lambda: form._loaded and form.isVisible(), timeout=TIMEOUT)
+    return form
+
+
+def test_the_id_number_fills_birth_date_and_gender_when_they_are_empty(qtbot, window):
+    form = new_form(qtbot, window)
+    ed = form.grid.editors
+    qtbot.keyClicks(ed["id_number"], ID)
+    qtbot.waitUntil(lambda: ed["birth_date"].line.text() == "1985-07-16", timeout=TIMEOUT)
+    assert ed["gender"].currentText() == "女"
+    ime_type(ed["name"], "丁测试")
+    qtbot.waitUntil(form.save_button.isEnabled, timeout=TIMEOUT)
+    form.dirty = False
+    form.reject()
+
+
+def test_the_id_number_never_overwrites_what_the_clerk_typed(qtbot, window):
+    form = new_form(qtbot, window)
+    ed = form.grid.editors
+    qtbot.keyClicks(ed["birth_date"].line, "1985.7")
+    ed["gender"].setCurrentIndex(ed["gender"].findText("男"))
+    qtbot.keyClicks(ed["id_number"], ID)
+    assert ed["birth_date"].line.text() == "1985.7" and ed["gender"].currentText() == "男"
+    message = form.grid.cells["id_number"].message
+    qtbot.waitUntil(message.isVisible, timeout=TIMEOUT)
+    assert "性别" in message.text()  # the disagreement is pointed out, not silently "fixed"
+    form.dirty = False
+    form.reject()
+
+
+def test_fields_stay_put_when_messages_appear_and_go(qtbot, window):
+    form = new_form(qtbot, window)
+    ed = form.grid.editors
+    where = {n: e.mapTo(form, QPoint(0, 0)) for n, e in ed.items()}
+    qtbot.keyClicks(ed["id_number"], "1101")  # too short: a message under it
+    qtbot.keyClicks(ed["mobile"], "139")
+    qtbot.waitUntil(lambda: form.grid.cells["id_number"].message.isVisible()
+                    and form.grid.cells["mobile"].message.isVisible(), timeout=TIMEOUT)
+    assert {n: e.mapTo(form, QPoint(0, 0)) for n, e in ed.items()} == where
+    ime_type(ed["name"], "丁测试")  # 必填 goes away
+    qtbot.waitUntil(lambda: not form.grid.cells["name"].message.isVisible(), timeout=TIMEOUT)
+    assert {n: e.mapTo(form, QPoint(0, 0)) for n, e in ed.items()} == where
+    form.dirty = False
+    form.reject()
+
+
+# -- users ---------------------------------------------------------------------------------------
+@pytest.fixture
+def admin_window(window, monkeypatch):
+    monkeypatch.setattr(U, "SCRYPT_N", 2**10)
+    svc = window.ctx.services
+    U.add_user(svc.store, "张主任", "correct-horse-1", "admin")
+    svc.user, svc.role = "张主任", "admin"
+    window.ctx.notify("*")
+    return window
+
+
+def tab_order(qtbot, dialog) -> list[str]:
+    """Object names (or types) of the inputs Tab visits from the first one, once round."""
+    first = QApplication.focusWidget()
+    seen = [first]
+    for _ in range(12):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        w = QApplication.focusWidget()
+        if w is first:
+            break
+        seen.append(w)
+    return [w.objectName() or type(w).__name__ for w in seen]
+
+
+def test_a_new_user_dialog_has_only_its_boxes_in_reading_order_and_defaults_to_clerk(qtbot, admin_window,
+                                                                                     monkeypatch):
+    from ufdesk.gui import users_dialog as UD
+
+    dialog = UD.UsersDialog(admin_window.ctx, admin_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    seen = {}
+
+    def fill(d):
+        d.show()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is d.name, timeout=TIMEOUT)
+        inputs = [w for w in d.findChildren(QLineEdit) if w.isVisible()] + [d.role] * d.role.isVisible()
+        seen["tops"] = sorted(w.mapTo(d, QPoint(0, 0)).y() for w in inputs)
+        seen["order"] = tab_order(qtbot, d)
+        seen["role"] = d.role.currentText()
+        ime_type(d.name, "小李")
+        for w in (d.pw1, d.pw2):
+            w.setFocus()
+            qtbot.keyClicks(w, "a-good-password")
+        qtbot.keyClick(d.pw2, Qt.Key_Return)
+        return d.result()
+
+    monkeypatch.setattr(UD.PasswordDialog, "exec", fill)
+    qtbot.mouseClick(dialog.buttons["add"], Qt.LeftButton)
+    assert seen["role"] == "录入员"
+    assert seen["order"][:6] == ["newName", "QLineEdit", "newRole", "newPassword", "newPassword2", "QPushButton"]
+    assert len(seen["tops"]) == 5 and len(set(seen["tops"])) == 5  # five boxes, one under another
+    assert {u["name"]: u["role"] for u in U.list_users(admin_window.ctx.services)}["小李"] == "editor"
+
+
+def test_changing_a_password_shows_current_then_new_boxes_only(qtbot, admin_window):
+    from ufdesk.gui import users_dialog as UD
+
+    d = UD.PasswordDialog("修改 张主任 的密码", admin_window, own=(admin_window.ctx.services, "张主任"))
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is d.current, timeout=TIMEOUT)
+    visible = [w.objectName() for w in d.findChildren(QLineEdit) if w.isVisible()]
+    assert visible == ["currentPassword", "newPassword", "newPassword2"]
+    assert tab_order(qtbot, d)[:3] == visible
