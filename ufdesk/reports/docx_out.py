@@ -62,6 +62,7 @@ def write(blocks: list, meta: page.Meta, out, *, landscape: bool = False, prose:
     w.heading(meta)
     for b in blocks:
         w.block(b)
+    w.draw_charts()
     sect = body[-1]  # python-docx keeps the last section's properties last: content goes before it
     for el in w.elements:
         sect.addprevious(el)
@@ -87,6 +88,7 @@ class Writer:
         self.table_margins = table_margins
         self.elements: list = []
         self.turned = False
+        self.pending: list = []  # (paragraph, charts, width): drawn together at the end
 
     @property
     def width_pt(self) -> float:
@@ -167,20 +169,31 @@ class Writer:
         self.para("", self.ids["UF表格"])
 
     def charts(self, items: list) -> None:
-        from docx.shared import Pt
-
-        width = self.width_pt / len(items)
-        pics = [chart_png(c, width - 16) for c in items]
         p = self.doc.add_paragraph()  # python-docx adds the picture parts; the paragraph is moved
         p._p.style = self.ids["UF图"]
-        for png, (wpt, hpt) in pics:
-            p.add_run().add_picture(io.BytesIO(png), width=Pt(wpt), height=Pt(hpt))
         p._p.getparent().remove(p._p)
         self.elements.append(p._p)
+        self.pending.append((p, items, self.width_pt / len(items) - 16))
+
+    def draw_charts(self) -> None:
+        """Every chart of the document rendered in one go (one PDF, a page each), then put in
+        its paragraph."""
+        from docx.shared import Pt
+
+        wanted = [(c, width) for _p, items, width in self.pending for c in items]
+        if not wanted:
+            return
+        pics = iter(charts_png(wanted))
+        for p, items, _w in self.pending:
+            for _c in items:
+                png, (wpt, hpt) = next(pics)
+                p.add_run().add_picture(io.BytesIO(png), width=Pt(wpt), height=Pt(hpt))
+        self.pending = []
 
 
 def _measure(text: str) -> float:
-    return sum(page.CELL_PT if ord(ch) > 0x2E7F else page.CELL_PT * 0.55 for ch in text)
+    wide = sum(1 for ch in text if ord(ch) > 0x2E7F)
+    return page.CELL_PT * (wide + 0.55 * (len(text) - wide))
 
 
 def _ns() -> str:
@@ -201,11 +214,18 @@ def table_xml(header, rows, widths, align, marks, cells, totals, ids) -> str:
            f'</w:tblPr><w:tblGrid>' + "".join(f'<w:gridCol w:w="{w}"/>' for w in tw) + "</w:tblGrid>"]
     head_id, cell_id, strong_id = ids["UF表头"], ids["UF表格"], ids["UF表格强调"]
 
+    memo: dict[tuple, str] = {}  # a roster repeats most of its cells (男, 汉族, 群众 …)
+
     def tc(text, w, style, j, shade=False):
-        runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
-        fill = '<w:shd w:val="clear" w:color="auto" w:fill="EBEBEB"/>' if shade else ""
-        return (f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{fill}<w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{j}"/></w:pPr><w:r>{runs}</w:r></w:p></w:tc>')
+        key = (text, w, style, j, shade)
+        got = memo.get(key)
+        if got is None:
+            runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
+            fill = '<w:shd w:val="clear" w:color="auto" w:fill="EBEBEB"/>' if shade else ""
+            got = memo[key] = (f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{fill}<w:vAlign w:val="center"/>'
+                               f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{j}"/></w:pPr>'
+                               f'<w:r>{runs}</w:r></w:p></w:tc>')
+        return got
 
     out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>'
                + "".join(tc(str(h), w, head_id, "center", True) for h, w in zip(header, tw, strict=False)) + "</w:tr>")
@@ -225,20 +245,38 @@ def table_xml(header, rows, widths, align, marks, cells, totals, ids) -> str:
 def chart_png(c: B.Chart, width: float, height: float = 170, dpi: int = 200) -> tuple[bytes, tuple[float, float]]:
     """The chart as the PDF draws it (reportlab), rasterised by pdfium: the picture in Word is
     the PDF's chart, not a second drawing of the figures."""
+    return charts_png([(c, width)], height, dpi)[0]
+
+
+def charts_png(wanted: list, height: float = 170, dpi: int = 200) -> list[tuple[bytes, tuple[float, float]]]:
+    """Several charts, each (chart, width), drawn into one PDF a page each (the font embedded
+    once) and rasterised page by page; PNG written at a low compression level (fast)."""
     import pypdfium2 as pdfium
     from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
 
     from . import charts
+    from .fonts import font
 
-    drawing = getattr(charts, c.kind)(c.labels, c.values, width=width, height=height, title=c.title)
-    pdf = pdfium.PdfDocument(renderPDF.drawToString(drawing))
+    buf = io.BytesIO()
+    cv = Canvas(buf, initialFontName=font("song"))
+    for c, width in wanted:
+        drawing = getattr(charts, c.kind)(c.labels, c.values, width=width, height=height, title=c.title)
+        cv.setPageSize((width, height))
+        renderPDF.draw(drawing, cv, 0, 0)
+        cv.showPage()
+    cv.save()
+    pdf = pdfium.PdfDocument(buf.getvalue())
+    out = []
     try:
-        img = pdf[0].render(scale=dpi / 72).to_pil()
-        buf = io.BytesIO()
-        img.save(buf, format="PNG", optimize=False)
+        for i, (_c, width) in enumerate(wanted):
+            img = pdf[i].render(scale=dpi / 72).to_pil()
+            png = io.BytesIO()
+            img.save(png, format="PNG", compress_level=1)
+            out.append((png.getvalue(), (width, height)))
     finally:
         pdf.close()
-    return buf.getvalue(), (width, height)
+    return out
 
 
 def _sect_xml(w_mm: float, h_mm: float, margins, landscape: bool = False) -> str:
@@ -263,8 +301,30 @@ def _section(sec, prose: bool, landscape: bool, table_margins) -> None:
     sec.footer_distance = Pt(max(bottom - 7 * page.MM - page.PAGE_NO_PT, 10))
 
 
+_STYLES_MADE: dict[tuple, tuple[bytes, dict[str, str]]] = {}
+
+
 def _styles(doc) -> dict[str, str]:
-    """Named paragraph styles (an office restyles the document in one place); name → style id."""
+    """Named paragraph styles (an office restyles the document in one place); name → style id.
+    Made once for the faces this PC has; later documents take a copy of that styles part
+    (python-docx looks each new style's name up among all the others, slowly)."""
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import parse_xml
+
+    from .fonts import word_fonts
+
+    key = tuple(sorted(word_fonts().items()))
+    part = doc.part._styles_part
+    made = _STYLES_MADE.get(key)
+    if made is not None:
+        part._element = parse_xml(made[0])
+        return dict(made[1])
+    ids = _make_styles(doc)
+    _STYLES_MADE[key] = (serialize_part_xml(part._element), dict(ids))
+    return ids
+
+
+def _make_styles(doc) -> dict[str, str]:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml import OxmlElement

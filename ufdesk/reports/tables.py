@@ -325,12 +325,15 @@ def fit(weights: list[float], total: float, header: list[str], rows: list[list],
     is narrower than its longest word (``measure(text)`` gives its width in points, ``pad`` the
     cell's padding each side): the wide text columns give up the room. PDF and Word alike."""
     need = [0.0] * len(weights)
+    memo: dict[tuple[str, bool], float] = {}  # a roster repeats most of its values
     for r, row in enumerate([header, *rows]):
         for c, v in enumerate(row[:len(need)]):
-            for u in _units(_text(v), r == 0):
-                w = measure(u) + 2 * pad + 0.5
-                if w > need[c]:
-                    need[c] = w
+            key = (_text(v), r == 0)
+            w = memo.get(key)
+            if w is None:
+                w = memo[key] = max((measure(u) for u in _units(*key)), default=-1.0) + 2 * pad + 0.5
+            if w > need[c]:
+                need[c] = w
     widths = scale(weights, total)
     for _ in range(len(widths)):
         short = [c for c, w in enumerate(widths) if w < need[c] - 0.01]
