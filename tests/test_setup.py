@@ -33,3 +33,14 @@ def test_no_display_is_one_chinese_sentence(tmp_path):
     stderr = r.stderr.decode()
     assert r.returncode == 1 and stderr.startswith("错误：没有图形显示") and "qt." not in stderr.lower(), stderr
     assert len(stderr.strip().splitlines()) == 1
+
+
+def test_the_version_shown_is_the_project_version():
+    """``ufdesk --version`` (and the log, the About box, packages) says what pyproject.toml says:
+    the version is written in two places, ufdesk/__init__.py keeping start-up free of
+    importlib.metadata."""
+    import tomllib
+
+    want = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    r = subprocess.run([sys.executable, "-m", "ufdesk", "--version"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and r.stdout.strip() == f"ufdesk {want}", r.stdout + r.stderr

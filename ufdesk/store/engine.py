@@ -155,6 +155,9 @@ def create_engine(db: str | os.PathLike, *, readonly: bool = False) -> sa.Engine
             conn.exec_driver_sql("BEGIN")
 
         return engine
+    from .schema import postgresql_partial_indexes
+
+    postgresql_partial_indexes()
     try:
         return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
     except Exception as exc:  # bad URL, missing driver

@@ -107,17 +107,28 @@ def _ledger_table(lg) -> sa.Table:
     # the index alone, never the (wide) rows — 100,000 ids in ~30 ms instead of ~300 ms.
     live = t.c.deleted == sa.false()
     for name in sortable_columns(lg):
-        sa.Index(f"ix_{lg.name}_live_{name}", t.c[name], sqlite_where=live, postgresql_where=live)
+        sa.Index(f"ix_{lg.name}_live_{name}", t.c[name], sqlite_where=live)
     # 所属乡镇 order: by township, then by name within it.
     sa.Index(f"ix_{lg.name}_live_township", t.c.township, t.c.sk_stroke if lg.person else t.c.sk_pinyin,
-             sqlite_where=live, postgresql_where=live)
+             sqlite_where=live)
     # The free-text and multi-code filters scan this narrow index instead of the table.
     SEARCH_INDEXES[lg.name] = sa.Index(f"ix_{lg.name}_live_search", *search_index_columns(lg, t),
-                                       sqlite_where=live, postgresql_where=live)
+                                       sqlite_where=live)
     if any(f.name == "sort_no" for f in lg.fields):  # 排序号 order: numbered first, then 笔画
         sa.Index(f"ix_{lg.name}_live_order", sa.func.coalesce(t.c.sort_no, 999999999), t.c.sk_stroke,
-                 sqlite_where=live, postgresql_where=live)
+                 sqlite_where=live)
     return t
+
+
+def postgresql_partial_indexes() -> None:
+    """Give PostgreSQL the partial indexes SQLite has (``WHERE deleted = false``). Done when a
+    PostgreSQL engine is made or Alembic runs, not at import: naming a ``postgresql_`` option
+    imports SQLAlchemy's PostgreSQL dialect, a tenth of a second of every start on SQLite."""
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            where = index.dialect_options["sqlite"]["where"]
+            if where is not None and index.dialect_options["postgresql"]["where"] is None:
+                index.dialect_options["postgresql"]["where"] = where
 
 
 def _sub_table(lg, sub) -> sa.Table:

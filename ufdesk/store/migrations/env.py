@@ -2,7 +2,9 @@
 
 from alembic import context
 
-from ufdesk.store.schema import metadata
+from ufdesk.store.schema import metadata, postgresql_partial_indexes
+
+postgresql_partial_indexes()  # autogenerate renders them, as the migrations write them
 
 config = context.config
 engine = config.attributes.get("engine")
