@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStyle, QTabWidget, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStyle, QTabWidget, QToolBar, QWidget
 
 from .. import __version__
 from ..domain import LEDGERS
 from . import settings as S
 from .alive import guard
-from .home import HomePage
 from .launchers import launch
 from .ledger_tab import LedgerTab
 from .messages import show_error
@@ -23,6 +24,20 @@ def default_size(screen: QSize) -> QSize:
     taskbar and title bar included — or most of a larger screen; never more than the screen."""
     return QSize(min(max(1280, int(screen.width() * 0.85)), screen.width()),
                  min(max(680, int(screen.height() * 0.85)), screen.height()))
+
+
+class _LazyTabs(dict):
+    """The ledger tabs by ledger name; a tab not yet shown is built when asked for. Iterating
+    gives the tabs built so far (a tab never shown has no state to save)."""
+
+    def __init__(self, window):
+        super().__init__()
+        self._window = weakref.ref(window)
+
+    def __missing__(self, name: str):
+        if name not in LEDGERS:
+            raise KeyError(name)
+        return self._window().page(name)
 
 
 class MainWindow(QMainWindow):
@@ -38,20 +53,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_TITLE} — {self.place}" + ("【演示】" if self.demo else ""))
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.home = HomePage(ctx, self)
-        self.home.open_ledger.connect(self.show_ledger)
-        self.tabs.addTab(self.home, "首页")
-        self.ledger_tabs: dict[str, LedgerTab] = {}
+        # Each page is built when first shown (or asked for): start-up builds only the page the
+        # clerk left open, not eight (issue 13 item 9).
+        # (No bound methods or lambdas are kept: a reference cycle would keep the Python side of
+        # a closed window alive.)
+        self._unbuilt: dict[QWidget, str] = {}
+        self._pages: dict[str, QWidget] = {}
+        self.ledger_tabs = _LazyTabs(self)
+        self._lazy_page("home", "首页")
         for name, lg in LEDGERS.items():
-            tab = LedgerTab(ctx, name, self)
-            tab.counted.connect(self._counted)
-            self.ledger_tabs[name] = tab
-            self.tabs.addTab(tab, lg.label)
-        from .evaluation_page import EvaluationPage
-
-        self.evaluation = EvaluationPage(ctx, self)
-        self.evaluation.open_ledger.connect(self.show_ledger)
-        self.tabs.addTab(self.evaluation, "考核评价")
+            self._lazy_page(name, lg.label)
+        self._lazy_page("evaluation", "考核评价")
         self.setCentralWidget(self.tabs)
         self._make_actions()
         self._make_menus()
@@ -70,6 +82,61 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(last if 0 <= last < self.tabs.count() else 0)
         self._tab_changed(self.tabs.currentIndex())
         self._load_totals()
+
+    # -- pages, built when first shown -------------------------------------------------------
+    def _lazy_page(self, key: str, label: str) -> None:
+        holder = QWidget(self.tabs)
+        self._unbuilt[holder] = key
+        self._pages[key] = holder
+        self.tabs.addTab(holder, label)
+
+    def page(self, key: str) -> QWidget:
+        """The page ``key`` (home, a ledger's name, evaluation), built now if it was not yet."""
+        holder = self._pages[key]
+        if holder not in self._unbuilt:
+            return holder
+        del self._unbuilt[holder]
+        widget = (self._make_home() if key == "home" else self._make_evaluation() if key == "evaluation"
+                  else self._make_ledger_tab(key))
+        self._pages[key] = widget
+        i = self.tabs.indexOf(holder)
+        current = self.tabs.currentIndex() == i
+        blocked = self.tabs.blockSignals(True)  # the swap is not a change of tab
+        self.tabs.insertTab(i, widget, self.tabs.tabText(i))
+        self.tabs.removeTab(i + 1)
+        if current:
+            self.tabs.setCurrentIndex(i)
+        self.tabs.blockSignals(blocked)
+        holder.deleteLater()
+        return widget
+
+    def _make_home(self) -> QWidget:
+        from .home import HomePage
+
+        home = HomePage(self.ctx, self)
+        home.open_ledger.connect(self.show_ledger)
+        return home
+
+    def _make_ledger_tab(self, name: str) -> LedgerTab:
+        tab = LedgerTab(self.ctx, name, self)
+        tab.counted.connect(self._counted)
+        dict.__setitem__(self.ledger_tabs, name, tab)
+        return tab
+
+    def _make_evaluation(self) -> QWidget:
+        from .evaluation_page import EvaluationPage
+
+        page = EvaluationPage(self.ctx, self)
+        page.open_ledger.connect(self.show_ledger)
+        return page
+
+    @property
+    def home(self):
+        return self.page("home")
+
+    @property
+    def evaluation(self):
+        return self.page("evaluation")
 
     # -- actions ------------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, icon=None, tip: str = "") -> QAction:
@@ -174,6 +241,9 @@ class MainWindow(QMainWindow):
         return w if isinstance(w, LedgerTab) else None
 
     def _tab_changed(self, index: int) -> None:
+        key = self._unbuilt.get(self.tabs.widget(index))
+        if key is not None:
+            self.page(key)
         tab = self.current_tab()
         if tab is not None:
             tab.start()

@@ -28,10 +28,19 @@ from ..domain.errors import UfError
 from ..services import backup as B
 from ..services import settings as SET
 from ..services import users as U
-from .audit_dialog import AuditDialog
-from .backup_dialog import BackupDialog
 from .messages import error_text, show_error
-from .users_dialog import AdminDialog, UsersDialog
+
+# The 设置 dialogs are imported when first opened (start-up needs only the login): see __getattr__.
+_DIALOGS = {"AuditDialog": "audit_dialog", "BackupDialog": "backup_dialog", "UsersDialog": "users_dialog",
+            "AdminDialog": "users_dialog"}
+
+
+def __getattr__(name: str):
+    if name in _DIALOGS:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__}.{_DIALOGS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 READONLY_TEXT = "数据库文件是只读的（文件或所在文件夹没有写权限，或在只读的U盘、光盘上）：只能查看和打印，不能保存修改。"
 IDLE_SETTING = "idle_lock_minutes"  # kept in the database: the office decides, not each PC
@@ -205,6 +214,8 @@ def needs_admin(ctx) -> bool:
 
 def create_admin(ctx, parent: QWidget | None = None) -> bool:
     """The step that creates the administrator (first run, or the banner); logs them in."""
+    from .users_dialog import AdminDialog
+
     dialog = AdminDialog(ctx, parent)
     if not dialog.exec():
         return False
@@ -341,7 +352,7 @@ def offer_newest_backup(db: str, parent: QWidget | None = None) -> bool:
     return True
 
 
-__all__ = ["AuditDialog", "BackupDialog", "IdleLock", "LoginDialog", "UsersDialog", "attach", "backup_at_close",
+__all__ = ["IdleLock", "LoginDialog", "attach", "backup_at_close",
            "install_admin_banner",
            "create_admin", "error_text", "install", "install_idle_lock", "login", "needs_admin",
            "offer_newest_backup"]
