@@ -81,3 +81,36 @@ def test_sqlite_on_this_python_has_what_the_store_needs():
     assert con.execute("PRAGMA journal_mode=WAL").fetchone()[0] in ("memory", "wal")
     assert con.execute("select json_extract('{\"a\": 1}', '$.a')").fetchone()[0] == 1
     assert Path(sys.executable).exists()
+
+
+def _open_files(path: Path) -> list[str]:
+    """The files of ``path`` this process has open (Linux's /proc; on Windows the deletion below
+    is the test: an open file cannot be deleted there)."""
+    if not os.path.isdir("/proc/self/fd"):
+        return []
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(path)):
+            found.append(target)
+    return found
+
+
+def test_a_command_lets_go_of_the_database_when_it_ends(tmp_path, capsys):
+    """File locking: a script (or a test) running commands one after another in one process, then
+    deleting or replacing the database — a restore does — finds no file still held open."""
+    from ufdesk.cli import main
+
+    db = tmp_path / "县.db"
+    assert main(["demo", "--db", str(db), "--size", "20"]) == 0
+    for argv in (["stats", "--db", str(db)], ["export-xlsx", "--db", str(db), "--ledger", "代表人士", "--out",
+                                                str(tmp_path / "名单.xlsx")],
+                 ["backup", "--db", str(db), "--out", str(tmp_path / "县.ufbak")]):
+        assert main(argv) == 0, capsys.readouterr().err
+        assert _open_files(db) == [], argv
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)  # PermissionError (WinError 32) while open
+    assert not db.exists()

@@ -81,10 +81,26 @@ def err(text: str) -> None:
 
 
 # -- opening a database as a user -------------------------------------------------------------
+_OPENED: list = []  # the stores this command opened: closed when it ends (see main)
+
+
 def open_store(args):
     from .store import Store
 
-    return Store.open(args.db)
+    store = Store.open(args.db)
+    _OPENED.append(store)
+    return store
+
+
+def _close_stores() -> None:
+    """Let go of the database files a command opened. On Windows an open file cannot be deleted
+    or replaced, so a restore, a copy or the next command run in the same process (a script,
+    the GUI's own jobs) would find them “in use by another program”."""
+    while _OPENED:
+        try:
+            _OPENED.pop().close()
+        except Exception:  # noqa: BLE001 — closing is best effort; the command's result stands
+            pass
 
 
 def open_services(args, *, action: str = "read"):
@@ -385,3 +401,5 @@ def main(argv: list[str] | None = None) -> int:
         return fail(exc, getattr(args, "db", None))
     except KeyboardInterrupt as exc:
         return fail(exc)
+    finally:
+        _close_stores()

@@ -163,14 +163,18 @@ def _silence_stdout() -> None:
 
 
 def _stdout_gone(exc: BaseException) -> bool:
-    """Windows reports a pipe closed by its reader as EINVAL (no file name), not EPIPE."""
+    """Windows reports a pipe closed by its reader as EINVAL (no file name), not EPIPE. Whether
+    that EINVAL was stdout's is asked of the pipe itself: the failed write's bytes are dropped
+    (flushing again succeeds), but even an empty write into a pipe nobody reads fails
+    (ERROR_NO_DATA, EINVAL again), while one into a healthy file, pipe or console writes nothing."""
     if not (isinstance(exc, OSError) and exc.errno == errno.EINVAL and not exc.filename):
         return False
     try:
         sys.stdout.flush()
+        os.write(sys.stdout.fileno(), b"")
         return False
-    except OSError:
-        return True
+    except (OSError, ValueError, AttributeError) as probe:  # ValueError: stdout closed or detached
+        return not isinstance(probe, OSError) or probe.errno in (errno.EINVAL, errno.EPIPE)
 
 
 def fail(exc: BaseException, db: str | None = None) -> int:
