@@ -33,24 +33,105 @@ def wanted() -> bool:
     return (os.cpu_count() or 1) >= 2
 
 
+class HelperGone(Exception):
+    """The helper process ended (or could not start) before answering: this process checks."""
+
+
 class Helper:
-    """One helper process (spawned: safe beside the GUI's threads, and the same on Windows)."""
+    """One helper process (spawned: safe beside the GUI's threads, and the same on Windows).
+
+    Work goes to it through one pipe and answers come back through another, in order (one
+    process does one job at a time), each as a ``concurrent.futures.Future``. A thread sends
+    (so that this process never waits for a busy helper to read) and a thread receives; neither
+    asks the pipe whether something is there (``poll``), which Windows pipes under wine answer
+    wrongly — concurrent.futures' process pool stalled on it there."""
 
     def __init__(self):
-        from concurrent.futures import ProcessPoolExecutor
+        import queue
+        from collections import deque
 
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_follow_parent)
-        self.pool.submit(_warm)  # starts the process now, and loads what checking needs
+        ctx = multiprocessing.get_context("spawn")
+        work_out, work_in = ctx.Pipe(duplex=False)  # (reader, writer)
+        answers_out, answers_in = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_serve, args=(work_out, answers_in), name="ufdesk-check-helper",
+                                   daemon=True)
+        self.process.start()
+        work_out.close()
+        answers_in.close()
+        self._send, self._answers = work_in, answers_out
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._waiting: deque = deque()  # futures of the jobs sent, oldest first
+        self._lock = threading.Lock()
+        self._closed = False
+        threading.Thread(target=self._sender, name="ufdesk-helper-send", daemon=True).start()
+        threading.Thread(target=self._receiver, name="ufdesk-helper-receive", daemon=True).start()
+        self._job(_warm)  # loads what checking needs while the file is read
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def _job(self, fn, *args):
+        from concurrent.futures import Future
+
+        fut: Future = Future()
+        with self._lock:
+            if self._closed:
+                fut.set_exception(HelperGone())
+                return fut
+            self._waiting.append(fut)
+        self._outbox.put((fn, args))
+        return fut
+
+    def _sender(self) -> None:
+        while True:
+            item = self._outbox.get()
+            if item is None:
+                break
+            try:
+                self._send.send(item)
+            except (OSError, ValueError, EOFError):
+                break
+        try:
+            self._send.close()  # the helper reads the end of its work and exits
+        except OSError:
+            pass
+
+    def _receiver(self) -> None:
+        while True:
+            try:
+                ok, value = self._answers.recv()
+            except (OSError, EOFError, ValueError):
+                break
+            with self._lock:
+                fut = self._waiting.popleft() if self._waiting else None
+            if fut is not None and fut.set_running_or_notify_cancel():
+                (fut.set_result if ok else fut.set_exception)(value)
+        self._answers.close()
+        self._fail_waiting()
+
+    def _fail_waiting(self) -> None:
+        with self._lock:
+            self._closed = True
+            waiting, self._waiting = list(self._waiting), type(self._waiting)()
+        for fut in waiting:
+            if fut.set_running_or_notify_cancel():
+                fut.set_exception(HelperGone())
 
     def configure(self, setup, with_keys: bool) -> None:
-        self.pool.submit(_configure, setup, with_keys)  # runs before any chunk: one worker, in order
+        self._job(_configure, setup, with_keys)  # runs before any chunk: one process, in order
 
     def submit(self, chunk: list):
-        return self.pool.submit(_check_chunk, chunk)
+        return self._job(_check_chunk, chunk)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """End the helper without waiting for it: the jobs not answered are dropped."""
+        with self._lock:
+            self._closed = True
+            waiting = list(self._waiting)
+        for fut in waiting:
+            fut.cancel()
+        self._outbox.put(None)  # the sender ends the work pipe; the helper exits, ending the answers
 
 
 def start_helper() -> Helper | None:
@@ -168,6 +249,25 @@ def _check_here(checker, chunk: list, with_keys: bool) -> list:
 
 # -- in the helper process ----------------------------------------------------------------------
 _STATE: dict = {}
+
+
+def _serve(work, answers) -> None:
+    """The helper's loop: a job from the pipe, its answer back, until the pipe ends."""
+    _follow_parent()
+    while True:
+        try:
+            fn, args = work.recv()
+        except (EOFError, OSError):
+            break
+        try:
+            answer = (True, fn(*args))
+        except Exception as exc:  # noqa: BLE001 — sent back: that chunk is checked in the parent
+            answer = (False, HelperGone(repr(exc)))
+        try:
+            answers.send(answer)
+        except (OSError, ValueError):
+            break
+    os._exit(0)
 
 
 def _follow_parent() -> None:
