@@ -4,6 +4,8 @@ messages come and go; the password dialogs show only their own boxes, in order, 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -129,3 +131,92 @@ def test_changing_a_password_shows_current_then_new_boxes_only(qtbot, admin_wind
     visible = [w.objectName() for w in d.findChildren(QLineEdit) if w.isVisible()]
     assert visible == ["currentPassword", "newPassword", "newPassword2"]
     assert tab_order(qtbot, d)[:3] == visible
+
+
+def test_a_conflict_names_the_township_that_sent_it(qtbot, tmp_path):
+    from package_helpers import T1, make, rep, send
+
+    from ufdesk.gui.conflicts_dialog import ConflictsDialog
+    from ufdesk.gui.context import AppContext
+
+    county, town = make(tmp_path, "county"), make(tmp_path, "t1", T1)
+    uuid = rep(town, "王伟", employer="镇政府")
+    send(town, county)
+    county.update("representatives", uuid, {"employer": "县政协"})
+    town.update("representatives", uuid, {"employer": "镇商会"})
+    send(town, county)
+    dlg = ConflictsDialog(AppContext(county))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg.records.count() == 1, timeout=TIMEOUT)
+    assert "来自城关镇的数据包" in dlg.title.text()
+    assert not re.search(r"[0-9a-f]{8}", dlg.title.text()), "no package hash"
+
+
+def test_the_count_of_a_big_ledger_has_an_ascii_thousands_comma(qtbot, window):
+    tab = rep_tab(qtbot, window)
+    tab.model.ids = list(range(100_000))
+    tab.model.loaded.emit()
+    assert tab.count.text() == "共 100,000 人"
+
+
+def test_the_status_bar_says_who_is_logged_in_and_the_login_remembers_the_name(qtbot, admin_window):
+    from ufdesk.gui.security import LoginDialog
+
+    assert admin_window.status_user.text() == "用户：张主任（管理员）"
+    d = LoginDialog(admin_window.ctx)
+    qtbot.addWidget(d)
+    assert d.name.text() == ""
+    ime_type(d.name, "张主任")
+    qtbot.keyClicks(d.password, "correct-horse-1")
+    qtbot.mouseClick(d.ok, Qt.LeftButton)
+    assert d.result() == 1
+    again = LoginDialog(admin_window.ctx)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.name.text() == "张主任" and again.password.text() == ""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is again.password, timeout=TIMEOUT)
+    from ufdesk.gui import settings as S
+
+    stored = "\n".join(f"{k}={S.settings().value(k)}" for k in S.settings().allKeys())
+    assert "correct-horse-1" not in stored
+
+
+def test_a_wrong_login_is_not_remembered(qtbot, admin_window):
+    from ufdesk.gui import settings as S
+    from ufdesk.gui.security import LoginDialog
+
+    d = LoginDialog(admin_window.ctx)
+    qtbot.addWidget(d)
+    qtbot.keyClicks(d.name, "correct-horse-1")  # the password typed into the name box
+    qtbot.keyClicks(d.password, "x")
+    qtbot.mouseClick(d.ok, Qt.LeftButton)
+    assert d.result() == 0 and S.LAST_USER.get() == ""
+
+
+def test_the_toolbar_does_not_move_when_the_undo_label_grows(qtbot, window):
+    from PySide6.QtWidgets import QToolBar
+
+    tb = window.findChild(QToolBar, "mainToolbar")
+    window.show()
+    qtbot.waitExposed(window)
+    where = {a.text(): tb.widgetForAction(a).geometry() for a in tb.actions() if tb.widgetForAction(a)}
+    tab = rep_tab(qtbot, window)
+    uuid = tab.model.uuid_at(0)
+    window.ctx.services.update("representatives", uuid, {"employer": "一个名字很长很长的工作单位有限责任公司"})
+    window.ctx.notify("representatives")
+    qtbot.waitUntil(window.act_undo.isEnabled, timeout=TIMEOUT)
+    assert "撤销“" in window.act_undo.text()
+    QApplication.processEvents()
+    now = {a.text(): tb.widgetForAction(a).geometry() for a in tb.actions() if tb.widgetForAction(a)}
+    assert [g for g in now.values()] == [g for g in where.values()]
+    assert tb.widgetForAction(window.act_undo).text() == "撤销"
+    assert "撤销“" in window.act_undo.toolTip()
+
+
+def test_window_titles_leave_the_program_name_to_qt(qtbot, window):
+    from ufdesk.gui.main import make_app
+
+    make_app()  # as the program starts: Qt puts this name after every window's own title
+    assert QApplication.applicationDisplayName() == "统战工作台账"
+    assert "统战工作台账" not in window.windowTitle() and window.ctx.services.place_name() in window.windowTitle()

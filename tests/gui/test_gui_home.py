@@ -205,3 +205,20 @@ def test_present_figure_is_the_register_as_at_today_and_opens_those_people(qtbot
     assert tab.filters.chip.text() == "在册（截至今天）" and tab.filters.chip.isVisible()
     names = {tab.model.row_record(i)["name"] for i in range(min(len(tab.model.ids), 50))}
     assert "尚未认定" not in names
+
+
+def test_a_township_pc_shows_its_own_gaps_not_the_countys(qtbot, tmp_path, gui_settings, worker):
+    from ufdesk.app import create_database
+    from ufdesk.gui.main import open_window
+
+    towns = [("510522100", "合江镇"), ("510522101", "白鹤镇"), ("510522102", "白沙镇")]
+    villages = [("510522100201", "一村"), ("510522101201", "金桥村"), ("510522101202", "银桥村"),
+                ("510522102201", "三村")]
+    db = create_database(str(tmp_path / "tw.db"), county_code="510522", county_name="合江县", townships=towns,
+                         villages=villages, township="510522101")
+    window = open_window(db, worker)
+    qtbot.addWidget(window)
+    text = home_ready(qtbot, window).cards["coverage"].body.text()
+    assert "白鹤镇统战委员：" in text and "尚未配备" in text
+    assert "缺统战联络员的村(社区)：2 / 2 个" in text  # its own two villages, not the county's four
+    assert "合江镇" not in text and "/ 3" not in text and "三村" not in text

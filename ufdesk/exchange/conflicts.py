@@ -15,7 +15,7 @@ from ..domain import LEDGERS, SUBS
 from ..domain.errors import NotFound, UfError
 from ..services import audit
 from ..store import records as R
-from ..store.schema import ALL_RECORD_TABLES, SUB_TABLES, attachments, conflicts, duplicates
+from ..store.schema import ALL_RECORD_TABLES, SUB_TABLES, attachments, conflicts, duplicates, package_log
 from .merge import D
 from .package import decode_row, dumps
 
@@ -46,16 +46,19 @@ def _label(table_name: str, field: str) -> str:
 
 
 def list_conflicts(store, *, open_only: bool = True) -> list[dict]:
-    """(``store``: a Store or a Services.) ``{id, ledger, table, record, title, field, label, mine, theirs, package, since}``;
-    ``mine`` is the value now in place here."""
+    """(``store``: a Store or a Services.) ``{id, ledger, table, record, title, field, label, mine, theirs, package,
+    source, since}``; ``mine`` is the value now in place here, ``source`` who sent the package (白鹤镇, 县委统战部)."""
     c = conflicts
     q = sa.select(c).order_by(c.c.id)
     full = not hasattr(store, "allowed") or store.allowed("view_full_ids")  # viewers: masked, JSON too
     if open_only:
         q = q.where(c.c.resolved.is_(None))
     out = []
+    sources: dict[str, str] = {}
     with store.connect() as conn:
         for r in conn.execute(q).mappings():
+            if r["package"] not in sources:
+                sources[r["package"]] = _source(conn, store, r["package"])
             row = R.get_row(conn, r["table_name"], r["record"]) or {}
             theirs = json.loads(r["theirs"]) if r["theirs"] else None
             if r["field"] == D:
@@ -69,10 +72,19 @@ def list_conflicts(store, *, open_only: bool = True) -> list[dict]:
                 "id": r["id"], "ledger": lg, "table": r["table_name"], "record": r["record"],
                 "title": _title(conn, r["table_name"], row), "field": r["field"],
                 "label": _label(r["table_name"], r["field"]), "mine": mine, "theirs": theirs,
-                "package": r["package"], "since": r["since"].isoformat(sep=" ") if r["since"] else None,
+                "package": r["package"], "source": sources[r["package"]], "since": r["since"].isoformat(sep=" ") if r["since"] else None,
                 "resolved": r["resolved"],
             })
     return out
+
+
+def _source(conn, store, package: str | None) -> str:
+    """Who sent ``package``: the sender's township by name, or the county office."""
+    row = conn.execute(sa.select(package_log.c.sender_township).where(
+        package_log.c.package_id == package, package_log.c.direction == "received").limit(1)).first()
+    if row is None:
+        return "其他电脑"
+    return store.township_name(row[0]) if row[0] else "县委统战部"
 
 
 def _masked(table_name: str, name: str, value):

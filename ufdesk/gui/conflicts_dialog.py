@@ -158,7 +158,7 @@ class ConflictsDialog(QDialog):
 
     def _show_record(self, row: int) -> None:
         items = self.groups[row] if 0 <= row < len(self.groups) else []
-        self.title.setText(f"{items[0]['title']}（来自数据包 {items[0]['package'][:8]}…，{items[0]['since']}）"
+        self.title.setText(f"{items[0]['title']}（来自{items[0]['source']}的数据包，{(items[0]['since'] or '')[:16]}）"
                            if items else "")
         lg = LEDGERS[items[0]["ledger"]] if items else None
         fields = {f.name: f for f in lg.fields} if lg else {}

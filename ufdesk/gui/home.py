@@ -240,8 +240,14 @@ class HomePage(QScrollArea):
 
     def _coverage_text(self, d: dict) -> None:
         missing = d["no_committee"]
-        parts = [f"缺统战委员的乡镇：{len(missing)} / {d['townships']} 个"]
-        if missing:
+        own = self.ctx.services.township
+        if own:  # a township's PC: its own committee member, its own villages
+            name = html.escape(self.ctx.services.township_name(own))
+            parts = [f"{name}统战委员：" + (link(self._add(f"tw:{own}", "cadres", {}, "", own), "尚未配备")
+                                            if missing else "已配备")]
+        else:
+            parts = [f"缺统战委员的乡镇：{len(missing)} / {d['townships']} 个"]
+        if missing and not own:
             parts.append("：" + "、".join(link(self._add(f"tw:{c}", "cadres", {}, "", c), n) for c, n in missing[:LIST_LIMIT]))
             if len(missing) > LIST_LIMIT:
                 parts.append(" 等")

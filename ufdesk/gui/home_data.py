@@ -27,7 +27,7 @@ def gather(svc, today: dt.date | None = None) -> dict:
     present_filter = stats.present_filter(store, today)  # 在册 as at today (DOMAIN.md), not 状态 alone
     present = stats.present_reps(present_filter)
     months = stats.last_months(12, stats.add_months(today, 1))  # the last 12 months, this one included
-    cov = stats.coverage(store, today)
+    cov = stats.coverage(store, today, township=svc.township)  # a township PC: its own gaps
     return {
         "today": today,
         "present_filter": present_filter,

@@ -176,7 +176,7 @@ class LedgerTab(QWidget):
 
     def _loaded(self) -> None:
         n = len(self.model.ids)
-        self.count.setText(f"共 {n:,} {self.lg.unit}".replace(",", "，") if n >= 10000 else f"共 {n} {self.lg.unit}")
+        self.count.setText(f"共 {n:,} {self.lg.unit}" if n >= 10000 else f"共 {n} {self.lg.unit}")  # 100,000: ASCII
         self.counted.emit(self.lg.name, n)
         has = n > 0
         self.edit_button.setEnabled(has)

@@ -50,7 +50,8 @@ class MainWindow(QMainWindow):
         self.db_path = db_path
         self.place = ctx.services.place_name()
         self.demo = ctx.services.is_demo
-        self.setWindowTitle(f"{APP_TITLE} — {self.place}" + ("【演示】" if self.demo else ""))
+        # Qt adds the program's name (the application display name) after the title itself
+        self.setWindowTitle(self.place + ("【演示】" if self.demo else ""))
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         # Each page is built when first shown (or asked for): start-up builds only the page the
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self.act_diagnostics = self._action("导出诊断信息…", self.export_diagnostics,
                                             tip="日志、版本和设置（不含个人信息和口令），交给信息科或维护人员")
         self.act_undo.setEnabled(False)
+        self.act_undo.setIconText("撤销")  # the toolbar keeps its width: what is undone is in the menu
         svc = self.ctx.services  # the role is known: the login came before the window
         for act, permission in ((self.act_import, "import"), (self.act_export, "export")):
             act.setEnabled(svc.allowed(permission))
@@ -225,7 +227,10 @@ class MainWindow(QMainWindow):
         self.status_place = QLabel(f"本机：{self.place}", self)
         self.status_counts = QLabel(self)
         self.status_db.setToolTip(self.db_path)
-        widgets = [self.status_counts, self.status_place, self.status_db]
+        self.status_user = QLabel(self)
+        self.status_user.setObjectName("statusUser")
+        self._show_user()
+        widgets = [self.status_counts, self.status_user, self.status_place, self.status_db]
         if self.demo:
             self.status_demo = QLabel("【演示】虚构的青岚湖县，仅供熟悉操作", self)
             self.status_demo.setToolTip("本县的数据请用“文件 → 新建本县/本乡镇数据库…”建立")
@@ -234,6 +239,13 @@ class MainWindow(QMainWindow):
             widgets.insert(0, self.status_demo)
         for w in widgets:
             bar.addPermanentWidget(w)
+
+    def _show_user(self) -> None:
+        """Who is logged in, and as what (a database without users: say so)."""
+        from ..services.users import ROLES
+
+        svc = self.ctx.services
+        self.status_user.setText(f"用户：{svc.user}（{ROLES.get(svc.role, svc.role)}）" if svc.user else "未设置用户")
 
     # -- tabs ---------------------------------------------------------------------------------
     def current_tab(self) -> LedgerTab | None:
@@ -289,6 +301,8 @@ class MainWindow(QMainWindow):
         label = self.ctx.services.undo_label
         self.act_undo.setEnabled(label is not None)
         self.act_undo.setText(f"撤销“{label}”" if label else "撤销")
+        self.act_undo.setToolTip(f"撤销“{label}”（Ctrl+Z）" if label else "没有可以撤销的修改")
+        self._show_user()
         self._load_totals()
 
     # -- commands -----------------------------------------------------------------------------

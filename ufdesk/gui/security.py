@@ -61,6 +61,10 @@ class LoginDialog(QDialog):
         head.setAlignment(Qt.AlignCenter)
         if locking:
             head.setText(f"<b>窗口已锁定</b><br>离开时间过长，请输入 {user} 的密码继续。")
+        from . import settings as S
+
+        user = user or (S.LAST_USER.get() if not locking else "")  # the name typed last time it worked
+        self.locking = locking
         self.name = QLineEdit(user, self)
         self.name.setObjectName("loginName")
         self.name.setReadOnly(locking)
@@ -101,6 +105,10 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             return
         self.password.clear()
+        if not self.locking:
+            from . import settings as S
+
+            S.LAST_USER.set(self.user_row["name"])
         self.accept()
 
 

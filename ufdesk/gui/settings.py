@@ -46,6 +46,7 @@ RECENT_DBS = Setting("database/recent", str, "")  # paths separated by "\n", new
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray())
 LAST_TAB = Setting("window/last_tab", int, 0)
+LAST_USER = Setting("login/last_user", str, "")  # the name of the last successful login, never a password
 HEADER_STATE = Setting("ledger/{}/header", QByteArray, QByteArray())  # per ledger
 SPLITTER_STATE = Setting("ledger/{}/splitter", QByteArray, QByteArray())  # per ledger
 FORM_GEOMETRY = Setting("form/{}/geometry", QByteArray, QByteArray())  # per ledger

@@ -61,7 +61,7 @@ class SetupDialog(QDialog):
         super().__init__(parent)
         self.worker = worker
         self.chosen: str | None = None
-        self.setWindowTitle("新建本县/本乡镇数据库" if new_only else "统战工作台账 — 首次使用")
+        self.setWindowTitle("新建本县/本乡镇数据库" if new_only else "首次使用")  # Qt adds the program's name
         self.setObjectName("setup")
         intro = QLabel("请填写本县信息，建立本县（或本乡镇）的数据库。" if new_only else
                        "欢迎使用统战工作台账。请填写本县信息建立数据库，或打开已有数据库、演示县。", self)

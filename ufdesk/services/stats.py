@@ -221,8 +221,9 @@ def _serving(t, on: dt.date):
     )
 
 
-def coverage(store: Store, on: dt.date | None = None) -> dict:
-    """Which townships lack a serving 统战委员 and which villages a 联络员."""
+def coverage(store: Store, on: dt.date | None = None, township: str | None = None) -> dict:
+    """Which townships lack a serving 统战委员 and which villages a 联络员 — of the county, or of
+    one ``township`` (what a township's own PC shows)."""
     on = on or dt.date.today()
     t = LEDGER_TABLES["cadres"]
     with store.connect() as conn:
@@ -231,11 +232,13 @@ def coverage(store: Store, on: dt.date | None = None) -> dict:
         )
         with_liaison = set(conn.execute(sa.select(t.c.village).where(*_serving(t, on), t.c.post == LIAISON_POST)).scalars())
     names = dict(store.townships())
+    towns = [(c, n) for c, n in store.townships() if township is None or c == township]
+    villages = store.villages(township)
     return {
-        "townships_without_committee": [(c, n) for c, n in store.townships() if c not in with_committee],
-        "villages_without_liaison": [(c, names.get(tw, tw), n) for c, tw, n in store.villages() if c not in with_liaison],
-        "townships": len(names),
-        "villages": len(store.villages()),
+        "townships_without_committee": [(c, n) for c, n in towns if c not in with_committee],
+        "villages_without_liaison": [(c, names.get(tw, tw), n) for c, tw, n in villages if c not in with_liaison],
+        "townships": len(towns),
+        "villages": len(villages),
     }
 
 
