@@ -23,8 +23,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..domain.errors import UfError
+from . import file_kind as K
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
+# .et: WPS 表格; .htm/.html/.xml: what web systems export as tables (read by content, file_kind)
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt", ".htm", ".html", ".xml")
 MAX_CELLS = 20_000_000  # ~60 columns × 300,000 rows; far beyond any roster
 MAX_ROWS = 1_048_576
 
@@ -44,10 +46,12 @@ class Sheet:
 
 def sheet_names(path: str | Path) -> list[str]:
     path = Path(path)
-    _check_file(path)
-    if _is_csv(path):
+    kind = _check_file(path)
+    if kind == K.CSV:
         return [path.stem]
-    wb = _open(path)
+    if kind in (K.HTML, K.XML2003):
+        return [name for name, _, _ in _other_tables(path, kind)]
+    wb = _open(path, kind)
     try:
         return [m.name for m in wb.sheets_metadata if _visible(m)] or list(wb.sheet_names)
     finally:
@@ -59,14 +63,18 @@ def read_sheets(path: str | Path, names: list[str] | None = None, *, visible: li
     ``visible``, when given, receives the names ``sheet_names`` would give, without opening the
     workbook a second time (calamine reads the whole shared-string table on opening)."""
     path = Path(path)
-    _check_file(path)
-    if _is_csv(path):
+    kind = _check_file(path)
+    said = K.note_for(path, kind)
+    if kind == K.CSV:
         if visible is not None:
             visible[:] = [path.stem]
-        yield Sheet(path.stem, read_csv(path), 1)
+        yield Sheet(path.stem, read_csv(path), 1, notes=[said] if said else [])
         return
-    first = _Scan.start(path, names[0] if names else None)  # while calamine opens the workbook
-    wb = _open(path)
+    if kind in (K.HTML, K.XML2003):
+        yield from _other_sheets(path, kind, names, visible, said)
+        return
+    first = _Scan.start(path, names[0] if names else None, kind)  # while calamine opens the workbook
+    wb = _open(path, kind)
     try:
         shown = [m.name for m in wb.sheets_metadata if _visible(m)] or list(wb.sheet_names)
         if visible is not None:
@@ -75,8 +83,8 @@ def read_sheets(path: str | Path, names: list[str] | None = None, *, visible: li
         for name in wanted:
             if name not in wb.sheet_names:
                 raise SpreadsheetError(f"{path.name} 中没有名为“{name}”的工作表（有：{'、'.join(wb.sheet_names)}）")
-            notes: list[str] = []
-            scan = first if first is not None and first.name == name else _Scan(path, name)
+            notes: list[str] = [said] if said else []
+            scan = first if first is not None and first.name == name else _Scan(path, name, kind=kind)
             first = None
             bounded = scan.bounded_copy(notes)  # None: the sheet's cells are near each other
             if bounded is not None:
@@ -90,7 +98,7 @@ def read_sheets(path: str | Path, names: list[str] | None = None, *, visible: li
             _check_size(path, name, sheet.height, sheet.width)
             start = sheet.start or (0, 0)
             rows = sheet.to_python()  # from the first used row: rows[0] is spreadsheet row start[0] + 1
-            merges = _merges(sheet, path, name, start)
+            merges = _merges(sheet, path, name, start, kind)
             yield Sheet(name, rows, start[0] + 1, merges, notes)
     finally:
         wb.close()
@@ -106,25 +114,59 @@ def _visible(meta) -> bool:
     return str(meta.visible).endswith("Visible")
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path) -> str:
+    """What the file really is (``file_kind``), or a refusal saying what it is and what to do."""
     if not path.exists():
         raise SpreadsheetError(f"文件不存在：{path}")
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-        raise SpreadsheetError(f"{path.name}：只能导入 xlsx、xls、ods 或 csv 文件")
+        raise SpreadsheetError(f"{path.name}：只能导入 xlsx、xls、et、ods 或 csv 文件")
+    try:
+        return K.real_kind(path)
+    except K.NotASpreadsheet as exc:
+        raise SpreadsheetError(str(exc)) from None
+    except OSError as exc:
+        raise SpreadsheetError(f"{path.name} 无法读取：{exc}") from None
 
 
-def _is_csv(path: Path) -> bool:
-    return path.suffix.lower() in (".csv", ".txt")
+def _other_tables(path: Path, kind: str) -> list:
+    from . import other_formats
+
+    if path.stat().st_size > other_formats.MAX_BYTES:
+        raise SpreadsheetError(f"{path.name} 是{K.NAMES[kind]}，有 {path.stat().st_size >> 20} MB，远超任何花名册：{K.SAVE_AS}")
+    read = other_formats.html_tables if kind == K.HTML else other_formats.spreadsheetml_tables
+    try:
+        tables = read(path, MAX_ROWS, MAX_CELLS)
+    except OverflowError:
+        raise SpreadsheetError(f"{path.name} 是{K.NAMES[kind]}，范围过大：{K.SAVE_AS}") from None
+    except (ElementTree.ParseError, ValueError) as exc:
+        raise SpreadsheetError(f"{path.name} 是{K.NAMES[kind]}，但内容不完整，无法读取（{type(exc).__name__}）：{K.SAVE_AS}"
+                               ) from None
+    if not tables:
+        raise SpreadsheetError(f"{path.name} 是{K.NAMES[kind]}，但其中没有表格：请确认选择了正确的文件")
+    return tables
+
+
+def _other_sheets(path: Path, kind: str, names: list[str] | None, visible: list[str] | None, said: str | None):
+    tables = _other_tables(path, kind)
+    shown = [name for name, _, _ in tables]
+    if visible is not None:
+        visible[:] = shown
+    by_name = {name: (rows, merges) for name, rows, merges in tables}
+    for name in names or shown:
+        if name not in by_name:
+            raise SpreadsheetError(f"{path.name} 中没有名为“{name}”的工作表（有：{'、'.join(shown)}）")
+        rows, merges = by_name[name]
+        yield Sheet(name, rows, 1, merges, [said] if said else [])
 
 
 MAX_UNPACKED = 1 << 30  # 1 GiB of XML is far beyond a roster
 MAX_RATIO = 100  # a real sheet's XML packs 5–30 to 1; a zip bomb, about 1000 to 1
 
 
-def _check_unpacked(path: Path) -> None:
+def _check_unpacked(path: Path, kind: str) -> None:
     """Refuse a zip bomb by the sizes its zip directory declares, before anything is unpacked
     (calamine would unpack it into memory)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
+    if kind not in (K.XLSX, K.ODS):
         return
     try:
         with zipfile.ZipFile(path) as zf:
@@ -138,18 +180,33 @@ def _check_unpacked(path: Path) -> None:
                                "已拒绝读取。请在 Excel 中打开检查后另存为新文件再导入")
 
 
-def _open(path: Path):
+def _open(path: Path, kind: str):
     from python_calamine import CalamineError, CalamineWorkbook
 
-    _check_unpacked(path)
+    _check_unpacked(path, kind)
     try:
-        return CalamineWorkbook.from_path(str(path))
+        if K.note_for(path, kind) is None:
+            return CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as fh:  # named otherwise (an xlsx called .xls, a WPS .et): by content
+            return CalamineWorkbook.from_filelike(fh)
     except CalamineError as exc:
         if type(exc).__name__ == "PasswordError":
             raise SpreadsheetError(f"{path.name} 设有打开密码：请在 Excel 中取消密码后另存，再导入") from None
+        if kind == K.XLS and _is_word(path):
+            raise SpreadsheetError(f"{path.name} 其实是 Word 文档（.doc），不是电子表格：请把其中的表格复制到 Excel 或 WPS 表格，"
+                                   "另存为 .xlsx 后再导入") from None
         raise SpreadsheetError(f"{path.name} 无法读取，文件可能已损坏或不是电子表格（{type(exc).__name__}）") from None
     except (OSError, ValueError) as exc:
         raise SpreadsheetError(f"{path.name} 无法读取：{exc}") from None
+
+
+def _is_word(path: Path) -> bool:
+    """An OLE2 file holding a WordDocument stream (its name is in the directory, UTF-16)."""
+    try:
+        with open(path, "rb") as fh:
+            return "WordDocument".encode("utf-16-le") in fh.read(64 << 20)
+    except OSError:
+        return False
 
 
 def _load(wb, path: Path, name: str):
@@ -217,8 +274,8 @@ class _Scan:
     """The used range of one xlsx sheet from its cells' references, found in a thread while
     calamine opens the workbook (zlib works without the GIL, calamine too)."""
 
-    def __init__(self, path: Path, name: str, threaded: bool = False):
-        self.path, self.name = path, name
+    def __init__(self, path: Path, name: str, threaded: bool = False, kind: str = K.XLSX):
+        self.path, self.name, self.kind = path, name, kind
         self.member: str | None = None
         self.rows: list[int] = []
         self.wide: set[int] = set()
@@ -230,17 +287,17 @@ class _Scan:
             self._run()
 
     @classmethod
-    def start(cls, path: Path, name: str | None) -> _Scan | None:
-        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    def start(cls, path: Path, name: str | None, kind: str) -> _Scan | None:
+        if kind != K.XLSX:
             return None
         if name is None:
             name = _first_visible(path)
             if name is None:
                 return None
-        return cls(path, name, threaded=True)
+        return cls(path, name, threaded=True, kind=kind)
 
     def _run(self) -> None:
-        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+        if self.kind != K.XLSX:
             return
         try:
             with zipfile.ZipFile(self.path) as zf:
@@ -343,9 +400,9 @@ def _open_bytes(path: Path, data: bytes):
 
 
 # -- merged cells -----------------------------------------------------------------------------------
-def _merges(sheet, path: Path, name: str, start: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+def _merges(sheet, path: Path, name: str, start: tuple[int, int], kind: str) -> list[tuple[int, int, int, int]]:
     r0, c0 = start
-    if path.suffix.lower() == ".ods":
+    if kind == K.ODS:
         found = _ods_merges(path, name)
     else:
         found = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]

@@ -34,7 +34,7 @@ from ..exchange.normalize import is_blank, plain_text
 from .messages import error_text
 from .tasks import run_with_progress
 
-FILE_FILTER = "电子表格 (*.xlsx *.xls *.ods *.csv);;所有文件 (*)"
+FILE_FILTER = "电子表格 (*.xlsx *.xls *.et *.ods *.csv *.htm *.html *.xml);;所有文件 (*)"
 NOT_IMPORTED = "（不导入）"
 
 
