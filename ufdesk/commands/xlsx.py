@@ -1,4 +1,5 @@
-"""``import-xlsx``, ``export-xlsx`` and ``template-xlsx``: Excel rosters from the command line."""
+"""``import-xlsx``, ``export-xlsx`` and ``template-xlsx``: Excel rosters from the command line;
+``import log`` and ``import undo``: past imports, and the undo of one whole import."""
 
 from __future__ import annotations
 
@@ -17,6 +18,15 @@ def register(sub, common) -> None:
     s.add_argument("--update", action="store_true", help="已存在的记录用表中的值更新（默认保持不变）")
     s.add_argument("--sheet", metavar="NAME", help="工作表名称（默认：第一个有表头的工作表）")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("import", help="Excel 导入记录：查看、整批撤销")
+    ps = s.add_subparsers(dest="import_command", metavar="操作", required=True, parser_class=type(s))
+    p = ps.add_parser("log", parents=[common.db, common.login], help="列出历次导入（时间、文件、操作人、条数）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_import_log)
+    p = ps.add_parser("undo", parents=[common.db, common.login], help="撤销一次导入（删除它新增的全部记录）")
+    p.add_argument("number", type=int, metavar="N", help="导入编号（见 ufdesk import log）")
+    p.set_defaults(func=cmd_import_undo)
 
     s = sub.add_parser("export-xlsx", parents=[common.db, common.login], help="把台账导出为 Excel")
     s.add_argument("--ledger", required=True, help=LEDGER_HELP + "，或 all 导出全部（每个台账一个工作表）")
@@ -88,4 +98,36 @@ def cmd_template(args) -> int:
         codes, townships = store.codebook(), store.townships()
     write_template(lg.name, args.out, codes=codes, townships=townships)
     out(f"已生成{lg.label}导入模板：{args.out}")
+    return 0
+
+
+def cmd_import_log(args) -> int:
+    from ..cli import open_services, out, out_json
+    from ..domain import LEDGERS
+    from ..exchange import import_log as L
+
+    svc = open_services(args)
+    rows = L.entries(svc)
+    if args.json:
+        keep = ("id", "at", "user", "ledger", "file", "status", "new", "existing", "updated", "rejected", "subs")
+        out_json([{k: (r[k].isoformat(sep=" ") if k == "at" and r[k] else r[k]) for k in keep} for r in rows])
+        return 0
+    if not rows:
+        out("还没有导入过 Excel 表格。")
+    for r in rows:
+        label = LEDGERS[r["ledger"]].label if r["ledger"] in LEDGERS else (r["ledger"] or "")
+        counts = ("" if r["status"] == "未导入" or r["new"] is None else
+                  f"  新增{r['new']} 已存在{r['existing']} 更新{r['updated']} 拒收{r['rejected']}")
+        out(f"{r['id']:>5}  {r['at']:%Y-%m-%d %H:%M}  {r['user'] or '（未登录）'}  {label}  {r['file']}{counts}"
+            f"  {r['status']}")
+    return 0
+
+
+def cmd_import_undo(args) -> int:
+    from ..cli import open_services, out
+    from ..exchange import import_log as L
+
+    svc = open_services(args, action="import")
+    n = L.undo(svc, args.number)
+    out(f"已撤销第 {args.number} 次导入：删除了它新增的 {n} 条记录。")
     return 0

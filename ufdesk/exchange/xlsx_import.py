@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import weakref
 from collections.abc import Callable, Generator
@@ -860,10 +861,14 @@ def _write(services, source: Source, checker: Checker, data: list, helper, conn,
             report.updated += _update_one(conn, ctx, services, lg, row, TOWNSHIP in checker.column_of)
             if n % 200 == 0:
                 yield done + (total - done) * n // len(old_rows), total, f"正在更新第{n}/{len(old_rows)}条已有记录…"
+    from .import_log import batch_of
+
+    counts = {"file": source.path.name, "sheet": source.sheet, "new": report.new, "existing": report.existing,
+              "updated": report.updated, "rejected": report.rejected, "subs": report.subs}
     audit.write(conn, user=services.user, installation=ctx.installation, action="import", ledger=lg.name,
                 summary=f"导入{lg.label}：{source.path.name}（{source.sheet}），新增{report.new}，"
                         f"已存在{report.existing}，更新{report.updated}，拒收{report.rejected}，明细{report.subs}",
-                at=ctx.now)
+                details=json.dumps(counts, ensure_ascii=False), batch=batch_of(ctx.dot), at=ctx.now)
     return report
 
 
