@@ -174,9 +174,13 @@ def test_backup_now_then_restore_from_the_list(qtbot, office, monkeypatch):
     for v in victims:
         svc.delete("representatives", v["uuid"])
     assert count(svc) == before - 3
-    monkeypatch.setattr(BD.RestoreLogin, "exec", lambda self: (self.password.setText(PW), 1)[-1])
     dialog.table.selectRow(0)
     dialog.b_restore.click()
+    qtbot.waitUntil(lambda: isinstance(getattr(dialog, "step", None), BD.RestoreConfirm), timeout=TIMEOUT)
+    dialog.step.ok.click()  # the confirmation (tests/gui/test_restore_dialog.py looks at it closely)
+    qtbot.waitUntil(lambda: isinstance(dialog.step, BD.RestoreLogin), timeout=TIMEOUT)
+    dialog.step.password.setText(PW)
+    dialog.step.accept()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2 and office.worker.busy == 0, timeout=TIMEOUT)
     assert count(svc) == before
     kinds = {dialog.table.item(r, 1).text() for r in range(2)}

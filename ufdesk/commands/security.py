@@ -32,6 +32,11 @@ def register(sub, common) -> None:
     p.add_argument("name", help="用户名")
     p.add_argument("--enable", action="store_true", help="重新启用")
     p.set_defaults(func=cmd_user_disable)
+    p = us.add_parser("recover", parents=[common.db],
+                      help="唯一的管理员忘记密码时：凭本机的交换口令为管理员设新密码（记入审计日志）")
+    p.add_argument("name", nargs="?", help="管理员的用户名（只有一位管理员时可省略）")
+    p.add_argument("--passphrase-file", help="从该文件第一行读取交换口令（也可用 UFDESK_PASSPHRASE）")
+    p.set_defaults(func=cmd_user_recover)
 
     s = sub.add_parser("audit", parents=[common.db, common.login], help="查看或导出审计日志（管理员）")
     s.add_argument("--out", help="导出到 Excel 文件（.xlsx）")
@@ -52,6 +57,8 @@ def register(sub, common) -> None:
                        help="从备份恢复（先备份当前数据；须当前数据库的管理员登录，数据库无法打开时按备份中的用户核对）")
     s.add_argument("file", help="备份文件（.db，或加密的备份）")
     s.add_argument("--passphrase-file", help="加密备份的口令文件")
+    s.add_argument("--other-installation", action="store_true",
+                   help="确认用另一台电脑（另一个安装）的备份替换本机数据")
     s.set_defaults(func=cmd_restore)
 
     s = sub.add_parser("purge", parents=[common.db, common.login],
@@ -132,6 +139,22 @@ def cmd_user_passwd(args) -> int:
     finally:
         svc.store.close()
     cli.out(f"已修改 {args.name} 的密码。")
+    return 0
+
+
+def cmd_user_recover(args) -> int:
+    from ..services.users import recover_admin
+
+    cli = _cli()
+    from .package import passphrase as exchange_passphrase
+
+    store = cli.open_store(args)
+    try:
+        phrase = exchange_passphrase(args)
+        name = recover_admin(store, args.name, phrase, _new_password("管理员的新密码："))
+    finally:
+        store.close()
+    cli.out(f"已为管理员 {name} 设置新密码，并解除锁定（已记入审计日志）。")
     return 0
 
 
@@ -230,10 +253,18 @@ def cmd_restore(args) -> int:
     password = os.environ.get("UFDESK_PASSWORD")
     if name and not password:
         password = cli.read_password("UFDESK_PASSWORD", f"用户 {name} 的密码：")
-    done = restore(args.db, source, user=name, password=password, passphrase=passphrase)
+    from ..services.restore import preview
+
+    for line in preview(args.db, source, passphrase=passphrase).lines():
+        cli.out(line)
+    done = restore(args.db, source, user=name, password=password, passphrase=passphrase,
+                   other_installation=args.other_installation)
     cli.out(f"已从 {source.name} 恢复：" + "，".join(f"{_label(n)} {c}" for n, c in done.counts.items()))
     if done.before:
-        cli.out(f"恢复前的数据已备份为 {done.before}")
+        from ..services.backup import KEEP_BEFORE_RESTORE
+
+        cli.out(f"恢复前的数据已备份为 {done.before}（备份文件夹中保留最近 {KEEP_BEFORE_RESTORE} 份恢复前的副本，"
+                "仍存有独有数据的副本不会被删除）")
     return 0
 
 

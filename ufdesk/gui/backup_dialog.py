@@ -1,21 +1,27 @@
 """备份与恢复: back up now, copy to a stick (always encrypted), restore from the list or a file.
 
-The list shows each backup's date, kind and record counts. A restore first saves the current
-state, checks an administrator's login against the backup's users, and runs on the database
-worker (the one thread that touches the database) with the store's connections closed.
+The list shows each backup's date, kind and record counts. A restore first says what it would
+replace and by what (取消 is the default; another PC's backup needs a second, explicit choice),
+asks for a login of an administrator of the live database, saves the current state, and runs on
+the database worker (the one thread that touches the database) with the store's connections
+closed. Afterwards the undo history is gone and the window is opened again on the restored file
+(its title, banner and tabs are the restored installation's). The dialogs of a restore are
+opened with ``open()``, one after the other, so nothing waits in a nested event loop.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -80,8 +86,89 @@ class SecretDialog(QDialog):
         return self.first.text()
 
 
+class RestoreConfirm(QDialog):
+    """What a restore replaces and by what: the live database (file, place, record counts) and
+    the backup (file, date, place, record counts). 取消 is the default button; a backup made on
+    another PC enables 恢复 only once the clerk ticks the box that says so."""
+
+    def __init__(self, preview, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("恢复备份：请核对")
+        self.setObjectName("restoreConfirm")
+        self.preview = preview
+        lay = QVBoxLayout(self)
+        head = QLabel("<b>用这份备份替换当前数据库？</b>", self)
+        lay.addWidget(head)
+        self.current = self._side("当前数据库（将被替换）", preview.current, lay, with_date=False)
+        self.backup = self._side("备份（用来替换）", preview.backup, lay, with_date=True)
+        note = QLabel(f"恢复前，当前的数据会先另存一份（“恢复前”），保存在 {backups_dir()}，之后可以再从它恢复回来。"
+                      "恢复后，本次打开以来的修改不能再用“撤销”（Ctrl+Z）退回；程序会按恢复后的数据库重新打开，"
+                      "需要重新登录。", self)
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        self.other = QCheckBox(self)
+        self.other.setObjectName("otherInstallation")
+        self.warning = QLabel(self)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b00020;")
+        if preview.other_installation:
+            self.warning.setText(f"这份备份来自另一台电脑（{preview.backup.place}），不是本机（{preview.current.place}）"
+                                 "的备份：恢复后本机的数据将全部变成那台电脑的数据。")
+            self.other.setText(f"我确认用另一台电脑（{preview.backup.place}）的备份替换本机数据")
+            lay.addWidget(self.warning)
+            lay.addWidget(self.other)
+        else:
+            self.other.hide()
+            self.warning.hide()
+        buttons = QDialogButtonBox(self)
+        self.ok = buttons.addButton("恢复", QDialogButtonBox.AcceptRole)
+        self.ok.setObjectName("restoreButton")
+        self.cancel = buttons.addButton("取消", QDialogButtonBox.RejectRole)
+        self.cancel.setObjectName("cancelButton")
+        for b in (self.ok, self.cancel):
+            b.setAutoDefault(False)
+        self.cancel.setDefault(True)  # Enter cancels: replacing a database is never the default
+        self.ok.setEnabled(not preview.other_installation)
+        self.other.toggled.connect(lambda on: self.ok.setEnabled(on or not preview.other_installation))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.cancel.setFocus()
+        self.setMinimumWidth(560)
+
+    def _side(self, title: str, side, lay, *, with_date: bool) -> QLabel:
+        box = QGroupBox(title, self)
+        form = QFormLayout(box)
+        form.addRow("文件", self._wrap(str(side.file), box))
+        if with_date:
+            form.addRow("备份时间", QLabel(f"{side.at:%Y-%m-%d %H:%M}" if side.at else "不明", box))
+        if side.problem:
+            form.addRow("状态", self._wrap(side.problem, box))
+            lay.addWidget(box)
+            return box
+        form.addRow("单位", QLabel(side.place, box))
+        counts = self._wrap("，".join(f"{k} {v}" for k, v in _labels(side.counts or {}).items())
+                            + f"（共 {side.total} 条）", box)
+        counts.setObjectName("counts")
+        form.addRow("记录数", counts)
+        lay.addWidget(box)
+        return box
+
+    @staticmethod
+    def _wrap(text: str, parent) -> QLabel:
+        label = QLabel(text, parent)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        return label
+
+    @property
+    def other_installation(self) -> bool:
+        return self.preview.other_installation and self.other.isChecked()
+
+
 class RestoreLogin(QDialog):
-    """An administrator's login for a restore (checked against the backup's own users)."""
+    """An administrator's login for a restore (an administrator of the live database; the
+    backup's own users only when the live file cannot be opened)."""
 
     def __init__(self, parent=None, user: str = "", note: str = ""):
         super().__init__(parent)
@@ -106,7 +193,8 @@ class RestoreLogin(QDialog):
         encrypted = B.is_encrypted(backup_path)
         if not (encrypted or current_has_users or B.has_users(backup_path)):
             return None, None
-        note = "按备份中的用户核对。" + ("若该备份未设置用户，可留空。" if encrypted else "")
+        note = ("当前数据库打不开：按备份中的用户核对。" + ("若该备份未设置用户，可留空。" if encrypted else "")
+                if not current_has_users else "请输入当前数据库的管理员用户名和密码。")
         d = cls(parent, user, note)
         if not d.exec():
             return None
@@ -248,33 +336,71 @@ class BackupDialog(QDialog):
         if path:
             self.restore(Path(path), Path(path).name)
 
-    def restore(self, path: Path, label: str) -> None:
-        text = (f"用这份备份替换当前数据库？\n\n{label}\n\n当前的数据会先另存一份备份（“恢复前”），"
-                "之后可以再从它恢复回来。")
-        if QMessageBox.question(self, "恢复备份", text) != QMessageBox.Yes:
-            return
-        secret = None
+    def restore(self, path: Path, label: str = "") -> None:
+        """Ask for the passphrase of an encrypted backup, then show what would be replaced."""
         if B.is_encrypted(path):
             d = SecretDialog("备份口令", "这是加密的备份，请输入当初设置的口令。", self, confirm=False)
-            if not d.exec():
-                return
-            secret = d.value
-        who = RestoreLogin.ask(self, path, user=self.ctx.services.user or "",
-                               current_has_users=U.has_users(self.ctx.services))
-        if who is None:
+            d.setObjectName("backupSecret")
+            d.accepted.connect(lambda: self._preview(path, d.value))
+            self.step = d
+            d.open()
             return
+        self._preview(path, None)
+
+    def _preview(self, path: Path, secret: str | None) -> None:
+        svc = self.ctx.services
+        self._submit(lambda: B.preview_restore(svc, path, passphrase=secret),
+                     lambda preview: self._confirm(path, secret, preview))
+
+    def _confirm(self, path: Path, secret: str | None, preview) -> None:
+        c = RestoreConfirm(preview, self)
+        c.accepted.connect(lambda: self._login(path, secret, c.other_installation))
+        self.step = c
+        c.open()
+
+    def _login(self, path: Path, secret: str | None, other: bool) -> None:
+        if not U.has_users(self.ctx.services):
+            self._run(path, secret, other, None, None)
+            return
+        d = RestoreLogin(self, self.ctx.services.user or "", "请输入当前数据库的管理员用户名和密码。")
+        d.accepted.connect(lambda: self._run(path, secret, other, d.name.text().strip() or None, d.password.text()))
+        self.step = d
+        d.open()
+
+    def _run(self, path: Path, secret: str | None, other: bool, user, password) -> None:
         svc = self.ctx.services
 
         def job():  # on the worker: the one thread using the database
-            return B.restore_open(svc, path, user=who[0], password=who[1], passphrase=secret)
+            return B.restore_open(svc, path, user=user, password=password, passphrase=secret,
+                                  other_installation=other)
 
-        def finished(done):
+        self._submit(job, lambda done: self._restored(done, svc))
+
+    def _restored(self, done, svc) -> None:
+        self.ctx.notify("*")
+        lines = ["已恢复：" + "，".join(f"{k} {v}" for k, v in _labels(done.counts).items()) + "。"]
+        if done.before:
+            lines.append(f"恢复前的数据已保存为：{done.before}（备份文件夹中保留最近 {B.KEEP_BEFORE_RESTORE} 份"
+                         "恢复前的副本，仍存有独有数据的副本不会被删除）。")
+        lines.append(f"撤销记录已清空：恢复以前的 {done.undo_cleared} 处修改不能再用“撤销”（Ctrl+Z）退回。"
+                     if done.undo_cleared else "撤销记录已清空：恢复以前的修改不能再用“撤销”（Ctrl+Z）退回。")
+        window = self._window()
+        if window is not None:
+            lines.append("程序将按恢复后的数据库重新打开，请重新登录。")
+        QMessageBox.information(self, "备份与恢复", "\n".join(lines))
+        self.restored_message = "\n".join(lines)
+        if window is None:
             self.reload()
-            self.ctx.notify("*")
-            QMessageBox.information(self, "备份与恢复", "已恢复：" + "，".join(
-                f"{k} {v}" for k, v in _labels(done.counts).items()) + f"\n恢复前的数据已保存为：{done.before}")
+            return
+        self.accept()
+        path = str(svc.location)
+        QTimer.singleShot(0, lambda: window.open_database.emit(path))  # title, banner, tabs from the restored file
 
-        self._submit(job, finished)
+    def _window(self):
+        w = self.parent()
+        while w is not None and not hasattr(w, "open_database"):
+            w = w.parent()
+        return w
 
 
 def _labels(counts: dict) -> dict:

@@ -23,7 +23,7 @@ ACTIONS = {
     "enrol_finish": "完成开通", "enrol_revoke": "吊销开通",
     "login": "登录", "login_failed": "登录失败", "logout": "退出登录", "lock": "锁屏",
     "user_add": "新增用户", "user_passwd": "修改密码", "user_unlock": "解锁用户", "user_disable": "停用用户",
-    "user_enable": "启用用户", "user_role": "修改角色", "backup": "备份", "restore": "恢复备份",
+    "user_enable": "启用用户", "user_role": "修改角色", "user_recover": "找回管理员密码", "backup": "备份", "restore": "恢复备份",
     "purge": "按期限清除", "audit_export": "导出审计日志", "settings": "修改设置",
     "export_full_ids": "导出完整证件号", "import_refused": "拒绝导入", "import_undo": "撤销导入", "package_merge": "数据包修改记录",
     "resolve": "处理冲突", "merge": "合并重复记录", "report_full_ids": "打印完整证件号", "report_issue": "报表定稿",

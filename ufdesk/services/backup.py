@@ -198,7 +198,7 @@ def make_backup(db, kind: str = "manual", *, folder: Path | None = None,
         now += dt.timedelta(seconds=1)
         dest = folder / _name(src.stem, now, kind)
     copy_database(src, dest)
-    rotate(src.stem, folder=folder, protect=dest)
+    rotate(src.stem, folder=folder, protect=dest, live=src)
     return inspect(dest)
 
 
@@ -222,10 +222,13 @@ def _files(stem: str, folder: Path) -> list[tuple[Path, dt.datetime, str]]:
     return sorted(out, key=lambda t: t[1], reverse=True)
 
 
-def rotate(stem: str, *, folder: Path | None = None, protect: Path | None = None) -> list[Path]:
+def rotate(stem: str, *, folder: Path | None = None, protect: Path | None = None,
+           live: Path | None = None) -> list[Path]:
     """Keep the newest copy of each of the last 7 days, 4 weeks and 12 months that have one;
-    delete the rest. The copies taken before a restore are kept apart (the newest 10), so a
-    later backup cannot push out the state a wrong restore replaced; copies of a damaged
+    delete the rest. The copies taken before a restore are kept apart: the newest 10, and any
+    older one that still holds the newest copy of some record — a version of a record that no
+    newer copy and not the live database (``live``) has — so that restoring small backups
+    again and again cannot push out the only copy of the real data. Copies of a damaged
     original are left for a person to judge."""
     folder = Path(folder) if folder else backups_dir()
     every = _files(stem, folder)  # newest first
@@ -241,10 +244,47 @@ def rotate(stem: str, *, folder: Path | None = None, protect: Path | None = None
                 if len(seen) <= n:
                     keep.add(path)
     doomed = [f[0] for f in files if f[0] not in keep and f[0] != protect]
-    doomed += [f[0] for f in every if f[2] == "before-restore"][KEEP_BEFORE_RESTORE:]
+    for path, at, _kind in [f for f in every if f[2] == "before-restore"][KEEP_BEFORE_RESTORE:]:
+        newer = [p for p, a, _k in every if a > at and p not in doomed and p.exists()]
+        if not _holds_newest(path, newer + ([Path(live)] if live else [])):
+            doomed.append(path)
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed
+
+
+def _versions(path: Path) -> set[tuple] | None:
+    """Every record version in a database file (ledger, UUID, edit counter, time, deleted,
+    version vector); None when it cannot be read."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        out: set[tuple] = set()
+        for name in LEDGERS:
+            out.update((name, *r) for r in conn.execute(
+                f'SELECT uuid, version, updated_at, deleted, coalesce(vv, \'\') FROM "{name}"'))
+        return out
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _holds_newest(path: Path, newer: list[Path]) -> bool:
+    """Whether ``path`` holds a record version found in none of ``newer`` (unreadable counts as
+    holding: a copy is never deleted on a guess)."""
+    mine = _versions(path)
+    if mine is None:
+        return True
+    for other in newer:
+        theirs = _versions(other)
+        if theirs:
+            mine -= theirs
+        if not mine:
+            return False
+    return bool(mine)
 
 
 def list_backups(db=None, *, folder: Path | None = None) -> list[BackupInfo]:
@@ -359,23 +399,37 @@ def copy_out(svc, out: Path, *, passphrase: str | None = None) -> Path:
     return written
 
 
-def restore_open(svc, source: Path, *, user: str, password: str, passphrase: str | None = None):
+def restore_open(svc, source: Path, *, user: str, password: str, passphrase: str | None = None,
+                 other_installation: bool = False):
     """Restore over the database ``svc`` has open: its connections are closed first (the caller
-    runs this on the one thread that uses the database) and its caches dropped after; the
-    session goes on as the user the backup's own users authorised."""
+    runs this on the one thread that uses the database) and its caches dropped after. The
+    session's undo history is cleared — its changes were made to the data the restore replaced,
+    and Ctrl+Z would now change the restored records — and ``undo_cleared`` says how many."""
     from .users import get_user
 
+    svc.require("admin")
     store = svc.store
     store.engine.dispose()
     try:
-        done = restore(store.path, source, user=user, password=password, passphrase=passphrase)
+        done = restore(store.path, source, user=user, password=password, passphrase=passphrase,
+                       other_installation=other_installation)
     finally:
         store.engine.dispose()
         store.invalidate()
+    done.undo_cleared = len(svc._undo)
+    svc._undo.clear()
     if done.user:
         row = get_user(store, done.user)
         svc.user, svc.role = done.user, (row or {}).get("role", svc.role)
     return done
+
+
+def preview_restore(svc, source: Path, *, passphrase: str | None = None):
+    """What a restore of ``source`` would replace and by what (``restore.Preview``); changes nothing."""
+    from .restore import preview
+
+    svc.require("admin")
+    return preview(svc.store.path, source, passphrase=passphrase)
 
 
 __all__ = ["BackupError", "BackupInfo", "copy_out", "restore_open", "auto_backup", "copy_database", "export_copy", "has_users",

@@ -36,16 +36,112 @@ class Restored:
     counts: dict[str, int]
     before: Path | None  # the copy of the state before the restore
     user: str | None
+    undo_cleared: int = 0  # changes of this session that Ctrl+Z can no longer take back
+
+
+@dataclass
+class Side:
+    """One database file as the restore confirmation shows it."""
+
+    file: Path
+    place: str = ""  # 测试县城关镇 / 测试县（县委统战部）
+    installation: str | None = None
+    township: str | None = None
+    at: dt.datetime | None = None  # when this state was saved (a backup's date)
+    counts: dict[str, int] | None = None
+    problem: str = ""  # the file cannot be read: why
+
+    @property
+    def total(self) -> int:
+        return sum((self.counts or {}).values())
+
+    def describe(self) -> str:
+        if self.problem:
+            return f"{self.file.name}：{self.problem}"
+        from ..domain import LEDGERS
+
+        counts = "，".join(f"{LEDGERS[n].label} {c}" for n, c in (self.counts or {}).items())
+        return f"{self.place}，{counts}（共 {self.total} 条）"
+
+
+@dataclass
+class Preview:
+    """What a restore would replace, and by what."""
+
+    current: Side
+    backup: Side
+
+    @property
+    def other_installation(self) -> bool:
+        """The backup was made on another PC (another installation) than the live database."""
+        return bool(self.current.installation and self.backup.installation
+                    and self.current.installation != self.backup.installation)
+
+    def lines(self) -> list[str]:
+        when = f"{self.backup.at:%Y-%m-%d %H:%M}" if self.backup.at else "日期不明"
+        out = [f"将被替换的当前数据库：{self.current.file}", f"　　{self.current.describe()}",
+               f"用来替换的备份：{self.backup.file}（{when}）", f"　　{self.backup.describe()}"]
+        if self.other_installation:
+            out.append(f"注意：这份备份来自另一台电脑（{self.backup.place}，安装编号 {self.backup.installation}），"
+                       "不是本机的备份。")
+        return out
+
+
+def _side(path: Path, label: Path | None = None, at: dt.datetime | None = None) -> Side:
+    """Read a database file without changing it: its installation, place and record counts."""
+    side = Side(label or path)
+    info = inspect(path)
+    if not info.ok:
+        side.problem = info.problem
+        return side
+    side.counts = info.counts
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        side.installation, county, side.township = conn.execute(
+            "SELECT id, county_name, township FROM installation").fetchone()
+        name = conn.execute("SELECT name FROM townships WHERE code = ?", (side.township,)).fetchone()
+        side.place = f"{county}{name[0] if name else side.township}" if side.township else f"{county}（县委统战部）"
+        newest = conn.execute("SELECT max(at) FROM audit").fetchone()[0]
+    finally:
+        conn.close()
+    side.at = at or (dt.datetime.fromisoformat(str(newest)).replace(microsecond=0) if newest else None)
+    return side
+
+
+def preview(db, source, *, passphrase: str | None = None) -> Preview:
+    """What restoring ``source`` over ``db`` would replace and by what — nothing is changed. An
+    encrypted backup is decrypted into the private folder to be read, and removed."""
+    from ..paths import private_file
+    from .backup import _parse
+
+    target, source = sqlite_path(db), Path(source)
+    if not source.exists():
+        raise BackupError(f"备份文件不存在：{source}")
+    current = _side(target) if target.exists() else Side(target, problem="文件不存在")
+    parsed = _parse(source)
+    if not is_encrypted(source):
+        return Preview(current, _side(source, at=parsed[1] if parsed else None))
+    if not passphrase:
+        raise BackupError("这是加密的备份，需要口令才能恢复。")
+    work = private_file("restore-preview-", ".db")
+    try:
+        work.write_bytes(decrypt(source.read_bytes(), passphrase))
+        return Preview(current, _side(work, source, parsed[1] if parsed else None))
+    finally:
+        work.unlink(missing_ok=True)
 
 
 def restore(db, source, *, user: str | None = None, password: str | None = None,
-            passphrase: str | None = None, folder: Path | None = None) -> Restored:
+            passphrase: str | None = None, folder: Path | None = None,
+            other_installation: bool = False) -> Restored:
     """Replace the database at ``db`` with the backup ``source`` (plain or encrypted).
 
     The backup is checked first, and the login is checked against the live database's users
     (an administrator is needed); against the backup's only when the live file cannot be opened. The current state is then backed up (or, when it is too damaged to
     copy, its files are kept as they are), and only then replaced. Nothing is changed when any
-    step before the replacement fails. The caller must have closed the database."""
+    step before the replacement fails. A backup made on another PC (another installation)
+    replaces the live database only with ``other_installation``. The caller must have closed
+    the database."""
     target, source = sqlite_path(db), Path(source)
     if not source.exists():
         raise BackupError(f"备份文件不存在：{source}")
@@ -65,6 +161,8 @@ def restore(db, source, *, user: str | None = None, password: str | None = None,
             raise BackupError(f"备份文件不能使用：{info.problem}")
         base = _max_audit_id(work)
         who, by_backup = _check_login(work, target, user, password)
+        if not other_installation:
+            _same_installation(work, target)
         before = _save_current(target, folder)
         carried = _carry_audit(target, work, base)
         _finish(work, source, info, who, before, carried, by_backup)
@@ -73,6 +171,19 @@ def restore(db, source, *, user: str | None = None, password: str | None = None,
     finally:
         _remove_db_files(work)
     return Restored(info.counts, before, who)
+
+
+def _same_installation(work: Path, target: Path) -> None:
+    if not target.exists():
+        return
+    live = _side(target)
+    if live.problem:  # the live file cannot be read: nothing to compare with
+        return
+    backup = _side(work)
+    if live.installation != backup.installation:
+        raise BackupError(f"这份备份来自另一台电脑（{backup.place}，安装编号 {backup.installation}），不是本机"
+                          f"（{live.place}）的备份。确要用它替换本机数据，请在确认时另行选择"
+                          "“用另一台电脑的备份替换”（命令行加 --other-installation）。")
 
 
 def _remove_db_files(path: Path, *, main: bool = True) -> None:

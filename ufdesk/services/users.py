@@ -268,6 +268,34 @@ def _keep_an_admin(store: Store, name: str) -> None:
         raise UfError(f"“{name}”是唯一的管理员，不能停用或降级（请先设置另一位管理员）。")
 
 
+def recover_admin(store: Store, name: str | None, passphrase: str, password: str) -> str:
+    """A new password for an administrator who has forgotten it, proven by the installation's
+    exchange passphrase (it unlocks this installation's own keys); the lock is lifted and the
+    change audited. Returns the administrator's name."""
+    from ..exchange import trust as T
+
+    check_password(password)
+    admins = [u["name"] for u in list_users(store) if u["role"] == "admin" and not u["disabled"]]
+    if not admins:
+        raise UfError("本数据库没有可用的管理员：请用 ufdesk user add 建立（尚未设置用户时），或从备份恢复。")
+    if name is None:
+        if len(admins) > 1:
+            raise UfError(f"有 {len(admins)} 位管理员（{'、'.join(admins)}）：请写明为哪一位设新密码，"
+                          "或请另一位管理员在“用户管理”中重设。")
+        name = admins[0]
+    if name not in admins:
+        raise UfError(f"“{name}”不是本数据库可用的管理员（管理员：{'、'.join(admins)}）。")
+    with store.write(None) as (conn, ctx):
+        if T.own_row(conn) is None:
+            raise UfError("本机还没有交换密钥（从未开通或导出过数据包），无法凭交换口令找回：请从备份恢复，"
+                          "或请信息科协助。")
+        T.unlock_own(conn, passphrase, enrolled_only=False)  # a wrong passphrase ends here, nothing changed
+        conn.execute(sa.update(users).where(users.c.name == name).values(
+            pw_hash=hash_password(password), failed=0, locked_until=None))
+        _audit(conn, ctx, "user_recover", f"凭交换口令为管理员 {name} 设置新密码", None)
+    return name
+
+
 # -- the same, for a logged-in session (what the GUI and the CLI call) ----------------------------
 def check_login(svc, name: str, password: str) -> dict:
     """``login`` on ``svc``'s database (a wrong password is audited and counts toward the lock)."""
@@ -287,4 +315,4 @@ def run_as(svc, fn, *args, **kw):
 
 
 __all__ = ["ROLES", "LoginFailed", "LoginRequired", "add_user", "disable", "get_user", "has_users", "hash_password",
-           "list_users", "login", "role_code", "check_login", "run_as", "set_password", "set_role", "unlock", "verify_password"]
+           "list_users", "login", "recover_admin", "role_code", "check_login", "run_as", "set_password", "set_role", "unlock", "verify_password"]
