@@ -141,8 +141,9 @@ def monthly(svc: Services, month: str, today: dt.date | None = None) -> dict:
         added, left = asat.register_changes(conn, start, end, undated)
         out["reps_present"] = asat.register_count(conn, as_of, undated)
     reps = {"added": added, "left": left}
-    out["reps_added"] = [_rep_line(store, r) for r in reps["added"]]
-    out["reps_left"] = [_rep_line(store, r) | {"reason": r.get("left_reason") or ""} for r in reps["left"]]
+    line = _rep_liner(store)
+    out["reps_added"] = [line(r) for r in reps["added"]]
+    out["reps_left"] = [line(r) | {"reason": r.get("left_reason") or ""} for r in reps["left"]]
     out["proposals"] = _proposals_month(store, start, end, as_of)
     out["sites"] = _sites_month(store, start, end, as_of)
     cc = stats.cadre_changes(store, month)
@@ -187,13 +188,21 @@ def _activities(store, start, end) -> dict:
     }
 
 
-def _rep_line(store, r: dict) -> dict:
-    kinds = store.codebook()["object_kind"]
-    return {"uuid": r.get("uuid"), "name": r["name"], "gender": store.codebook()["gender"].name_of(r.get("gender")),
-            "township": store.township_name(r.get("township")),
-            "kinds": "、".join(kinds.name_of(c) for c in split_multi(r.get("kinds"))),
-            "employer": " ".join(x for x in (r.get("employer"), r.get("position")) if x),
-            "recognized_on": r.get("recognized_on"), "left_on": r.get("left_on")}
+def _rep_liner(store):
+    """``_rep_line`` with the code tables and township names looked up once (a month of a
+    100,000-person county has over a thousand lines)."""
+    cb = store.codebook()
+    kinds, gender = cb["object_kind"], cb["gender"]
+    places = {code: name for code, name in store.townships()}
+
+    def line(r: dict) -> dict:
+        tw = r.get("township")
+        return {"uuid": r.get("uuid"), "name": r["name"], "gender": gender.name_of(r.get("gender")),
+                "township": places.get(tw, tw) if tw not in (None, "county") else store.township_name(tw),
+                "kinds": "、".join(kinds.name_of(c) for c in split_multi(r.get("kinds"))),
+                "employer": " ".join(x for x in (r.get("employer"), r.get("position")) if x),
+                "recognized_on": r.get("recognized_on"), "left_on": r.get("left_on")}
+    return line
 
 
 def _cadre_line(store, post, r: dict) -> dict:

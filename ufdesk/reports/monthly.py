@@ -100,18 +100,44 @@ def _activities(d: dict):
     return "活动开展情况", body
 
 
+# A summary for the leadership names the month's new and departed people while they fit on about
+# a page; beyond that it counts them by township (a 40-page name list is no summary), and says
+# where the names are.
+NAME_LIMIT = 50
+
+
 def _reps(d: dict):
-    added = [[i, r["name"], r["gender"], r["township"], r["kinds"], r["employer"]] for i, r in enumerate(d["reps_added"], 1)]
-    left = [[i, r["name"], r["township"], r["kinds"], r.get("reason", "")] for i, r in enumerate(d["reps_left"], 1)]
-    return "党外代表人士变动", [
-        B.P(f"本月新认定{len(added)}人，退出{len(left)}人，月末在册{d['reps_present']}人。"),
-        B.H2(f"（一）新认定（{len(added)}人）"),
-        B.Table(["序号", "姓名", "性别", "乡镇（街道）", "人士类别", "工作单位及职务"], added, [1.2, 2, 1.2, 3, 4, 6],
-                "CCCLLL", empty="本月无新认定人员。"),
-        B.H2(f"（二）退出（{len(left)}人）"),
-        B.Table(["序号", "姓名", "乡镇（街道）", "人士类别", "退出原因"], left, [1.2, 2, 3, 4, 5], "CCLLL",
-                empty="本月无退出人员。"),
-    ]
+    added_rows, left_rows = d["reps_added"], d["reps_left"]
+    body = [B.P(f"本月新认定{len(added_rows)}人，退出{len(left_rows)}人，月末在册{d['reps_present']}人。")]
+    body.append(B.H2(f"（一）新认定（{len(added_rows)}人）"))
+    if len(added_rows) > NAME_LIMIT:
+        body += _by_township(added_rows, "认定时间", "新认定人数", d)
+    else:
+        added = [[i, r["name"], r["gender"], r["township"], r["kinds"], r["employer"]] for i, r in enumerate(added_rows, 1)]
+        body.append(B.Table(["序号", "姓名", "性别", "乡镇（街道）", "人士类别", "工作单位及职务"], added,
+                            [1.2, 2, 1.2, 3, 4, 6], "CCCLLL", empty="本月无新认定人员。"))
+    body.append(B.H2(f"（二）退出（{len(left_rows)}人）"))
+    if len(left_rows) > NAME_LIMIT:
+        body += _by_township(left_rows, "退出时间", "退出人数", d)
+    else:
+        left = [[i, r["name"], r["township"], r["kinds"], r.get("reason", "")] for i, r in enumerate(left_rows, 1)]
+        body.append(B.Table(["序号", "姓名", "乡镇（街道）", "人士类别", "退出原因"], left, [1.2, 2, 3, 4, 5], "CCLLL",
+                            empty="本月无退出人员。"))
+    return "党外代表人士变动", body
+
+
+def _by_township(rows: list[dict], date_label: str, count_label: str, d: dict) -> list:
+    """A long list counted by township, in the county's order of townships, 县直 last."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        key = r["township"] or "县直"
+        counts[key] = counts.get(key, 0) + 1
+    rank = {r["name"]: i for i, r in enumerate(d["reporting"])}  # every township, in the county's order
+    order = sorted(counts, key=lambda k: (k == "县直", rank.get(k, len(rank)), k))
+    table = [[k, counts[k]] for k in order] + [["合计", len(rows)]]
+    return [B.P(f"人数超过{NAME_LIMIT}人，本汇总按乡镇（街道）列出人数；名单可在“代表人士”中按{date_label}排序查看，"
+                "或导出为 Excel。"),
+            B.Table(["乡镇（街道）", count_label], table, [6, 3], "LC", totals=True)]
 
 
 def _proposals(d: dict):
