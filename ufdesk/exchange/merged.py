@@ -37,10 +37,10 @@ def merged_fills(source) -> tuple[dict[int, list[tuple[int, object]]], list[str]
             if name is None:
                 continue
             header = source.headers[c] or TOWNSHIP_LABEL
-            span = f"第{source.first_row + top}–{source.first_row + min(r2, len(rows) - 1)}行"
+            span = source.rows_text(top, min(r2, len(rows) - 1))
             if not fillable(source, name) or N.is_blank(value):
                 if not N.is_blank(value):
-                    notes.append(f"{span}的“{header}”是合并单元格，只计入第{source.first_row + r1}行")
+                    notes.append(f"{span}的“{header}”是合并单元格，只计入{source.rows_text(r1)}")
                 continue
             n = 0
             for r in range(top, min(r2, len(rows) - 1) + 1):

@@ -59,7 +59,8 @@ class Problem:
 
     def line(self) -> str:
         shown = f"“{self.value}”" if self.value != "" else "（空）"
-        return f"第{self.row}行 {self.column}{shown}：{self.message}"
+        sheet = getattr(self.row, "sheet", "")  # a workbook of one sheet per township
+        return f"{f'工作表“{sheet}”' if sheet else ''}第{self.row}行 {self.column}{shown}：{self.message}"
 
 
 @dataclass
@@ -83,6 +84,25 @@ class Source:
     merges: list = field(default_factory=list, repr=False)  # the sheet's merged ranges (xlsx_read.Sheet)
     notes: list[str] = field(default_factory=list)  # what reading left out (far-away cells …)
     header_words: set[str] = field(default_factory=set)  # both rows of a two-row header
+    parts: list = field(default_factory=list)  # township_sheets.Part of each sheet read (one sheet per township)
+
+    def number(self, i: int) -> int:
+        """The spreadsheet row number of ``rows[i]`` (a SheetRow naming its sheet when there are several)."""
+        if len(self.parts) < 2:
+            return self.first_row + i
+        from .township_sheets import SheetRow
+
+        part = next(p for p in reversed(self.parts) if p.offset <= i)
+        start = part.first_row if part.offset else self.first_row
+        return SheetRow(start + i - part.offset, part.sheet)
+
+    def rows_text(self, a: int, b: int | None = None) -> str:
+        """第a–b行 of rows[a..b], with the sheet's name when there are several sheets."""
+        na = self.number(a)
+        nb = na if b is None else self.number(b)
+        sheet = getattr(na, "sheet", "")
+        span = f"{na}" if nb == na else f"{na}–{nb}"
+        return f"{f'工作表“{sheet}”' if sheet else ''}第{span}行"
 
     @property
     def header_row(self) -> int:
@@ -127,12 +147,14 @@ class Source:
                 kind = page_row_kind(row, titles)
                 if kind:
                     why = f"重复的{kind}行"
+            number = self.number(i)
             if why:
-                skipped.setdefault(why, []).append(self.first_row + i)
+                skipped.setdefault((why, getattr(number, "sheet", "")), []).append(number)
                 continue
-            out.append((self.first_row + i, row))
-        for why, numbers in skipped.items():
-            notes.append(f"第{_row_list(numbers)}行是{why}，未作为数据导入")
+            out.append((number, row))
+        for (why, sheet), numbers in skipped.items():
+            where = f"工作表“{sheet}”" if sheet else ""
+            notes.append(f"{where}第{_row_list(numbers)}行是{why}，未作为数据导入")
         self.__dict__["_layout_cache"] = (key, (out, notes))
         return out, notes
 
@@ -198,9 +220,17 @@ def _find_source(path: Path, lg: Ledger, names: list[str], sheet: str | None, st
                 raise SpreadsheetError(f"工作表“{sh.name}”的前30行中找不到{lg.label}的表头（如“{_example_headers(lg)}”）")
             continue
         table, joined, words = join_subheader(sh.rows, table, sh.merges, lg, sh.first_row)
+        from .township_sheets import add_township_column, combine
+
+        combined = None if sheet else combine(path, lg, sh, table, names, store, read_sheet)
+        rows, merges, parts, more = combined or (sh.rows, sh.merges, [], [])
         mapping, known = mapping_for(store, lg, table.headers)
-        source = Source(path, lg, sh.name, names, sh.rows, sh.first_row, table.header_index, table.headers, mapping,
-                        known, helper, sh.merges, [*sh.notes, *([joined] if joined else [])], words)
+        name = sh.name if len(parts) < 2 else f"{sh.name}等{len(parts)}个工作表"
+        source = Source(path, lg, name, names, rows, sh.first_row, table.header_index, list(table.headers), mapping,
+                        known, helper, merges, [*sh.notes, *([joined] if joined else []), *more], words, parts)
+        said = add_township_column(source, store)
+        if said:
+            source.notes.append(said)
         if helper is not None:  # a wizard that picks another file, or closes, drops the source: stop its helper
             weakref.finalize(source, helper.close)
         return source
@@ -608,9 +638,11 @@ class Checker:
         id_no = row.values.get("id_number")
         if id_no:
             first = self.seen_ids.setdefault(id_no, row.number)
-            if first != row.number:
+            if first != row.number or getattr(first, "sheet", "") != getattr(row.number, "sheet", ""):
+                sheet = getattr(first, "sheet", "")
+                where = f"工作表“{sheet}”" if sheet and sheet != getattr(row.number, "sheet", "") else ""
                 row.problems.append(Problem(row.number, self.column_of.get("id_number", "身份证号"), mask(id_no),
-                                            f"与第{first}行的身份证号相同（同一人重复录入？）"))
+                                            f"与{where}第{first}行的身份证号相同（同一人重复录入？）"))
 
 
 _SPECIAL_TYPES = frozenset({"idcard", "mobile", "phone", "uscc", "site_reg", "ref"})
@@ -783,6 +815,12 @@ def _tally(checker, source: Source, lg: Ledger, rows: list[Row], matcher: Matche
     report = ImportReport(lg.name, total=len(rows), dry_run=dry_run, helper_rows=checker.helper_rows,
                           notes=source.layout_notes())
     counts: dict[str, int] = {}  # the same note on many rows is said once, with how many
+    if len(source.parts) > 1:  # rows the helper process checked came back with plain row numbers
+        for row, (number, _) in zip(rows, source.data_rows(), strict=False):
+            for p in row.problems:
+                if p.row == number:
+                    p.row = number
+            row.number = number
     for row in rows:
         if dry_run:
             row.existing = matcher.find(row.values)
