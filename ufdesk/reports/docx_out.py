@@ -77,7 +77,41 @@ def write(blocks: list, meta: page.Meta, out, *, landscape: bool = False, prose:
                     inner.insert(0, deepcopy(ref))  # the prose pages show the same page numbers
     doc.core_properties.title = meta.title
     doc.core_properties.author = meta.unit
-    doc.save(out)
+    if not w.raw:
+        doc.save(out)
+        return
+    buf = io.BytesIO()
+    doc.save(buf)
+    data = _splice(buf.getvalue(), w.raw)
+    if hasattr(out, "write"):
+        out.write(data)
+    else:
+        with open(out, "wb") as f:
+            f.write(data)
+
+
+RAW = "UFDESK-RAW-"
+
+
+def _splice(docx: bytes, raw: list[str]) -> bytes:
+    """The saved file with each placeholder paragraph replaced by its table's XML text: a
+    2,000-row table is written as text once, never parsed into (and serialised back out of)
+    python-docx's element tree."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    pattern = re.compile(r"<w:p>(?:(?!</w:p>).)*?" + RAW + r"(\d+)(?:(?!</w:p>).)*?</w:p>", re.S)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "word/document.xml":
+                text = content.decode("utf-8")
+                text = pattern.sub(lambda m: raw[int(m.group(1))], text)
+                content = text.encode("utf-8")
+            dst.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 class Writer:
@@ -89,6 +123,7 @@ class Writer:
         self.elements: list = []
         self.turned = False
         self.pending: list = []  # (paragraph, charts, width): drawn together at the end
+        self.raw: list[str] = []  # tables' XML, spliced into the saved file (see _splice)
 
     @property
     def width_pt(self) -> float:
@@ -165,7 +200,8 @@ class Writer:
         from . import tables
 
         widths = tables.fit(b.weights, self.width_pt, b.header, b.rows, _measure, CELL_PAD)
-        self.add(table_xml(b.header, b.rows, widths, b.align, b.marks, b.cells, b.totals, self.ids))
+        self.raw.append(table_xml(b.header, b.rows, widths, b.align, b.marks, b.cells, b.totals, self.ids))
+        self.add(f'<w:p {_ns()}><w:r><w:t>{RAW}{len(self.raw) - 1}</w:t></w:r></w:p>')
         self.para("", self.ids["UF表格"])
 
     def charts(self, items: list) -> None:

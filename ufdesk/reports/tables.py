@@ -241,11 +241,20 @@ class PageGrid(Flowable):
                     got = None
                 else:
                     f = getFont(fn)
-                    got = [(_width(ln, fn, size), [(f.getSubsetInternalName(sub, doc), canv._escape(t))
+                    got = [(_width(ln, fn, size), [(subset_name(f, sub), canv._escape(t))
                                                    for sub, t in f.splitString(ln, doc)])
                            for ln in text.split("\n")]
                 cache[key] = got
             return got
+
+        names: dict = {}
+
+        def subset_name(f, sub):
+            key = (f.fontName, sub)
+            n = names.get(key)
+            if n is None:
+                n = names[key] = f.getSubsetInternalName(sub, doc)
+            return n
 
         cols = [(xs[c], w, self.align[c] if c < len(self.align) else "C") for c, w in enumerate(self.widths)]
         add = code.append
