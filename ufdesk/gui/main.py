@@ -16,6 +16,7 @@ from .messages import show_error
 from .tasks import Worker
 
 FONT_FILE = ("fonts", "wqy-microhei.ttc")
+RARE_FONT_FILES = ("HanaMinA-ext.ttf", "HanaMinB-ext.ttf")  # the PDFs' fallback faces (OFL), for the GUI too
 FONT_FAMILY = "WenQuanYi Micro Hei"
 FONT_SIZE = 10
 QT_TRANSLATIONS = ("qtbase_zh_CN",)  # Qt's own texts: 确定/取消, 撤消/复制, the file and print dialogs
@@ -73,6 +74,12 @@ def apply_look(app: QApplication) -> None:
     family = FONT_FAMILY if FONT_FAMILY in families else (families[0] if families else app.font().family())
     font = QFont(family, FONT_SIZE)
     font.setStyleHint(QFont.SansSerif)
+    rare = []  # names with characters of CJK Extensions A–F (䶮, 𬍤): the bundled 花园明朝, not a box
+    for name in RARE_FONT_FILES:
+        rid = QFontDatabase.addApplicationFont(str(resource("fonts", name)))
+        rare += QFontDatabase.applicationFontFamilies(rid) if rid >= 0 else []
+    if rare:
+        font.setFamilies([family, *dict.fromkeys(rare)])
     app.setFont(font)
     app.setStyle("Fusion")
     qss = resource("style.qss")
