@@ -226,3 +226,28 @@ def listing(store) -> list[dict]:
                         "this": own is not None and r["installation"] == own["installation"],
                         "updated_at": r["updated_at"].isoformat(sep=" ") if r["updated_at"] else None})
         return out
+
+
+# -- for a logged-in session (what the GUI calls; the CLI's enrol commands need an administrator too) --
+def request_for(svc, passphrase: str, out) -> tuple[Path, Outcome]:
+    svc.require("admin")
+    return request(svc.store, passphrase, out, user=svc.user)
+
+
+def read_request_for(svc, path) -> dict:
+    svc.require("admin")
+    return read_request(svc.store, path)
+
+
+def accept_for(svc, path, passphrase: str, out) -> tuple[Path, Outcome]:
+    svc.require("admin")
+    return accept(svc.store, path, passphrase, out, user=svc.user)
+
+
+def finish_for(svc, path, passphrase: str) -> Outcome:
+    svc.require("admin")
+    return finish(svc.store, path, passphrase, user=svc.user)
+
+
+def listing_for(svc) -> list[dict]:
+    return listing(svc.store)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTabWidget, QVB
 
 from .exchange_pages.completeness_page import CompletenessPage
 from .exchange_pages.drives import list_drives, looks_removable
+from .exchange_pages.enrol_page import EnrolPage
 from .exchange_pages.export_page import ExportPage
 from .exchange_pages.import_page import ImportPage
 from .exchange_pages.log_page import LogPage
@@ -21,7 +22,7 @@ __all__ = ["ExchangeDialog", "list_drives", "looks_removable"]
 
 
 class ExchangeDialog(QDialog):
-    """导出 / 导入 / 收发记录 / 报送情况."""
+    """导出 / 导入 / 收发记录 / 报送情况 / 开通."""
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -40,6 +41,8 @@ class ExchangeDialog(QDialog):
         self.tabs.addTab(self.import_page, "导入数据包")
         self.tabs.addTab(self.log_page, "收发记录")
         self.tabs.addTab(self.completeness_page, "报送情况")
+        self.enrol_page = EnrolPage(ctx, self, start_dir=self.export_page.target_dir)
+        self.tabs.addTab(self.enrol_page, "开通")
         self.export_page.sent.connect(self.log_page.reload)
         for changed in (self.import_page.imported, self.log_page.undone):
             changed.connect(self.log_page.reload)
@@ -52,6 +55,7 @@ class ExchangeDialog(QDialog):
         lay.addLayout(row)
         self.log_page.reload()
         self.completeness_page.reload()
+        self.enrol_page.reload()
         if not ctx.services.allowed("packages"):  # 查阅 may look at the records, not move data
             for i in (0, 1):
                 self.tabs.setTabEnabled(i, False)
