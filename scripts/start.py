@@ -17,13 +17,15 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
+CONSTRAINTS = ROOT / "constraints.txt"
 UFDESK = BIN / ("ufdesk.exe" if os.name == "nt" else "ufdesk")  # the command, once installed
 
 
 def _installed(extra: str) -> bool:
     """Whether an install at least as complete as ``extra`` is newer than what defines it: the
     [test] install (scripts/test.py) also serves start.py, so nothing is reinstalled."""
-    newest = max((ROOT / f).stat().st_mtime for f in ("pyproject.toml", "setup.py") if (ROOT / f).exists())
+    newest = max((ROOT / f).stat().st_mtime for f in ("pyproject.toml", "setup.py", "constraints.txt")
+                 if (ROOT / f).exists())
     stamps = [VENV / f".installed{extra}"] + ([VENV / ".installed[test]"] if extra == "" else [])
     return any(s.exists() and s.stat().st_mtime >= newest for s in stamps)
 
@@ -35,7 +37,8 @@ def ensure_venv(extra: str = "") -> None:
     if not _installed(extra):
         print("正在安装依赖（首次需要几分钟）…")
         subprocess.check_call([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"])
-        subprocess.check_call([str(PY), "-m", "pip", "install", "-q", "-e", f"{ROOT}{extra}"])
+        pins = ["-c", str(CONSTRAINTS)] if CONSTRAINTS.exists() else []  # the versions the tests passed with
+        subprocess.check_call([str(PY), "-m", "pip", "install", "-q", *pins, "-e", f"{ROOT}{extra}"])
         (VENV / f".installed{extra}").touch()
         print(f"已安装。ufdesk 命令在：{UFDESK}（也可用 {PY} -m ufdesk）")
 

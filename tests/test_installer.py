@@ -37,11 +37,11 @@ def _kind(name):
 
 
 @pytest.fixture(scope="module")
-def spec():
+def spec(tmp_path_factory):
     """Run installer.spec the way PyInstaller does, with recorders for the build steps."""
     _Recorder.made = []
     namespace = {"SPECPATH": str(ROOT), "SPEC": str(SPEC), "DISTPATH": str(ROOT / "dist"),
-                 "workpath": str(ROOT / "build"), "os": os}
+                 "workpath": str(tmp_path_factory.mktemp("pyinstaller-work")), "os": os}
     for name in ("Analysis", "PYZ", "EXE", "COLLECT"):
         namespace[name] = _kind(name)
     exec(compile(SPEC.read_bytes(), str(SPEC), "exec"), namespace)
@@ -91,6 +91,22 @@ def test_libraries_read_their_own_files_so_those_are_bundled(spec):
     assert importlib.metadata.PathDistribution(metadata[0]).version == project["version"]
     # docx opens docx/parts/../templates/…: its modules must also lie on disk
     assert spec["Analysis"][0].kwargs["module_collection_mode"]["docx"] == "pyz+py"
+
+
+def test_the_bundle_ships_every_librarys_and_fonts_licence(spec):
+    from ufdesk.notices import FONTS, runtime_distributions
+
+    text = Path(_datas(spec)["resources/THIRD_PARTY_NOTICES.txt"]).read_text(encoding="utf-8")
+    names = [d.metadata["Name"] for d in runtime_distributions()]
+    assert {"PySide6_Essentials", "SQLAlchemy", "reportlab", "openpyxl", "psycopg"} <= set(names)
+    for dist in runtime_distributions():
+        assert f"{dist.metadata['Name']} {dist.version}：" in text, dist.metadata["Name"]
+    for files, name, _licence, licence_file in FONTS:
+        assert name in text and f"{name} — {licence_file}" in text
+        assert all((ROOT / "resources" / "fonts" / f).exists() for f in files)
+    fonts = {p.name for p in (ROOT / "resources" / "fonts").glob("*.tt[cf]")}
+    assert fonts == {f for files, *_ in FONTS for f in files}, "a font without its notice"
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in text  # Qt's licence, which its wheel does not carry
 
 
 def test_modules_imported_by_name_are_hidden_imports(spec):

@@ -495,7 +495,9 @@ class MainWindow(QMainWindow):
                                 "请把这个文件交给信息科或维护人员。")
 
     def about(self) -> None:
-        QMessageBox.about(
+        from .notices_dialog import about_box
+
+        about_box(
             self, "关于",
             f"<h3>{APP_TITLE}</h3><p>版本 {__version__}</p>"
             "<p>县委统战部及乡镇的代表人士、商会社团、宗教场所、提案建议、统战干部和活动台账；"

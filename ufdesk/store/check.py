@@ -7,6 +7,7 @@ import os
 
 import sqlalchemy as sa
 
+from ..domain.errors import StoreError
 from .dberrors import db_error
 from .engine import create_engine, current_revision, head_revision, is_sqlite_url, make_url
 
@@ -63,6 +64,8 @@ def check(db: str | os.PathLike) -> tuple[bool, list[str]]:
     try:
         engine = create_engine(db, readonly=is_sqlite_url(url))
         rev, head = current_revision(engine), head_revision(engine)
+    except StoreError as exc:  # said as it is (a server driver not installed …)
+        return False, [str(exc)]
     except Exception as exc:  # not a database at all, or unreadable
         return False, [f"无法打开数据库：{db_error(exc) or '文件可能已损坏。'}"]
     if rev == head:

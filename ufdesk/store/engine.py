@@ -54,7 +54,26 @@ def server_database(url: str) -> tuple[str, str]:
     return u.set(database="postgres").render_as_string(hide_password=False), u.database
 
 
+PG_DRIVER_MISSING = ("使用 PostgreSQL 数据库需要 psycopg，本机没有安装：请运行 pip install \"ufdesk[postgres]\""
+                     "（打包好的程序已带有它）。")
+
+
+def require_driver(url: str) -> None:
+    """A server URL whose driver is not installed: one Chinese sentence saying what to install
+    (psycopg is the optional ``postgres`` extra), not a ModuleNotFoundError."""
+    if url.startswith("postgresql+psycopg://"):
+        from importlib.util import find_spec
+
+        try:
+            found = find_spec("psycopg") is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise StoreError(PG_DRIVER_MISSING)
+
+
 def database_exists(url: str) -> bool:
+    require_driver(url)
     admin, name = server_database(url)
     engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
@@ -155,6 +174,7 @@ def create_engine(db: str | os.PathLike, *, readonly: bool = False) -> sa.Engine
             conn.exec_driver_sql("BEGIN")
 
         return engine
+    require_driver(url)
     from .schema import postgresql_partial_indexes
 
     postgresql_partial_indexes()
