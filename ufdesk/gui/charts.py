@@ -15,6 +15,22 @@ from PySide6.QtWidgets import QLabel
 
 pg.setConfigOptions(background="w", foreground="#444", antialias=True)
 
+class StillPlot(pg.PlotWidget):
+    """A chart that does not zoom: the mouse wheel over it scrolls the page it sits on."""
+
+    def wheelEvent(self, event) -> None:
+        from PySide6.QtWidgets import QAbstractScrollArea, QApplication
+
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is None:
+            event.ignore()
+            return
+        QApplication.sendEvent(area.verticalScrollBar(), event)  # the page scrolls, the chart stays
+        event.accept()
+
+
 BAR = QColor("#3b78c2")
 BAR_ALERT = QColor("#c8553d")
 
@@ -29,7 +45,7 @@ def bar_chart(items: list[tuple[str, int, object]], *, horizontal: bool = True,
         empty.setAlignment(Qt.AlignCenter)
         empty.setMinimumHeight(height // 2)
         return empty
-    w = pg.PlotWidget()
+    w = StillPlot()
     w.setMinimumHeight(height)
     w.setMenuEnabled(False)
     w.setMouseEnabled(False, False)

@@ -3,13 +3,45 @@ plus one removable condition coming from the home page (e.g. 超期未办结).""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
+    QToolButton,
+    QWidget,
+)
 
 from ..domain import COUNTY_KEY
 from ..domain.model import Ledger
 from ..services import Query
 from .editors import ChoiceCombo
+
+PASS_ON = (Qt.Key_E, Qt.Key_I, Qt.Key_P, Qt.Key_N, Qt.Key_O)  # 导出, 导入, 报表, 新增, 打开
+
+
+class FilterCombo(ChoiceCombo):
+    """A filter's drop-down that keeps its caption once a value is chosen: “性别：女”, not “女”."""
+
+    def __init__(self, field, items, parent=None, *, caption: str):
+        self.caption = caption
+        super().__init__(field, items, parent, blank=f"{caption}：全部")
+        self.currentIndexChanged.connect(lambda _i: self.setToolTip(self.shown_text()))
+
+    def shown_text(self) -> str:
+        return self.currentText() if self.currentIndex() <= 0 else f"{self.caption}：{self.currentText()}"
+
+    def paintEvent(self, _event) -> None:
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        opt.currentText = self.shown_text()
+        painter.drawComplexControl(QStyle.CC_ComboBox, opt)
+        painter.drawControl(QStyle.CE_ComboBoxLabel, opt)
 
 
 class FilterBar(QWidget):
@@ -25,6 +57,7 @@ class FilterBar(QWidget):
         self.text.setClearButtonEnabled(True)
         self.text.setMinimumWidth(160)
         self.text.textChanged.connect(lambda _t: self.changed.emit())
+        self.text.installEventFilter(self)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(6)
@@ -37,7 +70,7 @@ class FilterBar(QWidget):
         self.combos: dict[str, ChoiceCombo] = {}
         codes = ctx.services.codebook()
         for f in lg.filter_fields:
-            combo = ChoiceCombo(f, codes[f.code].items(), self, blank=f"{f.label}：全部")
+            combo = FilterCombo(f, codes[f.code].items(), self, caption=f.label)
             combo.setToolTip(f.label)
             combo.edited.connect(self.changed)
             self.combos[f.name] = combo
@@ -55,6 +88,19 @@ class FilterBar(QWidget):
         self.reset.clicked.connect(self.clear)
         lay.addWidget(self.reset)
         self._show_chip("")
+
+    def eventFilter(self, obj, event) -> bool:
+        """In the search box Ctrl+Z undoes its typing while it has any, then (passed on to the
+        window) the last record change; Ctrl+Y likewise; the window's other shortcuts (Ctrl+E
+        导出 …) are never swallowed by the box."""
+        if obj is self.text and event.type() == QEvent.ShortcutOverride:
+            if event.matches(QKeySequence.Undo):
+                return not obj.isUndoAvailable()  # True: not accepted, so the window's Ctrl+Z runs
+            if event.matches(QKeySequence.Redo) or (event.modifiers() == Qt.ControlModifier and event.key() == Qt.Key_Y):
+                return not obj.isRedoAvailable()
+            if event.modifiers() & Qt.ControlModifier and event.key() in PASS_ON:
+                return True
+        return super().eventFilter(obj, event)
 
     def _show_chip(self, label: str) -> None:
         self.chip.setText(label)

@@ -143,6 +143,10 @@ class RecordForm(QDialog):
         self.save_button.setDefault(True)
         self.save_button.setVisible(self.can_edit)
         self.buttons.accepted.connect(self.save)
+        self.save_button.setToolTip("保存（Ctrl+S 或回车）")
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        QShortcut(QKeySequence.Save, self, self.save)
         self.buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)

@@ -58,7 +58,10 @@ class LedgerTab(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)  # Shift/Ctrl+click, Ctrl+A as in Excel
+        self.view.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.installEventFilter(self)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -72,6 +75,10 @@ class LedgerTab(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.AscendingOrder)
         header.setHighlightSections(False)
+        from .table_actions import ExcelArrows
+
+        self._arrows = ExcelArrows(header.style().name())
+        header.setStyle(self._arrows)
         header.setStretchLastSection(True)
         self._default_widths()
         state = S.HEADER_STATE.get(self.lg.name)
@@ -265,19 +272,80 @@ class LedgerTab(QWidget):
         if self.county_note:
             self.count.setText(self.county_note + "。")
             return
-        row = self.view.currentIndex().row()
-        rec = self.model.row_record(row)
-        if rec is None:
+        from .table_actions import selected_rows
+
+        rows = selected_rows(self.view) or [self.view.currentIndex().row()]
+        recs = [r for r in (self.model.row_record(i) for i in rows) if r is not None]
+        if not recs:
             return
-        title = rec.get(self.lg.title) or ""
+        if len(recs) == 1:
+            title = recs[0].get(self.lg.title) or ""
+            text = f"确定删除{self.lg.label}“{title}”吗？"
+        else:
+            names = "、".join(str(r.get(self.lg.title) or "") for r in recs[:3])
+            text = f"确定删除选中的 {len(recs)} 条{self.lg.label}（{names}{'等' if len(recs) > 3 else ''}）吗？"
         answer = QMessageBox.question(
-            self, "删除记录", f"确定删除{self.lg.label}“{title}”吗？\n\n删除后记录不再显示；可以用“撤销”(Ctrl+Z)恢复。",
+            self, "删除记录", f"{text}\n\n删除后记录不再显示；可以用“撤销”(Ctrl+Z)恢复。",
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer != QMessageBox.Yes:
             return
-        self.ctx.worker.submit(self.ctx.services.delete, self.lg.name, rec["uuid"],
-                               on_done=lambda _c: self.ctx.notify(self.lg.name),
+        uuids = [r["uuid"] for r in recs]
+        fn = (self.ctx.services.delete, self.lg.name, uuids[0]) if len(uuids) == 1 else \
+            (self.ctx.services.delete_many, self.lg.name, uuids)
+        self.ctx.worker.submit(*fn, on_done=lambda _c: self.ctx.notify(self.lg.name),
                                on_error=guard(self, lambda e: show_error(self, e)))
+
+    # -- several rows: copy, right-click menu, 批量修改 -------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QKeySequence
+
+        if obj is self.view and event.type() == QEvent.KeyPress and event.matches(QKeySequence.Copy):
+            self.copy_selection()
+            return True
+        return super().eventFilter(obj, event)
+
+    def copy_selection(self, headers: bool = False, on_done=None) -> None:
+        """The selected rows' visible columns, as shown, onto the clipboard (fetching rows not yet
+        loaded first)."""
+        from .table_actions import put_on_clipboard, selected_rows, visible_columns
+
+        rows = selected_rows(self.view)
+        cols = visible_columns(self.view)
+        ids = [self.model.ids[r] for r in rows]
+
+        def put(fetched: dict) -> None:
+            lines = [[self.model.columns[c].label for c in cols]] if headers else []
+            for rid in ids:
+                rec = fetched.get(rid) or self.model._cache.get(rid) or {}
+                lines.append([self.model.columns[c].show(rec.get(self.model.columns[c].key)) for c in cols])
+            put_on_clipboard(lines)
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(f"已复制 {len(ids)} 行，可以粘贴到 Excel 或 WPS 表格。", 5000)
+            if on_done:
+                on_done(len(ids))
+
+        missing = [i for i in ids if i not in self.model._cache]
+        if not missing:
+            put({})
+            return
+        self.ctx.worker.submit(self.ctx.services.rows, self.lg.name, missing, self.model._fetch_cols,
+                               on_done=guard(self, put), on_error=guard(self, lambda e: show_error(self, e)))
+
+    def _context_menu(self, pos) -> None:
+        from .table_actions import table_menu
+
+        index = self.view.indexAt(pos)
+        if index.isValid() and not self.view.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.view.selectRow(index.row())  # a right-click outside the selection selects that row, as in Excel
+        self.menu = table_menu(self, pos)
+        self.menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def bulk_edit(self) -> None:
+        from .table_actions import run_bulk_edit
+
+        run_bulk_edit(self)
 
     def save_state(self) -> None:
         S.HEADER_STATE.set(self.view.horizontalHeader().saveState(), self.lg.name)

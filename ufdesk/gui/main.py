@@ -83,11 +83,21 @@ def apply_look(app: QApplication) -> None:
     app.setFont(font)
     app.setStyle("Fusion")
     qss = resource("style.qss")
-    if qss.exists():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    app._ufdesk_qss = qss.read_text(encoding="utf-8") if qss.exists() else ""
+    set_text_size(app, S.TEXT_SIZE.get() or FONT_SIZE)  # the size chosen with Ctrl+加号/减号
     icon = resource("icons", "ufdesk.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+
+
+def set_text_size(app: QApplication, size: int) -> None:
+    """Every text at ``size`` points (the style sheet's own larger headings keep theirs): through
+    the style sheet, since Qt does not pass a new application font on to styled widgets."""
+    font = app.font()
+    font.setPointSize(size)
+    app.setFont(font)
+    base = getattr(app, "_ufdesk_qss", "")
+    app.setStyleSheet(base if size == FONT_SIZE else f"* {{ font-size: {size}pt; }}\n{base}")
 
 
 def choose_database(worker: Worker, db: str | None) -> str | None:

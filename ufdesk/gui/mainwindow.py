@@ -159,6 +159,12 @@ class MainWindow(QMainWindow):
         self.act_save_backup = self._action("另存备份…", self._save_backup, None, None, "把当前数据库另存一份（可加密）")
         self.act_quit = self._action("退出", self.close, QKeySequence.Quit)
         self.act_undo = self._action("撤销", self.undo, QKeySequence.Undo, P.SP_ArrowBack, "撤销最近一次修改")
+        self.act_redo = self._action("重做", self.redo, None, None, "重做刚才撤销的修改")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.act_zoom_in = self._action("放大文字", lambda: self.zoom_text(1), None)
+        self.act_zoom_in.setShortcuts([QKeySequence.ZoomIn, QKeySequence("Ctrl+=")])
+        self.act_zoom_out = self._action("缩小文字", lambda: self.zoom_text(-1), QKeySequence.ZoomOut)
+        self.act_zoom_reset = self._action("文字恢复原大", lambda: self.zoom_text(0), "Ctrl+0")
         self.act_new = self._action("新增", self.new_record, QKeySequence.New, P.SP_FileIcon, "新增一条记录")
         self.act_edit = self._action("修改", self.edit_record, None, None, "打开所选记录")
         self.act_delete = self._action("删除", self.delete_record, QKeySequence.Delete, None, "删除所选记录")
@@ -178,6 +184,7 @@ class MainWindow(QMainWindow):
                                             tip="日志、版本和设置（不含个人信息和口令），交给信息科或维护人员")
         self.act_undo.setEnabled(False)
         self.act_undo.setIconText("撤销")  # the toolbar keeps its width: what is undone is in the menu
+        self.act_redo.setEnabled(False)
         svc = self.ctx.services  # the role is known: the login came before the window
         for act, permission in ((self.act_import, "import"), (self.act_export, "export")):
             act.setEnabled(svc.allowed(permission))
@@ -194,8 +201,11 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("编辑(&E)")
-        for a in (self.act_undo, None, self.act_new, self.act_edit, self.act_delete, None, self.act_find, self.act_refresh):
+        for a in (self.act_undo, self.act_redo, None, self.act_new, self.act_edit, self.act_delete, None, self.act_find, self.act_refresh):
             m.addSeparator() if a is None else m.addAction(a)
+        m = bar.addMenu("查看(&V)")
+        for a in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
+            m.addAction(a)
         m = bar.addMenu("导入导出(&I)")
         m.addAction(self.act_import)
         m.addAction(self.act_export)
@@ -259,6 +269,7 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is not None:
             tab.start()
+            tab.view.setFocus()  # the table, as in Excel: the search box would swallow Ctrl+Z and Ctrl+E
         for a in (self.act_new, self.act_edit, self.act_delete, self.act_find):
             a.setEnabled(tab is not None)
         if tab is not None and not self.ctx.services.allowed("edit"):
@@ -303,6 +314,9 @@ class MainWindow(QMainWindow):
         self.act_undo.setText(f"撤销“{label}”" if label else "撤销")
         self.act_undo.setToolTip(f"撤销“{label}”（Ctrl+Z）" if label else "没有可以撤销的修改")
         self._show_user()
+        redo = self.ctx.services.redo_label
+        self.act_redo.setEnabled(redo is not None and self.ctx.services.allowed("edit"))
+        self.act_redo.setText(f"重做“{redo}”" if redo else "重做")
         self._load_totals()
 
     # -- commands -----------------------------------------------------------------------------
@@ -319,6 +333,34 @@ class MainWindow(QMainWindow):
 
         self.ctx.worker.submit(self.ctx.services.undo, on_done=guard(self, done),
                                on_error=guard(self, lambda e: show_error(self, e)))
+
+    def redo(self) -> None:
+        label = self.ctx.services.redo_label
+        if label is None:
+            self.statusBar().showMessage("没有可以重做的修改。", 4000)
+            return
+
+        def done(change):
+            if change is not None:
+                self.statusBar().showMessage(f"已重做：{label}", 6000)
+                self.ctx.notify(change.ledger)
+
+        self.ctx.worker.submit(self.ctx.services.redo, on_done=guard(self, done),
+                               on_error=guard(self, lambda e: show_error(self, e)))
+
+    def zoom_text(self, step: int) -> None:
+        """Ctrl+加号 / Ctrl+减号: every text larger or smaller (remembered); Ctrl+0: back to normal."""
+        from PySide6.QtWidgets import QApplication
+
+        from .main import FONT_SIZE, set_text_size
+
+        app = QApplication.instance()
+        size = FONT_SIZE if step == 0 else max(8, min(20, app.font().pointSize() + step))
+        set_text_size(app, size)
+        S.TEXT_SIZE.set(size)
+        for tab in self.ledger_tabs.values():
+            tab.view.verticalHeader().setDefaultSectionSize(tab.view.fontMetrics().height() + 10)
+        self.statusBar().showMessage(f"文字大小：{size} 磅（Ctrl+加号放大，Ctrl+减号缩小，Ctrl+0 恢复）", 5000)
 
     def new_record(self):
         tab = self.current_tab()
