@@ -78,6 +78,7 @@ class LedgerTab(QWidget):
         from .table_actions import ExcelArrows
 
         self._arrows = ExcelArrows(header.style().name())
+        self._arrows.setParent(header)  # owned by Qt: freed with the header, not by Python at exit
         header.setStyle(self._arrows)
         header.setStretchLastSection(True)
         self._default_widths()

@@ -63,6 +63,25 @@ def put_on_clipboard(rows: list[list[str]]) -> None:
     mime.setText(cells_text(rows))
     mime.setHtml(cells_html(rows))
     QGuiApplication.clipboard().setMimeData(mime)
+    global _flush_registered
+    if not _flush_registered:
+        import atexit
+
+        atexit.register(_flush_clipboard)
+        _flush_registered = True
+
+
+_flush_registered = False
+
+
+def _flush_clipboard() -> None:
+    """At exit, what was copied stays on the clipboard as plain text: a QMimeData made here must
+    not outlive Python (it crashed the program's exit once the interpreter tore down)."""
+    app = QGuiApplication.instance()
+    if app is not None:
+        board = QGuiApplication.clipboard()
+        text = board.text()
+        board.setText(text) if text else board.clear()
 
 
 def table_menu(tab, pos) -> QMenu:
