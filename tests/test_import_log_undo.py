@@ -74,7 +74,7 @@ def test_undo_removes_exactly_that_import_and_is_audited(county):
     assert res.stdout.strip() == f"已撤销第 {first} 次导入：删除了它新增的 3 条记录。"
     assert _names(county) == ["乙一", "乙二"]
     # a tombstone keeps no personal data
-    assert sql(county, "SELECT count(*) FROM representatives WHERE deleted = 1 AND id_number IS NULL") == [(3,)]
+    assert sql(county, "SELECT count(*) FROM representatives WHERE NOT deleted = 0 AND id_number IS NULL") == [(3,)]
     again = json.loads(ufdesk("import", "log", "--db", county, "--json").stdout)
     assert next(e["status"] for e in again if e["id"] == first) == "已撤销"
     [(summary,)] = sql(county, "SELECT summary FROM audit WHERE action = 'import_undo'")
