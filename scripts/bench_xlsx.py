@@ -14,6 +14,8 @@
    Each import runs in a fresh process, as the first import after the program starts: the
    modules are loaded, nothing of an earlier import is cached (the timing starts at opening
    the file and ends when the transaction has committed);
+   The peak memory of each import (this process and its helper, summed as they run) is printed
+   beside it (target < 250 MB);
 2. peak memory (RSS) of exporting 100,000 representatives with openpyxl write-only mode,
    measured in a fresh subprocess.
 
@@ -96,12 +98,14 @@ def fresh_store(db: Path):
     return Store.create(db, county_code=COUNTY[0], county_name=COUNTY[1], townships=TOWNSHIPS)
 
 
-# One import in a fresh process: ``python -c _IMPORT_CHILD ROSTER DB`` prints wall and CPU seconds.
+# One import in a fresh process: ``python -c _IMPORT_CHILD ROSTER DB`` prints wall and CPU seconds
+# and the peak memory of the import in all: this process and its helper, summed as they run.
 _IMPORT_CHILD = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 import bench_xlsx
+peak = bench_xlsx.PeakRss()
 from ufdesk.exchange.xlsx_import import drain, open_source, run_import
 from ufdesk.services import Services
 store = bench_xlsx.fresh_store(Path(sys.argv[2]))
@@ -112,17 +116,68 @@ report = drain(run_import(services, source))
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 assert report.written and report.problems == [], report.summary()
 store.close()
-print(elapsed, cpu, report.helper_rows)
+print(elapsed, cpu, report.helper_rows, peak.stop())
 """
 
 
-def time_import(roster: Path, db: Path) -> tuple[float, float]:
+def _rss_kb(pid: int) -> int:
+    """Proportional set size (pages shared by the two processes counted once in all), else RSS."""
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name) as fh:
+                found = next((int(line.split()[1]) for line in fh if line.startswith(key)), None)
+        except OSError:
+            continue
+        if found is not None:
+            return found
+    return 0
+
+
+def _family(pid: int) -> list[int]:
+    """``pid`` and all its descendants (the import's helper process, and its resource tracker)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+class PeakRss:
+    """The largest sum of memory (PSS) of this process and its descendants, sampled every 20 ms
+    in a thread (VmHWM of each would overstate: their peaks need not coincide, and pages the
+    processes share would count twice)."""
+
+    def __init__(self):
+        import os
+        import threading
+
+        self.peak, self.running = 0, True
+        self.thread = threading.Thread(target=self._run, args=(os.getpid(),), daemon=True)
+        self.thread.start()
+
+    def _run(self, pid: int) -> None:
+        while self.running:
+            self.peak = max(self.peak, sum(_rss_kb(p) for p in _family(pid)))
+            time.sleep(0.02)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        return self.peak / 1024
+
+
+def time_import(roster: Path, db: Path) -> tuple[float, float, float]:
     """Wall and CPU seconds (CPU of this process; the helper's is not counted) of one import
-    into an empty county, in a fresh process."""
+    into an empty county, in a fresh process, and its peak memory in MB (both processes)."""
     res = subprocess.run([sys.executable, "-c", _IMPORT_CHILD, str(roster), str(db), str(Path(__file__).parent)],
                          check=True, capture_output=True, text=True)
-    elapsed, cpu, _helper_rows = res.stdout.split()
-    return float(elapsed), float(cpu)
+    elapsed, cpu, _helper_rows, mb = res.stdout.split()
+    return float(elapsed), float(cpu), float(mb)
 
 
 def office_copy(roster: Path, outdir: Path) -> Path:
@@ -213,7 +268,7 @@ def main() -> int:
     d.mkdir(parents=True, exist_ok=True)
     plain = write_roster(d / f"roster_{args.rows}.xlsx", args.rows)
     rosters = {"office": office_copy(plain, d / "office"), "openpyxl": plain}
-    ratios = {}
+    ratios, peaks = {}, {}
     for kind, roster in rosters.items():
         label = FILE_LABELS[kind]
         print(f"花名册（{label}）：{roster}（{args.rows} 行，{roster.stat().st_size / 1e6:.1f} MB）", flush=True)
@@ -221,14 +276,16 @@ def main() -> int:
         for i in range(args.repeat):  # interleaved so that both see the same machine load
             imports.append(time_import(roster, d / "import.db"))
             converts.append(time_soffice(roster, d / "csv"))
-            print(f"  第{i + 1}轮：导入 {imports[-1][0]:.2f} s（CPU {imports[-1][1]:.2f} s），"
+            print(f"  第{i + 1}轮：导入 {imports[-1][0]:.2f} s（CPU {imports[-1][1]:.2f} s，"
+                  f"峰值内存 {imports[-1][2]:.0f} MB，两个进程合计 PSS），"
                   f"LibreOffice 转 CSV {converts[-1][0]:.2f} s（CPU {converts[-1][1]:.2f} s）", flush=True)
         imp, conv = (statistics.median(x[0] for x in imports), statistics.median(x[0] for x in converts))
         imp_cpu, conv_cpu = (statistics.median(x[1] for x in imports), statistics.median(x[1] for x in converts))
         ratios[kind] = imp / conv
+        peaks[kind] = max(x[2] for x in imports)
         print(f"{label}：导入 {args.rows} 行（读取+逐行检查+写入）：中位数 {imp:.2f} s（CPU {imp_cpu:.2f} s）；"
               f"LibreOffice 转 CSV：中位数 {conv:.2f} s（CPU {conv_cpu:.2f} s）；"
-              f"比值 {imp / conv:.2f}（<1 即导入更快）", flush=True)
+              f"比值 {imp / conv:.2f}（<1 即导入更快）；导入峰值内存 {peaks[kind]:.0f} MB（目标 < 250 MB）", flush=True)
     build_export_db(d / "export.db", args.export_rows)
     n, seconds, mb = export_peak(d / "export.db", d / "export.xlsx")
     print(f"导出 {n} 名代表人士：{seconds:.1f} s，峰值内存（RSS）{mb:.0f} MB（目标 < 200 MB）")
