@@ -57,7 +57,9 @@ class ExportDialog(QDialog):
         note = QLabel("默认导出时身份证号、电话号码部分隐藏（如 5105**********1234）。")
         note.setWordWrap(True)
         stamp = dt.date.today().strftime("%Y%m%d")
-        self.path_edit = QLineEdit(str(Path.home() / f"{self.lg.label}_{stamp}.xlsx"))
+        from .files import suggested
+
+        self.path_edit = QLineEdit(suggested(f"{self.lg.label}_{stamp}.xlsx"))  # 文档/统战台账
         browse = QPushButton("浏览…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -112,6 +114,8 @@ class ExportDialog(QDialog):
             on_error=lambda exc: QMessageBox.warning(self, "导出失败", error_text(exc)))
 
     def _done(self, count: int, path: str) -> None:
+        from .files import show_saved
+
         self.count = count
-        QMessageBox.information(self, "导出完成", f"已导出 {count} 条记录到\n{path}")
         self.accept()
+        show_saved(self.parentWidget(), "导出完成", path, f"已导出 {count} 条记录到\n{path}")

@@ -33,23 +33,29 @@ def open_path(path: str | Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def show_saved(parent: QWidget | None, title: str, path: str | Path, text: str = "") -> str:
-    """Say where the file went, offering 打开文件 and 打开所在文件夹; returns what was chosen
-    ("file", "folder" or "")."""
+_shown: list = []  # boxes without a parent stay alive until they are closed
+
+
+def show_saved(parent: QWidget | None, title: str, path: str | Path, text: str = "") -> QMessageBox:
+    """Say where the file went, offering 打开文件 and 打开所在文件夹 (opened, not waited for: the
+    dialog behind stays usable, nothing blocks)."""
     path = Path(path)
     box = QMessageBox(QMessageBox.Information, title, text or f"已保存到：\n{path}", QMessageBox.NoButton, parent)
     box.setObjectName("savedMessage")
-    open_file = box.addButton("打开文件", QMessageBox.AcceptRole)
-    open_folder = box.addButton("打开所在文件夹", QMessageBox.ActionRole)
-    close = box.addButton("关闭", QMessageBox.RejectRole)
-    box.setDefaultButton(open_file)
-    box.setEscapeButton(close)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is open_file:
-        open_path(path)
-        return "file"
-    if clicked is open_folder:
-        open_path(path.parent)
-        return "folder"
-    return ""
+    box.open_file = box.addButton("打开文件", QMessageBox.AcceptRole)
+    box.open_folder = box.addButton("打开所在文件夹", QMessageBox.ActionRole)
+    box.close_button = box.addButton("关闭", QMessageBox.RejectRole)
+    box.setDefaultButton(box.open_file)
+    box.setEscapeButton(box.close_button)
+
+    def clicked(button) -> None:
+        if button is box.open_file:
+            open_path(path)
+        elif button is box.open_folder:
+            open_path(path.parent)
+
+    box.buttonClicked.connect(clicked)
+    box.finished.connect(lambda _r: _shown.remove(box) if box in _shown else None)
+    _shown.append(box)
+    box.open()
+    return box

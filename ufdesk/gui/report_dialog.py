@@ -323,11 +323,13 @@ class ReportDialog(QDialog):
         return label + ".pdf"
 
     def save(self) -> None:
+        from .files import suggested
+
         if self.pdf is None:
             return
         name, params = self.built_for
         filters = "PDF 文件 (*.pdf)" + (";;Word 文件（可编辑） (*.docx)" if "docx" in reports.TEMPLATES[name].formats else "")
-        path, chosen = QFileDialog.getSaveFileName(self, "保存报表", str(Path.home() / self.default_filename()), filters)
+        path, chosen = QFileDialog.getSaveFileName(self, "保存报表", suggested(self.default_filename()), filters)
         if path:
             self.save_to(path, docx="docx" in chosen or path.lower().endswith(".docx"))
 
@@ -359,6 +361,9 @@ class ReportDialog(QDialog):
             show_error(self, exc, "保存报表")
             return
         self.status.setText(f"已保存：{target}")
+        from .files import show_saved
+
+        show_saved(self, "保存报表", target)
 
     def print_(self) -> None:
         if self.pdf is None:
