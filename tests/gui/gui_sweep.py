@@ -103,7 +103,19 @@ def recipes(env) -> dict:
         "import_wizard.ImportWizard": lambda m: [("导入", m.ImportWizard(ctx, "representatives", win))],
         "pickers.RecordPicker": lambda m: [("选择记录", m.RecordPicker(ctx, "representatives", win))],
         "mainwindow.MainWindow": lambda m: [("主窗口", win)],
+        "help.HelpDialog": lambda m: [("使用说明", m.HelpDialog("exchange", win))],
+        "backup_dialog.RestoreConfirm": lambda m: [("恢复核对", m.RestoreConfirm(restore_preview(env), win))],
     }
+
+
+def restore_preview(env):
+    """What the restore confirmation shows, for a backup of the sweep's own database."""
+    from ufdesk.services import backup as B
+    from ufdesk.services.restore import preview
+
+    svc = env["ctx"].services
+    info = B.make_backup(svc.store.path, folder=Path(svc.store.path).parent / "sweep-backups")
+    return preview(svc.store.path, info.path)
 
 
 def build(cls, env) -> list[tuple[str, object]]:

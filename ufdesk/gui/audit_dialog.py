@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services import auditlog as L
+from .help import help_button
 from .messages import show_error
 
 LIMIT = 2000
@@ -76,6 +77,7 @@ class AuditDialog(QDialog):
         self.status = QLabel(self)
         close = QDialogButtonBox(QDialogButtonBox.Close, self)
         close.rejected.connect(self.reject)
+        help_button(close, "users")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)

@@ -37,6 +37,7 @@ from ..domain.errors import UfError
 from ..paths import backups_dir
 from ..services import backup as B
 from ..services import users as U
+from .help import help_button
 from .messages import ok_cancel, show_error
 
 COLUMNS = ("时间", "类型", "记录数", "详情")
@@ -227,6 +228,7 @@ class BackupDialog(QDialog):
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close, self)
         close.rejected.connect(self.reject)
+        help_button(close, "backup")
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..domain import ledger as get_ledger
 from ..exchange.mapping import choices
 from ..exchange.normalize import is_blank, plain_text
+from .help import show_help
 from .messages import error_text
 from .tasks import run_with_progress
 
@@ -277,7 +278,9 @@ class ImportWizard(QWizard):
         self.result_report = None
         self.setWindowTitle(f"导入{self.lg.label}")
         self.setWizardStyle(QWizard.ClassicStyle)
-        self.setButtonText(QWizard.FinishButton, "导入")  # 上一步/下一步/取消 are Qt's own, in Chinese
+        self.setButtonText(QWizard.FinishButton, "导入")
+        self.setOption(QWizard.HaveHelpButton, True)
+        self.helpRequested.connect(lambda: show_help(self, "import"))  # 上一步/下一步/取消 are Qt's own, in Chinese
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.check_page = CheckPage(self)

@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
         self.act_users = self._action("用户管理…", self.open_users)
         self.act_audit = self._action("审计日志…", self.open_audit)
         self.act_backup = self._action("备份与恢复…", self.open_backups)
+        self.act_help = self._action("使用说明", self.show_manual, QKeySequence.HelpContents,
+                                     tip="首次使用、日常录入、导入、报表、数据交换、备份（F1）")
         self.act_about = self._action("关于…", self.about)
         self.act_diagnostics = self._action("导出诊断信息…", self.export_diagnostics,
                                             tip="日志、版本和设置（不含个人信息和口令），交给信息科或维护人员")
@@ -218,6 +220,8 @@ class MainWindow(QMainWindow):
         for a in (self.act_settings, self.act_users, self.act_audit, self.act_backup):
             m.addAction(a)
         m = bar.addMenu("帮助(&H)")
+        m.addAction(self.act_help)
+        m.addSeparator()
         m.addAction(self.act_diagnostics)
         m.addAction(self.act_about)
 
@@ -535,6 +539,11 @@ class MainWindow(QMainWindow):
             return
         QMessageBox.information(self, "导出诊断信息", f"已导出：{written}\n\n其中有日志、版本和设置，不含个人信息和口令。"
                                 "请把这个文件交给信息科或维护人员。")
+
+    def show_manual(self) -> None:
+        from .help import show_help
+
+        show_help(self)
 
     def about(self) -> None:
         from .notices_dialog import about_box

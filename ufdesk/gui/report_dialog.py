@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from .. import reports
 from ..reports import archive
 from ..services import stats
+from .help import help_button
 from .messages import show_error
 from .tasks import run_with_progress
 
@@ -157,6 +158,7 @@ class ReportDialog(QDialog):
         self.btn_issue.clicked.connect(self.issue)
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.rejected.connect(self.reject)
+        help_button(close, "reports")
         col = QVBoxLayout(self.form_box)
         col.addLayout(form)
         for b in (self.btn_build, self.btn_save, self.btn_print, self.btn_issue):

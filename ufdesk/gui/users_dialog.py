@@ -27,6 +27,7 @@ from ..domain.errors import UfError
 from ..services import settings as SET
 from ..services import users as U
 from ..services.retention import SETTING as RETENTION_SETTING
+from .help import help_button
 from .messages import ok_cancel, show_error
 
 COLUMNS = ("用户名", "姓名", "角色", "状态", "最近登录")
@@ -179,6 +180,7 @@ class UsersDialog(QDialog):
         idle.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close, self)
         close.rejected.connect(self.reject)
+        help_button(close, "users")
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
