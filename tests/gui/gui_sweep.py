@@ -104,6 +104,7 @@ def recipes(env) -> dict:
         "pickers.RecordPicker": lambda m: [("选择记录", m.RecordPicker(ctx, "representatives", win))],
         "mainwindow.MainWindow": lambda m: [("主窗口", win)],
         "help.HelpDialog": lambda m: [("使用说明", m.HelpDialog("exchange", win))],
+        "table_actions.BulkEditDialog": lambda m: [("批量修改", m.BulkEditDialog(ctx, LEDGERS["representatives"], 3, win))],
         "backup_dialog.RestoreConfirm": lambda m: [("恢复核对", m.RestoreConfirm(restore_preview(env), win))],
     }
 
