@@ -220,3 +220,36 @@ def test_window_titles_leave_the_program_name_to_qt(qtbot, window):
     make_app()  # as the program starts: Qt puts this name after every window's own title
     assert QApplication.applicationDisplayName() == "统战工作台账"
     assert "统战工作台账" not in window.windowTitle() and window.ctx.services.place_name() in window.windowTitle()
+
+
+def test_enter_after_the_exchange_passphrase_exports(qtbot, tmp_path, monkeypatch):
+    from package_helpers import PW, T1, make, rep
+    from PySide6.QtWidgets import QFileDialog
+
+    from ufdesk.gui.context import AppContext
+    from ufdesk.gui.exchange_dialog import ExchangeDialog
+
+    town = make(tmp_path, "t1", T1)
+    rep(town, "王伟")
+    ctx = AppContext(town)
+    picked = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: picked.append(1) or ""))
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    dialog = ExchangeDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    page = dialog.export_page
+    qtbot.waitUntil(lambda: page.drive.lineEdit().placeholderText() != "正在查找U盘…", timeout=TIMEOUT)
+    page.set_target(str(stick))
+    page.export_pw.setFocus()
+    qtbot.keyClicks(page.export_pw, PW if PW.isascii() else "exchange-pass-2026")
+    pw = page.export_pw.text()
+    qtbot.keyClick(page.export_pw, Qt.Key_Return)
+    assert QApplication.focusWidget() is page.export_pw2 and not page.export_result.text()
+    qtbot.keyClicks(page.export_pw2, pw)
+    qtbot.keyClick(page.export_pw2, Qt.Key_Return)
+    qtbot.waitUntil(lambda: "可以安全拔出" in page.export_result.text(), timeout=20000)
+    assert list(stick.glob("*.ufpkg")) and picked == []
+    qtbot.waitUntil(lambda: ctx.worker.busy == 0, timeout=20000)
+    ctx.worker.shutdown()

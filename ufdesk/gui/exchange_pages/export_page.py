@@ -54,9 +54,11 @@ class ExportPage(QWidget):
         self.drive.lineEdit().setPlaceholderText("正在查找U盘…")
         drive_row.addWidget(self.drive, 1)
         browse = QPushButton("浏览…", self)
+        browse.setAutoDefault(False)  # Enter in the form exports; it never opens the folder picker
         browse.clicked.connect(self._browse_target)
         drive_row.addWidget(browse)
         rescan = QPushButton("刷新", self)
+        rescan.setAutoDefault(False)
         rescan.clicked.connect(self.scanner_scan)
         drive_row.addWidget(rescan)
         form.addRow("保存到", drive_row)
@@ -87,6 +89,7 @@ class ExportPage(QWidget):
             label = f"{d['root']}  （{d['name']}，{d['fs']}，剩余 {d['free'] / 1e9:.1f} GB）"
             self.drive.addItem(("【U盘】" if d["removable"] else "") + label, d["root"])
         removable = [d for d in drives if d["removable"]]
+        self.drive.lineEdit().setPlaceholderText("" if removable else "没有找到U盘：请选择文件夹")  # the search is over
         if removable:
             self.drive.setCurrentIndex(0)
             self.drive_hint.setText(f"已找到U盘：{removable[0]['root']}")
@@ -114,6 +117,8 @@ class ExportPage(QWidget):
 
     def export(self) -> None:
         pw = self.export_pw.text()
+        if self.export_pw.hasFocus() and pw and not self.export_pw2.text():  # Enter after the first: the second
+            return self.export_pw2.setFocus()
         if len(pw) < 8:
             return say(self, self.export_result, "交换口令至少 8 个字符。", error=True)
         if pw != self.export_pw2.text():
