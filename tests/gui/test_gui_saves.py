@@ -65,3 +65,58 @@ def test_an_export_ends_with_open_file(qtbot, window, monkeypatch, isolated_home
     assert "已导出" in box.text() and str(path) in box.text()
     qtbot.mouseClick(box.open_file, Qt.LeftButton)
     assert opened == [QUrl.fromLocalFile(str(path))] and path.is_file()
+
+
+def test_the_preview_zooms_and_goes_to_a_page(qtbot, window, isolated_home):
+    from ufdesk.gui.report_dialog import ReportDialog
+
+    dialog = ReportDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.resize(1280, 680)
+    dialog.show()
+    dialog.template.setCurrentIndex(dialog.template.findData("roster"))  # landscape pages
+    qtbot.mouseClick(dialog.btn_build, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=TIMEOUT)
+    labels = dialog.page_labels()
+    assert len(labels) >= 3 and dialog.zoom.currentText() == "适合宽度"
+    view = dialog.scroll.viewport().width()
+    assert view - 40 < labels[0].width() <= view  # the page fills the width …
+    assert not dialog.scroll.horizontalScrollBar().isVisible()  # … and no more
+    dialog.grab().save(str(isolated_home / "preview-fit-width.png"))
+
+    dialog.zoom.setCurrentIndex(dialog.zoom.findText("整页"))
+    assert labels[0].height() <= dialog.scroll.viewport().height()
+    dialog.zoom.setCurrentIndex(dialog.zoom.findText("100%"))
+    assert labels[0].width() == dialog.images[0].width() > 1000  # a landscape A4 at 100 %: readable
+
+    qtbot.mouseClick(dialog.btn_next, Qt.LeftButton)
+    qtbot.mouseClick(dialog.btn_next, Qt.LeftButton)
+    assert dialog.page_box.value() == 3 == dialog.current_page()
+    dialog.page_box.setValue(1)
+    assert dialog.current_page() == 1 and not dialog.btn_prev.isEnabled()
+    qtbot.waitUntil(lambda: window.ctx.worker.busy == 0, timeout=TIMEOUT)
+
+
+def test_printing_starts_on_a4(qtbot, window, monkeypatch, gui_settings):
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    from ufdesk.gui.report_dialog import ReportDialog
+
+    dialog = ReportDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.template.setCurrentIndex(dialog.template.findData("chambers"))
+    qtbot.mouseClick(dialog.btn_build, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=TIMEOUT)
+    seen = {}
+
+    def fake_exec(self):
+        p = self.printer()
+        seen["printer"], seen["size"] = p.printerName(), p.pageLayout().pageSize().id()
+        return 0  # 取消
+
+    monkeypatch.setattr(QPrintDialog, "exec", fake_exec)
+    qtbot.mouseClick(dialog.btn_print, Qt.LeftButton)
+    from PySide6.QtGui import QPageSize
+
+    assert seen["size"] == QPageSize.A4

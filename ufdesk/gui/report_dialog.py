@@ -40,8 +40,9 @@ from .messages import show_error
 from .tasks import run_with_progress
 
 PREVIEW_PAGES = 30  # a 125-page roster previews its first pages; saving and printing take all
-PREVIEW_SCALE = 1.1  # pixels per PDF point on screen
-PREVIEW_WIDTH = 780  # landscape pages are shrunk to this width: no sideways scrolling
+PREVIEW_SCALE = 96 / 72  # pixels per PDF point: the page at 100 % on a 96 dpi screen
+PREVIEW_WIDTH = None  # landscape pages at full size too: 适合宽度 shrinks them, 100 % reads them
+ZOOMS = (("fit_width", "适合宽度"), ("fit_page", "整页"), ("100", "100%"), ("150", "150%"))
 PRINT_DPI = 300
 ROW_FOR = {"month": "月份", "year": "年度", "date": "截至日期", "township": "乡镇（街道）", "kind": "人士类别",
            "order": "排列顺序", "columns": "花名册的列", "id": "代表人士", "summary": "本月工作小结"}
@@ -225,11 +226,99 @@ class ReportDialog(QDialog):
         self.pages_layout.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
         self.pages_layout.setSpacing(14)
         self.scroll.setWidget(self.pages_widget)
+        bar = QHBoxLayout()
+        self.zoom = QComboBox()
+        for key, text in ZOOMS:
+            self.zoom.addItem(text, key)
+        self.zoom.setToolTip("预览的大小")
+        self.zoom.currentIndexChanged.connect(lambda _i: self.apply_zoom())
+        self.btn_prev = QPushButton("上一页")
+        self.btn_next = QPushButton("下一页")
+        self.page_box = QSpinBox()
+        self.page_box.setRange(1, 1)
+        self.page_box.setPrefix("第 ")
+        self.page_box.setSuffix(" 页")
+        self.page_box.setKeyboardTracking(False)
+        self.page_box.valueChanged.connect(self.go_to_page)
+        self.btn_prev.clicked.connect(lambda: self.page_box.setValue(self.current_page() - 1))
+        self.btn_next.clicked.connect(lambda: self.page_box.setValue(self.current_page() + 1))
+        for b in (self.btn_prev, self.btn_next):
+            b.setAutoDefault(False)
+        bar.addWidget(QLabel("显示"))
+        bar.addWidget(self.zoom)
+        bar.addStretch(1)
+        bar.addWidget(self.btn_prev)
+        bar.addWidget(self.page_box)
+        bar.addWidget(self.btn_next)
+        self.images: list[QImage] = []
+        self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
         col.addWidget(self.status)
+        col.addLayout(bar)
         col.addWidget(self.scroll, 1)
+
+    # -- zoom and pages ---------------------------------------------------------------------------
+    def zoom_factor(self, image: QImage) -> float:
+        """The size a page is shown at, against its 100 % rendering."""
+        key = self.zoom.currentData()
+        view = self.scroll.viewport()
+        m = self.pages_layout.contentsMargins()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()  # kept free: several pages scroll
+        width = self.scroll.width() - 2 * self.scroll.frameWidth() - bar - m.left() - m.right() - 4
+        if key == "fit_width":
+            return max(0.1, width / image.width())
+        if key == "fit_page":
+            return max(0.1, min(width / image.width(), (view.height() - m.top() - m.bottom()) / image.height()))
+        return int(key) / 100
+
+    def apply_zoom(self) -> None:
+        page = self.current_page()
+        for label, image in zip(self.page_labels(), self.images, strict=True):
+            k = self.zoom_factor(image)
+            size = QSize(round(image.width() * k), round(image.height() * k))
+            label.setPixmap(QPixmap.fromImage(image.scaled(size, Qt.KeepAspectRatio, Qt.SmoothTransformation)))
+            label.setFixedSize(size)
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        self.pages_layout.activate()  # the pages' new places and the scroll range, before going back to the page
+        QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        self.go_to_page(page)
+
+    def current_page(self) -> int:
+        """The page at the top of the preview (1-based)."""
+        y = self.scroll.verticalScrollBar().value()
+        labels = self.page_labels()
+        for i, label in enumerate(labels):
+            if label.geometry().bottom() > y + 20:
+                return i + 1
+        return max(1, len(labels))
+
+    def go_to_page(self, n: int) -> None:
+        labels = self.page_labels()
+        if not labels:
+            return
+        n = max(1, min(n, len(labels)))
+        self.scroll.verticalScrollBar().setValue(labels[n - 1].geometry().top() - 7)
+        self._sync_page(n)
+
+    def _scrolled(self, _value: int) -> None:
+        if self.page_labels():
+            self._sync_page(self.current_page())
+
+    def _sync_page(self, n: int) -> None:
+        self.page_box.blockSignals(True)
+        self.page_box.setValue(n)
+        self.page_box.blockSignals(False)
+        self.btn_prev.setEnabled(n > 1)
+        self.btn_next.setEnabled(n < len(self.page_labels()))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "images", None) and self.zoom.currentData() in ("fit_width", "fit_page"):
+            self.apply_zoom()
 
     def _clear_preview(self, message: str) -> None:
         self.pdf, self.built_for, self.page_count, self.issued = None, None, 0, None
+        self.images = []
         while self.pages_layout.count():
             w = self.pages_layout.takeAt(0).widget()
             if w is not None:
@@ -272,11 +361,11 @@ class ReportDialog(QDialog):
         pdf, images, issued = result
         self._clear_preview("")
         self.pdf, self.built_for, self.issued = pdf, (name, params), issued
-        for w, h, data in images:
-            label = QLabel()
-            label.setPixmap(QPixmap.fromImage(_qimage(w, h, data)))
-            label.setFixedSize(QSize(w, h))
-            self.pages_layout.addWidget(label)
+        self.images = [_qimage(w, h, data) for w, h, data in images]
+        for _image in self.images:
+            self.pages_layout.addWidget(QLabel())
+        self.page_box.setRange(1, max(1, len(self.images)))
+        self.apply_zoom()
         import pypdfium2 as pdfium
 
         self.page_count = len(pdfium.PdfDocument(pdf))
@@ -372,12 +461,18 @@ class ReportDialog(QDialog):
             return
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
+        from . import settings as S
+
         printer = QPrinter(QPrinter.HighResolution)
+        if S.LAST_PRINTER.get():
+            printer.setPrinterName(S.LAST_PRINTER.get())  # the printer used last time (if it is still there)
         self.prepare_printer(printer)
         dlg = QPrintDialog(printer, self)
         dlg.setWindowTitle("打印报表")
         if dlg.exec() != QDialog.Accepted:
             return
+        if printer.printerName():
+            S.LAST_PRINTER.set(printer.printerName())
         self.print_to(printer)
 
     def prepare_printer(self, printer) -> None:

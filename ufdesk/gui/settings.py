@@ -49,6 +49,7 @@ LAST_TAB = Setting("window/last_tab", int, 0)
 LAST_USER = Setting("login/last_user", str, "")  # the name of the last successful login, never a password
 HEADER_STATE = Setting("ledger/{}/header", QByteArray, QByteArray())  # per ledger
 SPLITTER_STATE = Setting("ledger/{}/splitter", QByteArray, QByteArray())  # per ledger
+LAST_PRINTER = Setting("print/printer", str, "")  # the printer reports went to last time
 TEXT_SIZE = Setting("window/text_size", int, 0)  # point size chosen with Ctrl+加号/减号; 0: the default
 FORM_GEOMETRY = Setting("form/{}/geometry", QByteArray, QByteArray())  # per ledger
 
