@@ -59,7 +59,7 @@ def main(argv=None) -> int:
     app = make_app()
     worker = Worker()
     window = open_window(db, worker)
-    window.resize(1440, 900)
+    window.resize(1366, 728)  # a 1366×768 laptop screen less its taskbar
     names = ["home", "representatives", "chambers", "sites", "proposals", "cadres", "activities"]
     for i, name in enumerate(names):
         window.tabs.setCurrentIndex(i)
@@ -92,6 +92,26 @@ def main(argv=None) -> int:
     print(out / "8-form-arrangements.png")
     form.dirty = False
     form.reject()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ufdesk.gui.setup_dialog import SetupDialog
+
+    first = SetupDialog(worker)  # the first run, as a new PC shows it
+    first.show()
+    settle(0.3)
+    first.grab().save(str(out / "9-first-run.png"))
+    print(out / "9-first-run.png")
+    first.reject()
+
+    def shoot_question():  # Qt's own 是/否, in Chinese
+        box = QApplication.activeModalWidget()
+        box.grab().save(str(out / "10-question.png"))
+        print(out / "10-question.png")
+        box.button(QMessageBox.No).click()
+
+    QTimer.singleShot(300, shoot_question)
+    QMessageBox.question(window, "删除", "确定删除所选的 1 条代表人士记录吗？删除后可按 Ctrl+Z 撤销。")
     window.close()
     worker.shutdown()
     app.quit()
