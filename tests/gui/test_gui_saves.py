@@ -120,3 +120,25 @@ def test_printing_starts_on_a4(qtbot, window, monkeypatch, gui_settings):
     from PySide6.QtGui import QPageSize
 
     assert seen["size"] == QPageSize.A4
+
+
+def test_the_audit_export_is_offered_in_the_documents_folder_and_opened(qtbot, window, monkeypatch, isolated_home):
+    from ufdesk.gui.audit_dialog import AuditDialog
+
+    opened, asked = [], {}
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+
+    def fake_save(parent, caption, suggested, filters):
+        asked["path"] = suggested
+        return suggested, filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
+    dialog = AuditDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.export, Qt.LeftButton)
+    assert Path(asked["path"]).parent == isolated_home / "Documents" / "统战台账"
+    box = saved_box(qtbot)
+    assert "已导出" in box.text()
+    qtbot.mouseClick(box.open_file, Qt.LeftButton)
+    assert opened == [QUrl.fromLocalFile(asked["path"])] and Path(asked["path"]).is_file()

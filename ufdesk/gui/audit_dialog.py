@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -123,7 +122,9 @@ class AuditDialog(QDialog):
         self.status.setText(f"共 {len(rows)} 条{more}。身份证号、电话等敏感值在日志中已遮盖。")
 
     def export_xlsx(self) -> None:
-        name = f"审计日志_{dt.date.today():%Y%m%d}.xlsx"
+        from .files import show_saved, suggested
+
+        name = suggested(f"审计日志_{dt.date.today():%Y%m%d}.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, "导出审计日志", name, "Excel 文件 (*.xlsx)")
         if not path:
             return
@@ -134,4 +135,4 @@ class AuditDialog(QDialog):
         except Exception as exc:
             show_error(self, exc)
             return
-        QMessageBox.information(self, "审计日志", f"已导出 {n} 条：{path}")
+        show_saved(self, "审计日志", path, f"已导出 {n} 条：{path}")

@@ -83,7 +83,9 @@ class FilePage(QWizardPage):
         from ..exchange.xlsx_export import write_template
 
         lg, svc = self.wiz.lg, self.wiz.ctx.services
-        path, _ = QFileDialog.getSaveFileName(self, "另存空白导入模板", str(Path.home() / f"{lg.label}导入模板.xlsx"),
+        from .files import show_saved, suggested
+
+        path, _ = QFileDialog.getSaveFileName(self, "另存空白导入模板", suggested(f"{lg.label}导入模板.xlsx"),
                                               "Excel 工作簿 (*.xlsx)")
         if path:
             try:
@@ -92,6 +94,7 @@ class FilePage(QWizardPage):
                 QMessageBox.warning(self, "未能保存模板", error_text(exc))
                 return
             self.note.setText(f"已保存模板：{path}")
+            show_saved(self, "导入模板", path, f"已保存空白导入模板：{path}\n填好后回到这里选择它导入。")
 
     def _path_changed(self, text: str) -> None:
         from ..exchange.xlsx_read import sheet_names
