@@ -95,7 +95,19 @@ def main(argv=None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from ufdesk.gui.report_dialog import ReportDialog
     from ufdesk.gui.setup_dialog import SetupDialog
+
+    reports = ReportDialog(window.ctx, window)  # the landscape roster, previewed at 适合宽度
+    reports.template.setCurrentIndex(reports.template.findData("roster"))
+    reports.show()
+    reports.btn_build.click()
+    wait_until(lambda: reports.pdf is not None and worker.busy == 0, 60)
+    reports.zoom.setCurrentIndex(reports.zoom.findData("fit_width"))
+    settle(0.5)
+    reports.grab().save(str(out / "11-report-preview.png"))
+    print(out / "11-report-preview.png")
+    reports.reject()
 
     first = SetupDialog(worker)  # the first run, as a new PC shows it
     first.show()
