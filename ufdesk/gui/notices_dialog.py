@@ -24,7 +24,6 @@ class NoticesDialog(QDialog):
         self.text.setFont(font)
         self.text.setPlainText(notices_text())
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
-        buttons.button(QDialogButtonBox.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
@@ -34,7 +33,6 @@ class NoticesDialog(QDialog):
 def about_box(parent: QWidget, title: str, text: str) -> None:
     """The 关于 box, with a button that opens the third-party notices."""
     box = QMessageBox(QMessageBox.Information, title, text, QMessageBox.Ok, parent)
-    box.button(QMessageBox.Ok).setText("确定")
     notices = box.addButton(NOTICES_BUTTON, QMessageBox.ActionRole)
     box.exec()
     if box.clickedButton() is notices:
