@@ -216,3 +216,32 @@ def test_failed_logins_lock_a_read_only_database_too_and_it_says_where_they_are_
     r = _stats(readonly_county, "张主任", PW)
     assert r.returncode == 1 and "已锁定" in text(r)[1]
     assert readonly_county.read_bytes() == before
+
+
+def test_reports_rosters_and_rejects_a_clerk_saves_are_the_owners_alone(tmp_path, county):
+    """Every file the clerk asks for that names people — a report as PDF or Word, a roster sheet
+    without full numbers, the rejects of an import — is 0600 from its first byte, as the
+    database is (the umask would make it 0644)."""
+    from openpyxl import Workbook
+
+    old = os.umask(0o022)
+    try:
+        for out, argv in ((tmp_path / "月报.pdf", ["report", "monthly"]), (tmp_path / "月报.docx", ["report", "monthly"]),
+                          (tmp_path / "花名册.docx", ["report", "roster"])):
+            r = run([*argv, "--db", county, "--out", out])
+            assert r.returncode == 0, text(r)
+            assert mode(out) == 0o600, out.name
+        r = run(["export-xlsx", "--db", county, "--ledger", "representatives", "--out", tmp_path / "名册.xlsx"])
+        assert r.returncode == 0, text(r)
+        assert mode(tmp_path / "名册.xlsx") == 0o600
+        wb = Workbook()
+        wb.active.append(["姓名", "性别", "身份证号", "所属乡镇"])
+        wb.active.append(["王小明", "男", "123", "城关镇"])
+        wb.save(tmp_path / "报来的.xlsx")
+        rejects = tmp_path / "退回.xlsx"
+        r = run(["import-xlsx", "--db", county, "--ledger", "representatives", tmp_path / "报来的.xlsx",
+                 "--skip-invalid", "--rejects", rejects])
+        assert rejects.exists(), text(r)
+        assert mode(rejects) == 0o600
+    finally:
+        os.umask(old)

@@ -120,6 +120,15 @@ def create_private(path: str | os.PathLike) -> Path:
     return path
 
 
+def write_private(path: str | os.PathLike, data: bytes) -> Path:
+    """Write an export (a report, a roster, a saved attachment) that only its owner may read:
+    the file is 0600 before its first byte, as the database and backups are."""
+    path = create_private(path)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
 def make_private(path: str | os.PathLike) -> None:
     """0600 on POSIX (Windows keeps the user folder's own access rules)."""
     if _posix():

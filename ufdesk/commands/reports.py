@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..paths import write_private
+
 NAMES = ("monthly", "roster", "structure", "person", "sites", "proposals", "cadres", "chambers", "tasks", "evaluation",
          "archive")
 HELP = ("archive 列出已定稿的报表；monthly 月度工作汇总，roster 花名册，structure 结构分析，person 个人信息登记表，sites 宗教活动场所，"
@@ -78,7 +80,7 @@ def cmd_report(args) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    write_private(target, content)
     out(f"已生成{reports.template(args.template).label}：{target}")
     for w in warnings:
         print(w, file=sys.stderr)
@@ -102,7 +104,7 @@ def _issued_monthly(svc, args, params: dict, fmt: str, target: Path) -> int | No
         found = archive.content(svc.store, "monthly", month, fmt, made["edition"])
         changed = "；".join(f"{k} {o}→{n}" for k, o, n in made["changed"])
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(found[0])
+        write_private(target, found[0])
         out(f"已定稿{month}月度汇总第{made['edition']}版：{target}" + (f"（与上一版不同：{changed}）" if changed else ""))
         return 0
     found = archive.content(svc.store, "monthly", month, fmt, args.edition)
@@ -110,7 +112,7 @@ def _issued_monthly(svc, args, params: dict, fmt: str, target: Path) -> int | No
         return None
     data, row = found
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    write_private(target, data)
     out(f"已输出{month}月度汇总第{row['edition']}版定稿（{row['issued_at']:%Y-%m-%d %H:%M}，{row['issued_by'] or ''}）："
         f"{target}。按今天的数据重新生成请加 --fresh。")
     return 0

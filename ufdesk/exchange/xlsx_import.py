@@ -963,6 +963,9 @@ def write_rejects(source: Source, rows: list[Row], out: Path) -> Path:
         reasons = "；".join(f"{p.column}：{p.message}" for p in row.problems)
         ws.append(safe_row(ws, [*cells, reasons]))  # a cell typed "=1+1" comes back as that text
     out.parent.mkdir(parents=True, exist_ok=True)
+    from ..paths import create_private
+
+    create_private(out)  # the rows hold the supplier's values, ID numbers included
     wb.save(out)
     return out
 

@@ -185,7 +185,14 @@ class AttachmentList(QWidget):
         name, content = (att["pending"][1], att["pending"][2]) if "pending" in att else (att["filename"], att["content"])
         path, _ = QFileDialog.getSaveFileName(self, "另存为", name)
         if path:
-            Path(path).write_bytes(content)
+            from ..paths import write_private
+
+            try:
+                write_private(path, content)
+            except OSError as exc:
+                from .messages import show_error
+
+                show_error(self, exc, "另存附件")
 
     def _remove(self) -> None:
         it = self.list.currentItem()

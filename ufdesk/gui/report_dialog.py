@@ -447,7 +447,9 @@ class ReportDialog(QDialog):
 
     def _write(self, target: Path, data: bytes) -> None:
         try:
-            target.write_bytes(data)
+            from ..paths import write_private
+
+            write_private(target, data)
         except OSError as exc:
             show_error(self, exc, "保存报表")
             return

@@ -78,6 +78,10 @@ def write(blocks: list, meta: page.Meta, out, *, landscape: bool = False, prose:
     doc.core_properties.title = meta.title
     doc.core_properties.author = meta.unit
     if not w.raw:
+        if not hasattr(out, "write"):
+            from ..paths import create_private
+
+            create_private(out)  # a report names people: only its owner may read the file
         doc.save(out)
         return
     buf = io.BytesIO()
@@ -86,8 +90,9 @@ def write(blocks: list, meta: page.Meta, out, *, landscape: bool = False, prose:
     if hasattr(out, "write"):
         out.write(data)
     else:
-        with open(out, "wb") as f:
-            f.write(data)
+        from ..paths import write_private
+
+        write_private(out, data)
 
 
 RAW = "UFDESK-RAW-"

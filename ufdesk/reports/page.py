@@ -171,8 +171,9 @@ def build(flowables: list, meta: Meta, *, landscape: bool = False, prose: bool =
         if hasattr(out, "write"):
             out.write(data)
         else:
-            with open(out, "wb") as f:
-                f.write(data)
+            from ..paths import write_private
+
+            write_private(out, data)  # a report names people: only its owner may read the file
     return data
 
 
