@@ -446,3 +446,42 @@ def test_a_setting_changed_in_the_settings_dialog_counts_in_the_open_window_at_o
     with svc.connect() as conn:
         summaries = [e["summary"] for e in audit.entries(conn, action="settings")]
     assert "修改设置“无操作自动锁定”：15分钟 → 2分钟" in summaries and len(summaries) == 2
+
+
+def test_a_viewers_window_has_no_enabled_edit_action_anywhere(qtbot, office, gui_settings):
+    """查阅 as the clerk meets it: in the toolbar and menus, in the table's right-click menu and
+    on the Delete key, nothing that would change a record is enabled, and pressing it changes
+    nothing (issue 18's done-when)."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QContextMenuEvent
+
+    from ufdesk.gui.mainwindow import MainWindow
+
+    G._become(office, {"name": "老王", "role": "viewer"})
+    win = MainWindow(office, str(office.services.store.path))
+    qtbot.addWidget(win)
+    win.show()
+    tab = win.ledger_tabs["representatives"]
+    win.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: bool(tab.model.ids) and tab.model.row_record(0) is not None, timeout=TIMEOUT)
+    edits = {"新增": win.act_new, "删除": win.act_delete, "重做": win.act_redo, "导入": win.act_import}
+    # (用户管理 stays open: there a viewer changes their own password and nothing else)
+    assert [name for name, act in edits.items() if act.isEnabled()] == []
+    total = office.services.count(Query("representatives"))
+
+    rect = tab.view.visualRect(tab.model.index(0, 1))
+    qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=rect.center())
+    pos: QPoint = rect.center()
+    QApplication.sendEvent(tab.view.viewport(),
+                           QContextMenuEvent(QContextMenuEvent.Mouse, pos, tab.view.viewport().mapToGlobal(pos)))
+    enabled = [a.text().split("\t")[0] for a in tab.menu.actions() if not a.isSeparator() and a.isEnabled()]
+    tab.menu.close()
+    assert enabled and enabled[0] == "查看", enabled  # the first item opens the record to read, not 修改
+    assert not [t for t in enabled if t.startswith(("新增", "批量修改", "删除"))], enabled
+    assert [t for t in enabled if t.startswith("复制")], "a viewer may still copy cells into Excel"
+
+    win.activateWindow()
+    qtbot.keyClick(tab.view, Qt.Key_Delete)
+    qtbot.wait(200)
+    assert office.services.count(Query("representatives")) == total
+    qtbot.waitUntil(lambda: office.worker.busy == 0, timeout=TIMEOUT)
