@@ -280,9 +280,7 @@ class Services:
         lg = ledger(ledger_name)
         ops: list[_Op] = []
         with self.store.write(self.user) as (conn, ctx):
-            current = R.get_row(conn, lg.name, uuid)
-            if current is None or current["deleted"]:
-                raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+            current = _live_row(conn, lg, uuid)
             values = complete(lg, {**values}) if {"year", "deadline", "id_number"} & values.keys() else values
             merged = {**current, **values}
             self._township_may(lg, "update", current, values, subs)
@@ -305,16 +303,19 @@ class Services:
         self.require("edit")
         lg = ledger(ledger_name)
         with self.store.write(self.user) as (conn, ctx):
-            current = R.get_row(conn, lg.name, uuid)
-            if current is None or current["deleted"]:
-                raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
-            self._township_may(lg, "delete")
-            subs_before = self._sub_rows(conn, lg, uuid)
-            R.tombstone(conn, lg.name, uuid, ctx, current=current)
-            ops = [_Op(lg.name, uuid, "delete", current)] + [_Op(t, r["uuid"], "delete", r) for t, r in subs_before]
-            self._audit(conn, ctx, "delete", lg, uuid, f"删除{lg.label}：{current.get(lg.title) or ''}")
+            current, ops = self._delete_one(conn, ctx, lg, uuid)
         self._push_undo(lg.name, uuid, f"删除 {current.get(lg.title) or ''}", ops)
-        return Change("delete", lg.name, uuid, {}, len(subs_before), current["version"] + 1)
+        return Change("delete", lg.name, uuid, {}, len(ops) - 1, current["version"] + 1)
+
+    def _delete_one(self, conn, ctx, lg, uuid: str) -> tuple[dict, list[_Op]]:
+        """Tombstone one live record with its sub-records, audited; the record as it was and the
+        undo steps that bring it back (the record first, then its sub-records)."""
+        current = _live_row(conn, lg, uuid)
+        self._township_may(lg, "delete")
+        subs_before = self._sub_rows(conn, lg, uuid)
+        R.tombstone(conn, lg.name, uuid, ctx, current=current)
+        self._audit(conn, ctx, "delete", lg, uuid, f"删除{lg.label}：{current.get(lg.title) or ''}")
+        return current, [_Op(lg.name, uuid, "delete", current)] + [_Op(t, r["uuid"], "delete", r) for t, r in subs_before]
 
     def _township_may(self, lg, action: str, current: dict | None = None, values: dict | None = None,
                       subs: dict | None = None) -> None:
@@ -406,9 +407,7 @@ class Services:
         changes: list[Change] = []
         with self.store.write(self.user) as (conn, ctx):
             for uuid in dict.fromkeys(uuids):
-                current = R.get_row(conn, lg.name, uuid)
-                if current is None or current["deleted"]:
-                    raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+                current = _live_row(conn, lg, uuid)
                 new = _bulk_value(current.get(name), value, mode) if field_type == "codes" else value
                 self._township_may(lg, "update", current, {name: new}, None)
                 self._check(lg, {**current, name: new}, None, label_prefix=f"{lg.label}“{current.get(lg.title) or ''}”")
@@ -430,14 +429,7 @@ class Services:
         ops: list[_Op] = []
         with self.store.write(self.user) as (conn, ctx):
             for uuid in dict.fromkeys(uuids):
-                current = R.get_row(conn, lg.name, uuid)
-                if current is None or current["deleted"]:
-                    raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
-                self._township_may(lg, "delete")
-                subs_before = self._sub_rows(conn, lg, uuid)
-                R.tombstone(conn, lg.name, uuid, ctx, current=current)
-                ops += [_Op(lg.name, uuid, "delete", current)] + [_Op(t, r["uuid"], "delete", r) for t, r in subs_before]
-                self._audit(conn, ctx, "delete", lg, uuid, f"删除{lg.label}：{current.get(lg.title) or ''}")
+                ops += self._delete_one(conn, ctx, lg, uuid)[1]
         n = len(dict.fromkeys(uuids))
         if ops:
             self._push_undo(lg.name, ops[0].uuid, f"删除 {n} 条{lg.label}", ops)
@@ -569,3 +561,11 @@ def _label(desc, name: str) -> str:
 
 
 __all__ = ["Services", "Change", "SUBS"]
+
+
+def _live_row(conn, lg, uuid: str) -> dict:
+    """The record as stored, refused with one sentence when it is gone or deleted."""
+    current = R.get_row(conn, lg.name, uuid)
+    if current is None or current["deleted"]:
+        raise NotFound(f"找不到该{lg.label}记录，可能已被删除。")
+    return current
